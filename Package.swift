@@ -1,0 +1,63 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "AgentState",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "AgentState", targets: ["AgentState"]),
+        .library(name: "AgentStateSQLite", targets: ["AgentStateSQLite"]),
+        .library(name: "AgentStateTesting", targets: ["AgentStateTesting"]),
+        .executable(name: "agentstate", targets: ["agentstate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // The domain: types, the run state machine, errors, the StateStore seam and the
+        // in-memory store. No I/O.
+        .target(
+            name: "AgentState",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "AgentStateSQLite",
+            dependencies: ["AgentState", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // The conformance suite every backend runs.
+        .target(
+            name: "AgentStateTesting",
+            dependencies: ["AgentState"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "agentstate",
+            dependencies: [
+                "AgentState",
+                "AgentStateSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AgentStateTests",
+            dependencies: ["AgentState", "AgentStateTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AgentStateSQLiteTests",
+            dependencies: ["AgentState", "AgentStateSQLite", "AgentStateTesting", "agentstate"],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,41 @@
+import Foundation
+import Synchronization
+
+/// A store in process memory, for tests and demos. Operations run one at a time under a lock;
+/// a failed operation is undone before the lock is released.
+public final class InMemoryStore: TransactionalStore {
+    private let tables = Mutex(InMemoryTables())
+    private let clock: any StoreClock
+
+    public init(clock: any StoreClock = SystemClock()) {
+        self.clock = clock
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (InMemoryTransaction) throws -> T) async throws -> T {
+        try await write(body)
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (InMemoryTransaction) throws -> T) async throws -> T {
+        let now = clock.now()
+        return try tables.withLock { tables in
+            let tx = InMemoryTransaction(tables: tables, now: now)
+            do {
+                return try body(tx)
+            } catch {
+                tx.rollback()
+                throw error
+            }
+        }
+    }
+
+    public func close() async throws {}
+
+    /// Rewrites a stored event's data behind the hash chain's back, as an attacker with access
+    /// to the storage could: for the tamper-detection tests.
+    package func tamperEvent(_ tenant: TenantID, stream: String, seq: Int64, data: JSONValue) {
+        tables.withLock { t in
+            let k = InMemoryTables.Key(tenant, stream)
+            if let i = t.events[k]?.firstIndex(where: { $0.seq == seq }) { t.events[k]![i].data = data }
+        }
+    }
+}

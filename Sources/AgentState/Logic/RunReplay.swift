@@ -1,0 +1,43 @@
+/// Rebuilds a run from its events. Run events carry the run whole (`snapshot`, at creation) or
+/// as a merge patch (`run`), plus the step, effect or approval record they changed.
+public struct RunReplay: Sendable {
+    public private(set) var run: JSONValue = .null
+    public private(set) var steps: [String: Step] = [:]
+    public private(set) var effects: [String: Effect] = [:]
+    public private(set) var approvals: [String: Approval] = [:]
+    public private(set) var checkpointSeq: Int64?
+    public private(set) var atSeq: Int64 = 0
+
+    public init() {}
+
+    public mutating func apply(_ e: Event) throws {
+        if let snapshot = e.data["snapshot"] {
+            run = snapshot
+        } else if let patch = e.data["run"] {
+            run = run.merging(patch: patch)
+        }
+        if let s = e.data["step"] {
+            let step = try s.decode(Step.self)
+            steps[step.name] = step
+        }
+        if let x = e.data["effect"] {
+            let effect = try x.decode(Effect.self)
+            effects[effect.key] = effect
+        }
+        if let a = e.data["approval"] {
+            let approval = try a.decode(Approval.self)
+            approvals[approval.id] = approval
+        }
+        if e.type == "checkpoint.saved", case .int(let seq)? = e.data["seq"] { checkpointSeq = seq }
+        atSeq = e.seq
+    }
+
+    public func snapshot(checkpoint: Checkpoint?) throws -> RunSnapshot {
+        RunSnapshot(
+            run: try run.decode(Run.self),
+            steps: steps.values.sorted { $0.index < $1.index },
+            effects: effects.values.sorted { $0.key < $1.key },
+            approvals: approvals.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
+            checkpoint: checkpoint, atSeq: atSeq)
+    }
+}

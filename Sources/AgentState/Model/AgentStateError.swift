@@ -1,0 +1,63 @@
+/// Every failure an operation reports. The server maps each code to one HTTP status in one place.
+public struct AgentStateError: Error, Sendable, Hashable, CustomStringConvertible {
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        private enum Base: String, Sendable { case notFound, alreadyExists, versionConflict, invalidTransition, conflict, invalidInput, leaseLost, unavailable }
+        private let base: Base
+        private init(_ base: Base) { self.base = base }
+
+        /// The record does not exist, or belongs to another tenant (the two look the same).
+        public static let notFound = Code(.notFound)
+        /// A record with this id already exists.
+        public static let alreadyExists = Code(.alreadyExists)
+        /// The caller's expected version (or last seq) is not the current one.
+        public static let versionConflict = Code(.versionConflict)
+        /// The run's state machine does not allow this move from its current status.
+        public static let invalidTransition = Code(.invalidTransition)
+        /// The record is in a state that does not allow the operation.
+        public static let conflict = Code(.conflict)
+        /// The input is malformed; `field` names what.
+        public static let invalidInput = Code(.invalidInput)
+        /// The caller's lease or fencing token is no longer the current one.
+        public static let leaseLost = Code(.leaseLost)
+        /// The store cannot be reached now; retrying later may succeed.
+        public static let unavailable = Code(.unavailable)
+
+        public var description: String { base.rawValue }
+    }
+
+    public var code: Code
+    public var message: String
+    /// The input field at fault, for `invalidInput`.
+    public var field: String?
+    /// What the record is now, for conflicts: its current version or status.
+    public var current: String?
+
+    public init(_ code: Code, _ message: String, field: String? = nil, current: String? = nil) {
+        self.code = code
+        self.message = message
+        self.field = field
+        self.current = current
+    }
+
+    public var description: String {
+        var s = "\(code): \(message)"
+        if let field { s += " (field: \(field))" }
+        return s
+    }
+
+    public static func notFound(_ kind: String, _ id: String) -> Self {
+        .init(.notFound, "\(kind) '\(id)' not found")
+    }
+
+    public static func invalidInput(field: String, _ message: String) -> Self {
+        .init(.invalidInput, "\(field) \(message)", field: field)
+    }
+
+    public static func versionConflict(_ kind: String, expected: Int64, current: Int64) -> Self {
+        .init(.versionConflict, "\(kind) is at version \(current), not \(expected)", current: String(current))
+    }
+
+    public static func leaseLost(_ message: String) -> Self {
+        .init(.leaseLost, message)
+    }
+}

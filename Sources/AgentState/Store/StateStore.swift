@@ -1,0 +1,90 @@
+import Foundation
+
+/// The one seam between the domain and storage. Every operation is scoped to a tenant: a record
+/// of another tenant is reported exactly as one that does not exist (`notFound`).
+///
+/// Each state change and its event(s) commit together or not at all; a call that throws has
+/// changed nothing.
+public protocol StateStore: Sendable {
+    // MARK: Sessions
+    func createSession(_ tenant: TenantID, _ request: SessionCreate) async throws -> Session
+    func session(_ tenant: TenantID, _ id: String) async throws -> Session
+    func updateSession(_ tenant: TenantID, _ id: String, _ update: SessionUpdate) async throws -> Session
+    func closeSession(_ tenant: TenantID, _ id: String) async throws -> Session
+    /// Removes the session, its messages and its events.
+    func deleteSession(_ tenant: TenantID, _ id: String) async throws
+    func sessions(_ tenant: TenantID, _ query: SessionQuery) async throws -> Page<Session>
+
+    // MARK: Messages and context
+    /// Appends in order; with `expectedLastSeq`, only if the session's newest seq is still that.
+    func appendMessages(_ tenant: TenantID, _ sessionId: String, _ messages: [NewMessage], expectedLastSeq: Int64?) async throws -> [Message]
+    func messages(_ tenant: TenantID, _ sessionId: String, _ query: MessageQuery) async throws -> MessageWindow
+    /// Records a summary of the messages up to `throughSeq`; they stay stored for audit.
+    func compact(_ tenant: TenantID, _ sessionId: String, summary: String, throughSeq: Int64, tokens: Int?) async throws -> Session
+    /// Applies an RFC 7396 merge patch to the session context.
+    func patchContext(_ tenant: TenantID, _ sessionId: String, _ patch: JSONValue, expectedVersion: Int64?) async throws -> Session
+
+    // MARK: Runs
+    func createRun(_ tenant: TenantID, _ request: RunCreate) async throws -> Run
+    func run(_ tenant: TenantID, _ id: String) async throws -> Run
+    func runs(_ tenant: TenantID, _ query: RunQuery) async throws -> Page<Run>
+    func transition(_ tenant: TenantID, _ runId: String, _ transition: RunTransition) async throws -> Run
+    func recordUsage(_ tenant: TenantID, _ runId: String, _ delta: Usage) async throws -> Run
+
+    // MARK: Steps
+    func putStep(_ tenant: TenantID, _ runId: String, _ name: String, _ write: StepWrite) async throws -> Step
+    func steps(_ tenant: TenantID, _ runId: String) async throws -> [Step]
+
+    // MARK: Effects
+    func beginEffect(_ tenant: TenantID, _ runId: String, _ key: String, _ begin: EffectBegin) async throws -> EffectBeginResult
+    func completeEffect(_ tenant: TenantID, _ runId: String, _ key: String, attemptToken: Int64, result: JSONValue?, externalId: String?) async throws -> Effect
+    func failEffect(_ tenant: TenantID, _ runId: String, _ key: String, attemptToken: Int64, error: ErrorInfo) async throws -> Effect
+    func effect(_ tenant: TenantID, _ runId: String, _ key: String) async throws -> Effect
+
+    // MARK: Approvals
+    func requestApproval(_ tenant: TenantID, _ runId: String, _ request: ApprovalRequest) async throws -> Approval
+    func decide(_ tenant: TenantID, _ approvalId: String, _ decision: Decision) async throws -> Approval
+    func approval(_ tenant: TenantID, _ id: String) async throws -> Approval
+    func approvals(_ tenant: TenantID, _ query: ApprovalQuery) async throws -> Page<Approval>
+
+    // MARK: Waits, timers and leases
+    func wait(_ tenant: TenantID, _ runId: String, _ request: WaitRequest) async throws -> Run
+    /// An external callback: wakes a waiting run, with an optional payload recorded in its events.
+    func signal(_ tenant: TenantID, _ runId: String, payload: JSONValue?) async throws -> Run
+    /// The next runnable run with no live lease, now held by `request.worker`; `nil` when none.
+    func claim(_ tenant: TenantID, _ request: ClaimRequest) async throws -> ClaimedRun?
+    func renewLease(_ tenant: TenantID, _ runId: String, token: Int64, leaseSeconds: Int) async throws -> Lease
+    func releaseLease(_ tenant: TenantID, _ runId: String, token: Int64) async throws -> Run
+
+    // MARK: Checkpoints
+    func saveCheckpoint(_ tenant: TenantID, _ runId: String, _ write: CheckpointWrite) async throws -> Checkpoint
+    func checkpoint(_ tenant: TenantID, _ runId: String, _ selector: CheckpointSelector) async throws -> Checkpoint
+    /// Stored checkpoints, oldest first, as written (whole or patch).
+    func checkpoints(_ tenant: TenantID, _ runId: String, afterSeq: Int64, limit: Int) async throws -> [CheckpointRecord]
+
+    // MARK: History
+    func events(_ tenant: TenantID, stream: String, afterSeq: Int64, limit: Int) async throws -> [Event]
+    /// Appends an event of the agent's own (`type` must not use a reserved prefix).
+    func appendEvent(_ tenant: TenantID, runId: String, type: String, data: JSONValue) async throws -> Event
+    func verifyChain(_ tenant: TenantID, stream: String) async throws -> ChainVerification
+    func runState(_ tenant: TenantID, _ runId: String, at point: HistoryPoint) async throws -> RunSnapshot
+    /// A new run starting from the state at `point`: its steps, completed effects and checkpoint.
+    func fork(_ tenant: TenantID, _ runId: String, at point: HistoryPoint, newId: String?) async throws -> Run
+
+    // MARK: Memory
+    func putMemory(_ tenant: TenantID, _ key: MemoryKey, _ write: MemoryWrite) async throws -> MemoryItem
+    func memory(_ tenant: TenantID, _ key: MemoryKey) async throws -> MemoryItem
+    func deleteMemory(_ tenant: TenantID, _ key: MemoryKey) async throws
+    func memoryItems(_ tenant: TenantID, _ query: MemoryQuery) async throws -> Page<MemoryItem>
+    func searchMemory(_ tenant: TenantID, userId: String, _ search: MemorySearch) async throws -> [MemoryHit]
+
+    // MARK: Users
+    func exportUser(_ tenant: TenantID, _ userId: String) async throws -> UserExport
+    func eraseUser(_ tenant: TenantID, _ userId: String) async throws -> ErasureReceipt
+
+    // MARK: Maintenance
+    /// One pass of the sweeper over every tenant: fires due timers, expires approvals, expires
+    /// idle sessions (never one with a waiting run) and removes expired memory.
+    func sweep() async throws -> SweepReport
+    func close() async throws
+}

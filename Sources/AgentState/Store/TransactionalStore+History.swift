@@ -1,0 +1,134 @@
+import Foundation
+
+extension TransactionalStore {
+    public func events(_ tenant: TenantID, stream: String, afterSeq: Int64, limit: Int) async throws -> [Event] {
+        try Rules.checkLimit(limit)
+        return try await read { tx in
+            try tx.requireStream(tenant, stream)
+            return try tx.events(tenant, stream: stream, afterSeq: afterSeq, limit: limit)
+        }
+    }
+
+    public func appendEvent(_ tenant: TenantID, runId: String, type: String, data: JSONValue) async throws -> Event {
+        try EventTypes.validateCustom(type)
+        return try await write { tx in
+            let run = try tx.requireRun(tenant, runId)
+            try tx.commitRun(from: run, to: run, event: type, data: ["data": data])
+            return try tx.lastEvent(tenant, stream: EventStream.run(runId))!
+        }
+    }
+
+    public func verifyChain(_ tenant: TenantID, stream: String) async throws -> ChainVerification {
+        try await read { tx in
+            try tx.requireStream(tenant, stream)
+            var previous: Event? = nil
+            var count = 0
+            while true {
+                let batch = try tx.events(tenant, stream: stream, afterSeq: previous?.seq ?? 0, limit: 1000)
+                if let bad = HashChain.firstBroken(batch, after: previous) {
+                    return ChainVerification(stream: stream, valid: false, events: count + batch.count, firstInvalidSeq: bad, headHash: nil)
+                }
+                count += batch.count
+                if let last = batch.last { previous = last }
+                if batch.count < 1000 { break }
+            }
+            return ChainVerification(stream: stream, valid: true, events: count, firstInvalidSeq: nil, headHash: previous?.hash)
+        }
+    }
+
+    public func runState(_ tenant: TenantID, _ runId: String, at point: HistoryPoint) async throws -> RunSnapshot {
+        try await read { tx in try tx.replay(tenant, runId, at: point) }
+    }
+
+    public func fork(_ tenant: TenantID, _ runId: String, at point: HistoryPoint, newId: String?) async throws -> Run {
+        try await write { tx in
+            let snap = try tx.replay(tenant, runId, at: point)
+            let now = tx.now
+            let id = try Identifier.make("run", supplied: newId, field: "new_id", at: now)
+            if try tx.run(tenant, id) != nil { throw AgentStateError(.alreadyExists, "run '\(id)' already exists") }
+            let past = snap.run
+            let fresh = Run(
+                tenantId: tenant, id: id, workflow: past.workflow, sessionId: past.sessionId, userId: past.userId,
+                status: .created, currentStep: past.currentStep, owner: nil, retryCount: 0, lastError: nil, lastAttemptAt: nil,
+                input: past.input, output: nil, promptVersion: past.promptVersion, model: past.model, usage: Usage(),
+                lease: nil, fencingToken: 0, waitUntil: nil, waitReason: nil, pendingApprovalId: nil,
+                forkedFrom: ForkOrigin(runId: runId, eventSeq: snap.atSeq), metadata: past.metadata, eventSeq: 0,
+                version: 0, schemaVersion: Run.currentSchemaVersion, createdAt: now, updatedAt: now, finishedAt: nil)
+            var run = try tx.commitRun(from: nil, to: fresh, event: "run.created")
+            // Steps carry over as they stood; one caught mid-attempt starts again.
+            for var step in snap.steps {
+                step.runId = id
+                if step.status == .running { step.status = .pending }
+                try tx.saveStep(step)
+                run = try tx.commitRun(from: run, to: run, event: "step.updated", data: ["step": try JSONValue(encoding: step)])
+            }
+            // A completed effect stays done in the fork: forking must not send the email twice.
+            for var effect in snap.effects where effect.status == .completed {
+                effect.runId = id
+                try tx.saveEffect(effect)
+                run = try tx.commitRun(from: run, to: run, event: "effect.completed", data: ["effect": try JSONValue(encoding: effect)])
+            }
+            if let c = snap.checkpoint {
+                try tx.insertCheckpoint(CheckpointRecord(tenantId: tenant, runId: id, seq: 1, step: c.step, kind: .full, body: c.state, createdAt: now))
+                try tx.saveCheckpointHead(Checkpoint(tenantId: tenant, runId: id, seq: 1, step: c.step, kind: .full, state: c.state, createdAt: now))
+                run = try tx.commitRun(from: run, to: run, event: "checkpoint.saved", data: ["seq": 1, "kind": "full"])
+            }
+            return run
+        }
+    }
+}
+
+extension StoreTransaction {
+    func requireStream(_ tenant: TenantID, _ stream: String) throws {
+        if stream.hasPrefix("run:") {
+            _ = try requireRun(tenant, String(stream.dropFirst(4)))
+        } else if stream.hasPrefix("session:") {
+            _ = try requireSession(tenant, String(stream.dropFirst(8)))
+        } else {
+            throw AgentStateError.invalidInput(field: "stream", "must be run:<id> or session:<id>")
+        }
+    }
+
+    func replay(_ tenant: TenantID, _ runId: String, at point: HistoryPoint) throws -> RunSnapshot {
+        _ = try requireRun(tenant, runId)
+        let stream = EventStream.run(runId)
+        var replay = RunReplay()
+        var after: Int64 = 0
+        scan: while true {
+            let batch = try events(tenant, stream: stream, afterSeq: after, limit: 500)
+            for e in batch {
+                switch point {
+                case .seq(let n) where e.seq > n: break scan
+                case .time(let t) where e.at > t: break scan
+                default: try replay.apply(e)
+                }
+            }
+            guard batch.count == 500, let last = batch.last else { break }
+            after = last.seq
+        }
+        guard replay.atSeq > 0 else {
+            throw AgentStateError.invalidInput(field: "at", "is before the run was created")
+        }
+        if case .seq(let n) = point, n > replay.atSeq {
+            throw AgentStateError.invalidInput(field: "at_seq", "is past the run's last event (\(replay.atSeq))")
+        }
+        let checkpoint = try replay.checkpointSeq.flatMap { try resolveCheckpoint(tenant, runId, seq: $0) }
+        return try replay.snapshot(checkpoint: checkpoint)
+    }
+}
+
+/// Built-in event types, and the rules for an agent's own.
+public enum EventTypes {
+    static let reservedPrefixes = ["run.", "step.", "effect.", "approval.", "lease.", "timer.", "checkpoint.", "session.", "context.", "messages."]
+
+    static func validateCustom(_ type: String) throws {
+        guard !type.isEmpty, type.utf8.count <= 64,
+            type.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 46 || $0 == 95 || $0 == 45 })
+        else {
+            throw AgentStateError.invalidInput(field: "type", "must be 1 to 64 of a-z, 0-9, '.', '_', '-'")
+        }
+        if let p = reservedPrefixes.first(where: { type.hasPrefix($0) }) {
+            throw AgentStateError.invalidInput(field: "type", "must not start with the reserved prefix '\(p)'")
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+
+extension TransactionalStore {
+    public func appendMessages(_ tenant: TenantID, _ sessionId: String, _ messages: [NewMessage], expectedLastSeq: Int64?) async throws -> [Message] {
+        guard !messages.isEmpty else { throw AgentStateError.invalidInput(field: "messages", "must not be empty") }
+        guard messages.count <= 1000 else { throw AgentStateError.invalidInput(field: "messages", "at most 1000 per append") }
+        for (i, m) in messages.enumerated() { try Self.validate(m, field: "messages[\(i)]") }
+        return try await write { tx in
+            var s = try tx.requireSession(tenant, sessionId)
+            guard s.status == .active else {
+                throw AgentStateError(.conflict, "session '\(sessionId)' is \(s.status.rawValue)", current: s.status.rawValue)
+            }
+            if let expectedLastSeq, expectedLastSeq != s.lastSeq {
+                throw AgentStateError(.versionConflict, "the session's last seq is \(s.lastSeq), not \(expectedLastSeq)",
+                                      current: String(s.lastSeq))
+            }
+            let now = tx.now
+            var seq = s.lastSeq
+            let stored = messages.map { m -> Message in
+                seq += 1
+                return Message(tenantId: tenant, sessionId: sessionId, seq: seq, role: m.role, content: m.content,
+                               toolCallId: m.toolCallId, name: m.name, toolCalls: m.toolCalls,
+                               tokens: m.tokens ?? ContextWindow.estimateTokens(m), metadata: m.metadata, createdAt: now)
+            }
+            try tx.insertMessages(stored)
+            if s.systemSeq == nil, let first = stored.first(where: { $0.role == .system }) { s.systemSeq = first.seq }
+            s.lastSeq = seq
+            s.updatedAt = now
+            s.refreshExpiry(at: now)
+            try tx.updateSession(s)
+            return stored
+        }
+    }
+
+    public func messages(_ tenant: TenantID, _ sessionId: String, _ query: MessageQuery) async throws -> MessageWindow {
+        switch query {
+        case .last(let n): try Rules.checkLimit(n, field: "last")
+        case .after(let seq, let limit):
+            try Rules.checkLimit(limit)
+            if seq < 0 { throw AgentStateError.invalidInput(field: "after_seq", "must not be negative") }
+        case .between(let since, let until, let limit):
+            try Rules.checkLimit(limit)
+            if let since, let until, until < since { throw AgentStateError.invalidInput(field: "until", "must not be before since") }
+        case .tokenBudget(let budget):
+            guard budget > 0 else { throw AgentStateError.invalidInput(field: "max_tokens", "must be positive") }
+        }
+        let (window, stale) = try await read { tx in
+            let s = try tx.requireSession(tenant, sessionId)
+            return (try tx.window(s, query), s.expiryIsStale(at: tx.now))
+        }
+        if stale {
+            try await write { tx in
+                guard var s = try tx.session(tenant, sessionId) else { return }
+                s.refreshExpiry(at: tx.now)
+                try tx.updateSession(s)
+            }
+        }
+        return window
+    }
+
+    static func validate(_ m: NewMessage, field: String) throws {
+        try Rules.checkText(m.content, field: "\(field).content", max: 4 << 20)
+        if let t = m.tokens, t < 0 { throw AgentStateError.invalidInput(field: "\(field).tokens", "must not be negative") }
+        if let n = m.name { try Identifier.validateName(n, field: "\(field).name") }
+        switch m.role {
+        case .tool:
+            guard let id = m.toolCallId else {
+                throw AgentStateError.invalidInput(field: "\(field).tool_call_id", "is required for a tool message")
+            }
+            try Identifier.validateName(id, field: "\(field).tool_call_id")
+        default:
+            if m.toolCallId != nil {
+                throw AgentStateError.invalidInput(field: "\(field).tool_call_id", "is only for tool messages")
+            }
+        }
+        if let calls = m.toolCalls {
+            guard m.role == .assistant else {
+                throw AgentStateError.invalidInput(field: "\(field).tool_calls", "are only for assistant messages")
+            }
+            for (i, c) in calls.enumerated() {
+                try Identifier.validateName(c.id, field: "\(field).tool_calls[\(i)].id")
+                try Identifier.validateName(c.name, field: "\(field).tool_calls[\(i)].name")
+            }
+        }
+        try Rules.checkObject(m.metadata, field: "\(field).metadata")
+    }
+}
+
+extension StoreTransaction {
+    func window(_ s: Session, _ query: MessageQuery) throws -> MessageWindow {
+        let floor = s.summary?.throughSeq ?? 0
+        var summary: Summary? = nil
+        var messages: [Message]
+        switch query {
+        case .after(let seq, let limit):
+            messages = try self.messages(s.tenantId, s.id, afterSeq: seq, limit: limit)
+        case .between(let since, let until, let limit):
+            messages = try self.messages(s.tenantId, s.id, since: since, until: until, limit: limit)
+        case .last(let n):
+            summary = s.summary
+            messages = try pinningSystem(s, ContextWindow.droppingOrphanedToolResults(
+                try messagesDescending(s.tenantId, s.id, beforeSeq: .max, afterSeq: floor, limit: n).reversed()))
+        case .tokenBudget(let budget):
+            summary = s.summary
+            let system = try s.systemSeq.map { try message(s.tenantId, s.id, seq: $0) } ?? nil
+            var used = (summary?.tokens ?? 0) + (system?.tokens ?? 0)
+            var picked: [Message] = []
+            var before = Int64.max
+            scan: while true {
+                let chunk = try messagesDescending(s.tenantId, s.id, beforeSeq: before, afterSeq: floor, limit: 64)
+                for m in chunk where m.seq != system?.seq {
+                    if used + m.tokens > budget { break scan }
+                    used += m.tokens
+                    picked.append(m)
+                }
+                if chunk.count < 64 { break }
+                before = chunk[chunk.count - 1].seq
+            }
+            messages = ContextWindow.droppingOrphanedToolResults(picked.reversed())
+            if let system { messages.insert(system, at: 0) }
+        }
+        let tokens = messages.reduce(summary?.tokens ?? 0) { $0 + $1.tokens }
+        return MessageWindow(summary: summary, messages: messages, lastSeq: s.lastSeq, tokens: tokens)
+    }
+
+    /// Puts the session's system message first when the window no longer reaches it.
+    private func pinningSystem(_ s: Session, _ window: [Message]) throws -> [Message] {
+        guard let systemSeq = s.systemSeq, window.first.map({ $0.seq > systemSeq }) ?? true,
+            let system = try message(s.tenantId, s.id, seq: systemSeq)
+        else { return window }
+        return [system] + window
+    }
+}

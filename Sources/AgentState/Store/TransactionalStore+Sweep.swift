@@ -1,0 +1,45 @@
+import Foundation
+
+extension TransactionalStore {
+    public func sweep() async throws -> SweepReport {
+        try await write { tx in
+            var report = SweepReport()
+            let now = tx.now
+            for timer in try tx.dueTimers(at: now, limit: 500) {
+                try tx.deleteTimer(timer.tenantId, runId: timer.runId)
+                guard let old = try tx.run(timer.tenantId, timer.runId), old.status == .waiting else { continue }
+                var run = old
+                try tx.move(&run, to: .running)
+                try tx.commitRun(from: old, to: run, event: "timer.fired", data: ["fire_at": .int(timer.fireAt.millisecondsSince1970)])
+                report.timersFired += 1
+            }
+            for approval in try tx.dueApprovals(at: now, limit: 500) {
+                switch try tx.expire(approval) {
+                case .escalate: report.approvalsEscalated += 1
+                case .fail: report.approvalsExpired += 1
+                }
+            }
+            for var s in try tx.expiredSessions(at: now, limit: 500) {
+                let waiting = try [RunStatus.waiting, .waitingForApproval].contains { status in
+                    try !tx.runs(s.tenantId, RunFilter(status: status, sessionId: s.id), before: nil, limit: 1).isEmpty
+                }
+                if waiting {
+                    // A run still needs this conversation: keep it alive another period.
+                    s.refreshExpiry(at: now)
+                    try tx.updateSession(s)
+                    continue
+                }
+                s.status = .expired
+                s.version += 1
+                s.updatedAt = now
+                try tx.updateSession(s)
+                try tx.recordSessionEvent(s, "session.expired")
+                report.sessionsExpired += 1
+            }
+            for item in try tx.expiredMemory(at: now, limit: 500) {
+                if try tx.deleteMemory(item.tenantId, item.memoryKey) { report.memoryItemsRemoved += 1 }
+            }
+            return report
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import AgentState
+import Foundation
+import Testing
+
+extension Conformance {
+    static let checkpointChecks: [Check] = [
+        check("checkpoints: whole or as merge patches; latest, by seq, by step; stored as written") { h in
+            let c = try await h.store.runningRun(tenant, id: "r")
+            let t = c.lease.token
+            _ = try await h.store.saveCheckpoint(tenant, "r", CheckpointWrite(step: "plan", state: .full(["plan": ["a", "b"], "done": []]), fencingToken: t))
+            _ = try await h.store.saveCheckpoint(tenant, "r", CheckpointWrite(step: "a", state: .patch(["done": ["a"], "cursor": 1]), fencingToken: t))
+            let third = try await h.store.saveCheckpoint(tenant, "r", CheckpointWrite(step: "b", state: .patch(["done": ["a", "b"], "cursor": nil])))
+            #expect(third.seq == 3 && third.kind == .patch)
+            #expect(third.state == ["plan": ["a", "b"], "done": ["a", "b"]])
+            #expect(try await h.store.checkpoint(tenant, "r", .latest) == third)
+            #expect(try await h.store.checkpoint(tenant, "r", .seq(2)).state == ["plan": ["a", "b"], "done": ["a"], "cursor": 1])
+            #expect(try await h.store.checkpoint(tenant, "r", .step("plan")).seq == 1)
+            let stored = try await h.store.checkpoints(tenant, "r", afterSeq: 0, limit: 10)
+            #expect(stored.map(\.kind) == [.full, .patch, .patch])
+            #expect(stored[1].body == ["done": ["a"], "cursor": 1], "a patch is stored as the patch, not the whole state")
+            await expectFailure(.notFound) { try await h.store.checkpoint(tenant, "r", .seq(4)) }
+            await expectFailure(.notFound) { try await h.store.checkpoint(tenant, "r", .step("nope")) }
+        },
+        check("checkpoints: a long chain of patches reads back every point exactly") { h in
+            _ = try await h.store.runningRun(tenant, id: "r")
+            var expected: [JSONValue] = []
+            var state = JSONValue.emptyObject
+            for i in 1...70 {
+                let patch: JSONValue = ["i": .int(Int64(i)), "k\(i % 5)": .string("v\(i)")]
+                state = state.merging(patch: patch)
+                expected.append(state)
+                _ = try await h.store.saveCheckpoint(tenant, "r", CheckpointWrite(state: .patch(patch)))
+            }
+            for seq in [1, 2, 31, 32, 33, 34, 64, 65, 66, 70] {
+                #expect(try await h.store.checkpoint(tenant, "r", .seq(Int64(seq))).state == expected[seq - 1], "seq \(seq)")
+            }
+            let kinds = try await h.store.checkpoints(tenant, "r", afterSeq: 0, limit: 100).map(\.kind)
+            #expect(kinds.filter { $0 == .full }.count == 3, "a whole copy every \(CheckpointPolicy.patchesBetweenFullCopies)")
+        },
+    ]
+}
