@@ -55,7 +55,10 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentStateSQLiteTests",
-            dependencies: ["AgentState", "AgentStateSQLite", "AgentStateTesting", "agentstate"],
+            dependencies: [
+                "AgentState", "AgentStateSQLite", "AgentStateTesting", "agentstate",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
     ],

@@ -225,7 +225,9 @@ public final class InMemoryTransaction: StoreTransaction {
 
     // MARK: Events
 
-    public func lastEvent(_ tenant: TenantID, stream: String) throws -> Event? { t.events[Key(tenant, stream)]?.last }
+    public func streamHead(_ tenant: TenantID, stream: String) throws -> (seq: Int64, hash: String)? {
+        t.events[Key(tenant, stream)]?.last.map { ($0.seq, $0.hash) }
+    }
 
     public func insertEvent(_ e: Event) throws {
         let k = Key(e.tenantId, e.stream)

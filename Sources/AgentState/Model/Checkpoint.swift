@@ -25,6 +25,16 @@ public struct CheckpointRecord: Sendable, Codable, Hashable {
     public var kind: CheckpointKind
     public var body: JSONValue
     public var createdAt: Date
+
+    public init(tenantId: TenantID, runId: String, seq: Int64, step: String?, kind: CheckpointKind, body: JSONValue, createdAt: Date) {
+        self.tenantId = tenantId
+        self.runId = runId
+        self.seq = seq
+        self.step = step
+        self.kind = kind
+        self.body = body
+        self.createdAt = createdAt
+    }
 }
 
 public enum CheckpointState: Sendable, Codable, Hashable {

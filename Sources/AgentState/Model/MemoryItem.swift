@@ -84,4 +84,9 @@ public struct MemoryHit: Sendable, Codable, Hashable {
     public var item: MemoryItem
     /// Higher is better: cosine similarity for vectors, a relevance score for text.
     public var score: Double
+
+    public init(item: MemoryItem, score: Double) {
+        self.item = item
+        self.score = score
+    }
 }

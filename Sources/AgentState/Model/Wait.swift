@@ -6,6 +6,12 @@ public struct RunTimer: Sendable, Codable, Hashable {
     public var tenantId: TenantID
     public var runId: String
     public var fireAt: Date
+
+    public init(tenantId: TenantID, runId: String, fireAt: Date) {
+        self.tenantId = tenantId
+        self.runId = runId
+        self.fireAt = fireAt
+    }
 }
 
 public struct WaitRequest: Sendable, Codable, Hashable {

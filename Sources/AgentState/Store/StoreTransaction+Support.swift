@@ -15,7 +15,7 @@ extension StoreTransaction {
     /// Appends one event to a stream, linked to the stream's previous event.
     @discardableResult
     func appendEvent(_ tenant: TenantID, stream: String, type: String, data: JSONValue) throws -> Event {
-        let last = try lastEvent(tenant, stream: stream)
+        let last = try streamHead(tenant, stream: stream)
         let seq = (last?.seq ?? 0) + 1
         let prev = last?.hash ?? HashChain.genesis
         let at = now
@@ -33,7 +33,7 @@ extension StoreTransaction {
         var run = new
         run.version = (old?.version ?? 0) + 1
         run.updatedAt = now
-        let last = try lastEvent(run.tenantId, stream: EventStream.run(run.id))
+        let last = try streamHead(run.tenantId, stream: EventStream.run(run.id))
         run.eventSeq = (last?.seq ?? 0) + 1
         var payload = data
         let newJSON = try JSONValue(encoding: run)

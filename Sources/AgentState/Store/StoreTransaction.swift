@@ -81,7 +81,8 @@ public protocol StoreTransaction {
     func deleteCheckpoints(_ tenant: TenantID, _ runId: String) throws -> Int
 
     // Events
-    func lastEvent(_ tenant: TenantID, stream: String) throws -> Event?
+    /// The seq and hash of the stream's newest event: what the next event links to.
+    func streamHead(_ tenant: TenantID, stream: String) throws -> (seq: Int64, hash: String)?
     func insertEvent(_ event: Event) throws
     /// Oldest first, `seq > afterSeq`.
     func events(_ tenant: TenantID, stream: String, afterSeq: Int64, limit: Int) throws -> [Event]

@@ -13,8 +13,8 @@ extension TransactionalStore {
         try EventTypes.validateCustom(type)
         return try await write { tx in
             let run = try tx.requireRun(tenant, runId)
-            try tx.commitRun(from: run, to: run, event: type, data: ["data": data])
-            return try tx.lastEvent(tenant, stream: EventStream.run(runId))!
+            let after = try tx.commitRun(from: run, to: run, event: type, data: ["data": data])
+            return try tx.events(tenant, stream: EventStream.run(runId), afterSeq: after.eventSeq - 1, limit: 1)[0]
         }
     }
 

@@ -1,0 +1,97 @@
+import GRDB
+
+/// The schema, as migrations registered in order. A released migration is never edited;
+/// changes come as new ones.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-core", migrate: v1)
+        return m
+    }
+
+    /// Every key and index leads with `tenant_id`; times are milliseconds since 1970. Records
+    /// are stored as JSON in `doc`, with the columns that queries filter or sort on beside it.
+    /// Messages, the hot path, are stored as plain columns to keep them small.
+    private static func v1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE sessions (
+                tenant_id TEXT NOT NULL, id TEXT NOT NULL, user_id TEXT, status TEXT NOT NULL,
+                created_at INTEGER NOT NULL, expires_at INTEGER, doc TEXT NOT NULL,
+                PRIMARY KEY (tenant_id, id));
+            CREATE INDEX sessions_by_time ON sessions (tenant_id, created_at, id);
+            CREATE INDEX sessions_by_user ON sessions (tenant_id, user_id, created_at, id);
+            CREATE INDEX sessions_by_status ON sessions (tenant_id, status, created_at, id);
+            CREATE INDEX sessions_expiring ON sessions (expires_at) WHERE status = 'active' AND expires_at IS NOT NULL;
+
+            CREATE TABLE messages (
+                tenant_id TEXT NOT NULL, session_id TEXT NOT NULL, seq INTEGER NOT NULL,
+                role TEXT NOT NULL, content TEXT NOT NULL, tokens INTEGER NOT NULL, created_at INTEGER NOT NULL,
+                extra TEXT,
+                PRIMARY KEY (tenant_id, session_id, seq)) WITHOUT ROWID;
+            CREATE INDEX messages_by_time ON messages (tenant_id, session_id, created_at);
+
+            CREATE TABLE runs (
+                tenant_id TEXT NOT NULL, id TEXT NOT NULL, workflow TEXT NOT NULL, status TEXT NOT NULL,
+                owner TEXT, user_id TEXT, session_id TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+                claimable_at INTEGER, doc TEXT NOT NULL,
+                PRIMARY KEY (tenant_id, id));
+            CREATE INDEX runs_by_time ON runs (tenant_id, created_at, id);
+            CREATE INDEX runs_by_status ON runs (tenant_id, status, created_at, id);
+            CREATE INDEX runs_by_owner ON runs (tenant_id, owner, created_at, id);
+            CREATE INDEX runs_by_workflow ON runs (tenant_id, workflow, created_at, id);
+            CREATE INDEX runs_by_user ON runs (tenant_id, user_id, created_at, id);
+            CREATE INDEX runs_by_session ON runs (tenant_id, session_id, status);
+            CREATE INDEX runs_by_update ON runs (tenant_id, updated_at);
+            CREATE INDEX runs_claimable ON runs (tenant_id, claimable_at, id) WHERE claimable_at IS NOT NULL;
+            CREATE INDEX runs_claimable_by_workflow ON runs (tenant_id, workflow, claimable_at, id) WHERE claimable_at IS NOT NULL;
+
+            CREATE TABLE steps (
+                tenant_id TEXT NOT NULL, run_id TEXT NOT NULL, name TEXT NOT NULL, idx INTEGER NOT NULL, doc TEXT NOT NULL,
+                PRIMARY KEY (tenant_id, run_id, name));
+            CREATE INDEX steps_in_order ON steps (tenant_id, run_id, idx);
+
+            CREATE TABLE effects (
+                tenant_id TEXT NOT NULL, run_id TEXT NOT NULL, key TEXT NOT NULL, doc TEXT NOT NULL,
+                PRIMARY KEY (tenant_id, run_id, key));
+
+            CREATE TABLE approvals (
+                tenant_id TEXT NOT NULL, id TEXT NOT NULL, run_id TEXT NOT NULL, status TEXT NOT NULL,
+                approver TEXT, grp TEXT, created_at INTEGER NOT NULL, expires_at INTEGER, doc TEXT NOT NULL,
+                PRIMARY KEY (tenant_id, id));
+            CREATE INDEX approvals_by_time ON approvals (tenant_id, created_at, id);
+            CREATE INDEX approvals_by_status ON approvals (tenant_id, status, created_at, id);
+            CREATE INDEX approvals_by_approver ON approvals (tenant_id, approver, status, created_at, id);
+            CREATE INDEX approvals_by_group ON approvals (tenant_id, grp, status, created_at, id);
+            CREATE INDEX approvals_by_run ON approvals (tenant_id, run_id);
+            CREATE INDEX approvals_due ON approvals (expires_at) WHERE status = 'pending' AND expires_at IS NOT NULL;
+
+            CREATE TABLE timers (
+                tenant_id TEXT NOT NULL, run_id TEXT NOT NULL, fire_at INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, run_id));
+            CREATE INDEX timers_due ON timers (fire_at);
+
+            CREATE TABLE checkpoints (
+                tenant_id TEXT NOT NULL, run_id TEXT NOT NULL, seq INTEGER NOT NULL, step TEXT, kind TEXT NOT NULL,
+                body TEXT NOT NULL, created_at INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, run_id, seq));
+            CREATE INDEX checkpoints_by_step ON checkpoints (tenant_id, run_id, step, seq);
+            CREATE INDEX checkpoints_full ON checkpoints (tenant_id, run_id, seq) WHERE kind = 'full';
+
+            CREATE TABLE checkpoint_heads (
+                tenant_id TEXT NOT NULL, run_id TEXT NOT NULL, doc TEXT NOT NULL,
+                PRIMARY KEY (tenant_id, run_id));
+
+            CREATE TABLE events (
+                tenant_id TEXT NOT NULL, stream TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL,
+                at INTEGER NOT NULL, data TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,
+                PRIMARY KEY (tenant_id, stream, seq)) WITHOUT ROWID;
+
+            CREATE TABLE memory (
+                rowid INTEGER PRIMARY KEY, tenant_id TEXT NOT NULL, user_id TEXT NOT NULL, namespace TEXT NOT NULL,
+                key TEXT NOT NULL, expires_at INTEGER, has_embedding INTEGER NOT NULL, doc TEXT NOT NULL,
+                UNIQUE (tenant_id, user_id, namespace, key));
+            CREATE INDEX memory_expiring ON memory (expires_at) WHERE expires_at IS NOT NULL;
+            CREATE VIRTUAL TABLE memory_fts USING fts5(text, tokenize = 'unicode61 remove_diacritics 0');
+            """)
+    }
+}

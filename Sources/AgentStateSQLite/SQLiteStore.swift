@@ -1,0 +1,89 @@
+import AgentState
+import Foundation
+import GRDB
+
+/// The embedded default: a SQLite file in WAL mode with one writer and a pool of readers.
+///
+/// Every operation is one SQLite transaction, so a state change and its events commit together.
+/// Several processes may open the same file; SQLite serialises their writes.
+public final class SQLiteStore: TransactionalStore {
+    public enum Durability: String, Sendable, CaseIterable {
+        /// Survives any crash of the process (WAL with `synchronous=NORMAL`).
+        case process
+        /// Also survives power loss: an fsync per commit (`synchronous=FULL`).
+        case strict
+    }
+
+    public struct Configuration: Sendable {
+        public var durability: Durability = .process
+        public var readers: Int = 4
+        /// How long a write waits for another process holding the file's write lock.
+        public var busyTimeout: TimeInterval = 5
+
+        public init(durability: Durability = .process, readers: Int = 4, busyTimeout: TimeInterval = 5) {
+            self.durability = durability
+            self.readers = readers
+            self.busyTimeout = busyTimeout
+        }
+    }
+
+    public let path: String
+    private let pool: DatabasePool
+    private let clock: any StoreClock
+
+    /// Opens (creating if needed) the file at `path` and brings its schema up to date.
+    public init(path: String, configuration: Configuration = Configuration(), clock: any StoreClock = SystemClock()) throws {
+        self.path = path
+        self.clock = clock
+        var config = GRDB.Configuration()
+        config.maximumReaderCount = max(1, configuration.readers)
+        config.busyMode = .timeout(configuration.busyTimeout)
+        let synchronous = configuration.durability == .strict ? "FULL" : "NORMAL"
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try SQLiteSchema.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw AgentStateError(.unavailable, "cannot open SQLite store at \(path): \(error.message ?? "\(error)")")
+        }
+    }
+
+    /// The schema versions applied to the file, oldest first.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try SQLiteSchema.migrator.appliedMigrations(db) }
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteTransaction) throws -> T) async throws -> T {
+        let clock = self.clock
+        return try await Self.translatingErrors {
+            try await pool.read { db in try body(SQLiteTransaction(db, now: clock.now())) }
+        }
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteTransaction) throws -> T) async throws -> T {
+        let clock = self.clock
+        return try await Self.translatingErrors {
+            try await pool.write { db in try body(SQLiteTransaction(db, now: clock.now())) }
+        }
+    }
+
+    public func close() async throws {
+        try pool.close()
+    }
+
+    /// Runs raw SQL against the file, outside the store's rules: for tests that play an
+    /// attacker or a crash, and for tools.
+    package func unsafeExecute(_ sql: String, _ arguments: StatementArguments = []) async throws {
+        try await pool.write { db in try db.execute(sql: sql, arguments: arguments) }
+    }
+
+    private static func translatingErrors<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as DatabaseError where [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_IOERR, .SQLITE_FULL, .SQLITE_CANTOPEN].contains(error.resultCode) {
+            throw AgentStateError(.unavailable, "the SQLite store is unavailable: \(error.message ?? "\(error.resultCode)")")
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import AgentState
+import Foundation
+import GRDB
+
+/// The row primitives over one GRDB connection inside one transaction.
+public final class SQLiteTransaction: StoreTransaction {
+    let db: Database
+    public let now: Date
+
+    init(_ db: Database, now: Date) {
+        self.db = db
+        self.now = now
+    }
+
+    // MARK: Statement helpers (prepared once per connection and reused)
+
+    func execute(_ sql: String, _ args: StatementArguments) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: args)
+    }
+
+    func rows(_ sql: String, _ args: StatementArguments) throws -> [Row] {
+        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: args)
+    }
+
+    func row(_ sql: String, _ args: StatementArguments) throws -> Row? {
+        try Row.fetchOne(db.cachedStatement(sql: sql), arguments: args)
+    }
+
+    func docs<T: Decodable>(_ type: T.Type, _ sql: String, _ args: StatementArguments) throws -> [T] {
+        try String.fetchAll(db.cachedStatement(sql: sql), arguments: args).map { try Codec.decode(T.self, $0) }
+    }
+
+    func doc<T: Decodable>(_ type: T.Type, _ sql: String, _ args: StatementArguments) throws -> T? {
+        try String.fetchOne(db.cachedStatement(sql: sql), arguments: args).map { try Codec.decode(T.self, $0) }
+    }
+
+    /// Deletes and reports how many rows went.
+    func delete(_ sql: String, _ args: StatementArguments) throws -> Int {
+        try execute(sql, args)
+        return db.changesCount
+    }
+
+    /// `AND (t, id) < (?, ?)`-style keyset conditions for cursors.
+    static func keyset(_ cursor: PageCursor?, timeColumn: String, descending: Bool, into conditions: inout [String], _ args: inout StatementArguments) {
+        guard let cursor else { return }
+        conditions.append("(\(timeColumn), id) \(descending ? "<" : ">") (?, ?)")
+        args += [cursor.time, cursor.id]
+    }
+}
+
+extension Date {
+    var ms: Int64 { millisecondsSince1970 }
+}
+
+enum Codec {
+    static let encoder = JSONEncoder.agentState
+    static let decoder = JSONDecoder.agentState
+
+    static func encode(_ value: some Encodable) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try decoder.decode(T.self, from: Data(text.utf8))
+    }
+}
