@@ -56,9 +56,21 @@ let package = Package(
         .testTarget(
             name: "AgentStateSQLiteTests",
             dependencies: [
-                "AgentState", "AgentStateSQLite", "AgentStateTesting", "agentstate",
+                "AgentState", "AgentStateSQLite", "AgentStateTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: strict
+        ),
+        // Tests that drive real processes: the CLI, and workers killed mid-run.
+        .executableTarget(
+            name: "AgentStateTestWorker",
+            dependencies: ["AgentState", "AgentStateSQLite"],
+            path: "Tests/AgentStateTestWorker",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["AgentState", "AgentStateSQLite", "agentstate", "AgentStateTestWorker"],
             swiftSettings: strict
         ),
     ],

@@ -1,0 +1,80 @@
+import AgentState
+import ArgumentParser
+import Foundation
+
+struct RunsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "runs", abstract: "Inspect runs.", subcommands: [List.self, Show.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List runs, newest first.")
+
+        @OptionGroup var options: StoreOptions
+        @Option(help: "Only runs in this status (\(RunStatus.allCases.map(\.rawValue).joined(separator: ", "))).") var status: String?
+        @Option(help: "Only runs owned by this person or worker.") var owner: String?
+        @Option(help: "Only runs of this workflow.") var workflow: String?
+        @Option(help: "How many to show.") var limit = 50
+        @Option(help: "Continue after this cursor.") var cursor: String?
+
+        func run() async throws {
+            var parsedStatus: RunStatus? = nil
+            if let status {
+                guard let s = RunStatus(rawValue: status) else {
+                    throw AgentStateError.invalidInput(field: "status", "'\(status)' is not a run status")
+                }
+                parsedStatus = s
+            }
+            let store = try options.open()
+            let page = try await store.runs(options.tenantID, RunQuery(status: parsedStatus, owner: owner, workflow: workflow, limit: limit, cursor: cursor))
+            try await store.close()
+            if options.json { return print(try Output.json(page)) }
+            print(Output.table(["ID", "WORKFLOW", "STATUS", "STEP", "OWNER", "UPDATED", "LAST ERROR"], page.items.map { r in
+                [r.id, r.workflow, r.status.rawValue, r.currentStep ?? "-", r.owner ?? "-", Output.time(r.updatedAt),
+                 r.lastError.map { "\($0.kind): \($0.message)" } ?? "-"]
+            }))
+            if let next = page.nextCursor { print("more: --cursor \(next)") }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one run: its status, steps, effects and approvals.")
+
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The run's id.") var id: String
+
+        struct Detail: Encodable {
+            var run: Run
+            var steps: [Step]
+            var approvals: [Approval]
+        }
+
+        func run() async throws {
+            let store = try options.open()
+            let tenant = options.tenantID
+            let detail = Detail(run: try await store.run(tenant, id), steps: try await store.steps(tenant, id),
+                                approvals: try await store.approvals(tenant, ApprovalQuery(runId: id, limit: 100)).items)
+            try await store.close()
+            if options.json { return print(try Output.json(detail)) }
+            let r = detail.run
+            print("""
+                run       \(r.id)  (\(r.workflow))
+                status    \(r.status.rawValue)\(r.lease.map { "  held by \($0.holder) until \(Output.time($0.expiresAt))" } ?? "")
+                step      \(r.currentStep ?? "-")
+                owner     \(r.owner ?? "-")
+                retries   \(r.retryCount)
+                error     \(r.lastError.map { "\($0.kind): \($0.message)" } ?? "-")
+                usage     \(r.usage.tokensIn) in / \(r.usage.tokensOut) out tokens, \(r.usage.toolCalls) tool calls
+                created   \(Output.time(r.createdAt))   updated \(Output.time(r.updatedAt))
+                """)
+            if !detail.steps.isEmpty {
+                print("\n" + Output.table(["#", "STEP", "STATUS", "ATTEMPTS", "FINISHED"], detail.steps.map { s in
+                    [String(s.index + 1), s.name, s.status.rawValue, String(s.attempts), Output.time(s.finishedAt)]
+                }))
+            }
+            if !detail.approvals.isEmpty {
+                print("\n" + Output.table(["APPROVAL", "STATUS", "APPROVER", "DEADLINE", "REASON"], detail.approvals.map { a in
+                    [a.id, a.status.rawValue, a.approver ?? a.group ?? "-", Output.time(a.expiresAt), a.reason]
+                }))
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import AgentState
+import ArgumentParser
+import Foundation
+
+struct SessionsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "sessions", abstract: "Inspect conversations.", subcommands: [List.self, Show.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List sessions, newest first.")
+
+        @OptionGroup var options: StoreOptions
+        @Option(help: "Only this user's sessions.") var user: String?
+        @Option(help: "Only sessions in this status (active, closed, expired).") var status: String?
+        @Option(help: "How many to show.") var limit = 50
+        @Option(help: "Continue after this cursor.") var cursor: String?
+
+        func run() async throws {
+            var parsedStatus: SessionStatus? = nil
+            if let status {
+                guard let s = SessionStatus(rawValue: status) else {
+                    throw AgentStateError.invalidInput(field: "status", "'\(status)' is not a session status")
+                }
+                parsedStatus = s
+            }
+            let store = try options.open()
+            let page = try await store.sessions(options.tenantID, SessionQuery(userId: user, status: parsedStatus, limit: limit, cursor: cursor))
+            try await store.close()
+            if options.json { return print(try Output.json(page)) }
+            print(Output.table(["ID", "USER", "STATUS", "MESSAGES", "TITLE", "CREATED"], page.items.map { s in
+                [s.id, s.userId ?? "-", s.status.rawValue, String(s.lastSeq), s.title ?? "-", Output.time(s.createdAt)]
+            }))
+            if let next = page.nextCursor { print("more: --cursor \(next)") }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a session and its latest messages.")
+
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The session's id.") var id: String
+        @Option(help: "How many recent messages to show.") var last = 20
+
+        struct Detail: Encodable {
+            var session: Session
+            var window: MessageWindow
+        }
+
+        func run() async throws {
+            let store = try options.open()
+            let detail = Detail(session: try await store.session(options.tenantID, id), window: try await store.messages(options.tenantID, id, .last(last)))
+            try await store.close()
+            if options.json { return print(try Output.json(detail)) }
+            let s = detail.session
+            print("session \(s.id)  user \(s.userId ?? "-")  \(s.status.rawValue)  \(s.lastSeq) messages")
+            if let summary = detail.window.summary { print("summary (through #\(summary.throughSeq)): \(summary.text)") }
+            for m in detail.window.messages {
+                let calls = (m.toolCalls ?? []).map { " → \($0.name)(\($0.arguments))" }.joined()
+                let tool = m.toolCallId.map { " [\($0)]" } ?? ""
+                print("#\(m.seq) \(m.role.rawValue)\(tool): \(m.content)\(calls)")
+            }
+        }
+    }
+}

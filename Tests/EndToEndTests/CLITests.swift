@@ -1,0 +1,71 @@
+import AgentState
+import AgentStateSQLite
+import Foundation
+import Testing
+
+@Suite("The agentstate command")
+struct CLITests {
+    let cli = builtExecutable("agentstate")
+
+    @Test("a bad store URL is one line on stderr and exit code 2", arguments: ["bogus://x", "sqlite:", "mysql://db"])
+    func badURL(url: String) throws {
+        let r = try runProcess(cli, ["runs", "list", "--store", url])
+        #expect(r.status == 2)
+        #expect(r.stdout.isEmpty)
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].hasPrefix("agentstate: "), "\(r.stderr)")
+    }
+
+    @Test("version and help")
+    func versionAndHelp() throws {
+        #expect(try runProcess(cli, ["version"]).stdout.hasPrefix("agentstate "))
+        let help = try runProcess(cli, ["--help"])
+        #expect(help.status == 0 && help.stdout.contains("runs") && help.stdout.contains("sessions") && help.stdout.contains("migrate"))
+    }
+
+    @Test("migrate creates the schema; runs and sessions read a store directly")
+    func readsAStore() async throws {
+        let path = temporaryDirectory().appendingPathComponent("cli.sqlite").path
+        let migrated = try runProcess(cli, ["migrate", "--store", "sqlite:\(path)"])
+        #expect(migrated.status == 0 && migrated.stdout.contains("v1-core"), "\(migrated.stderr)")
+
+        let store = try SQLiteStore(path: path)
+        _ = try await store.createSession("default", SessionCreate(id: "chat-1", userId: "ann", title: "Refund"))
+        _ = try await store.appendMessages("default", "chat-1", [.user("Where is my refund?"), .assistant("Checking.")], expectedLastSeq: nil)
+        _ = try await store.createRun("default", RunCreate(id: "refund-7", workflow: "refund", owner: "ann"))
+        _ = try await store.transition("default", "refund-7", RunTransition(to: .running))
+        _ = try await store.putStep("default", "refund-7", "lookup", StepWrite(status: .completed))
+        _ = try await store.createRun("other", RunCreate(id: "hidden", workflow: "refund"))
+        try await store.close()
+
+        let list = try runProcess(cli, ["runs", "list", "--store", "sqlite:\(path)"])
+        #expect(list.status == 0)
+        #expect(list.stdout.contains("refund-7") && list.stdout.contains("running") && list.stdout.contains("lookup"))
+        #expect(!list.stdout.contains("hidden"), "another tenant's run is not listed")
+
+        let filtered = try runProcess(cli, ["runs", "list", "--status", "completed", "--store", "sqlite:\(path)"])
+        #expect(!filtered.stdout.contains("refund-7"))
+
+        let show = try runProcess(cli, ["runs", "show", "refund-7", "--json"], environment: ["AGENTSTATE_STORE": "sqlite:\(path)"])
+        #expect(show.status == 0, "\(show.stderr)")
+        let json = try JSONDecoder().decode(JSONValue.self, from: Data(show.stdout.utf8))
+        #expect(json["run"]?["status"] == "running" && json["steps"]?.arrayCount == 1)
+
+        let session = try runProcess(cli, ["sessions", "show", "chat-1", "--store", "sqlite:\(path)"])
+        #expect(session.stdout.contains("#1 user: Where is my refund?") && session.stdout.contains("#2 assistant: Checking."))
+        let sessions = try runProcess(cli, ["sessions", "list", "--user", "ann", "--store", "sqlite:\(path)"])
+        #expect(sessions.stdout.contains("chat-1") && sessions.stdout.contains("Refund"))
+
+        let missing = try runProcess(cli, ["runs", "show", "nope", "--store", "sqlite:\(path)"])
+        #expect(missing.status == 1 && missing.stderr == "agentstate: run 'nope' not found\n")
+        let other = try runProcess(cli, ["runs", "show", "hidden", "--tenant", "other", "--store", "sqlite:\(path)"])
+        #expect(other.status == 0 && other.stdout.contains("hidden"))
+    }
+}
+
+extension JSONValue {
+    var arrayCount: Int? {
+        if case .array(let a) = self { return a.count }
+        return nil
+    }
+}
