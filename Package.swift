@@ -48,6 +48,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The README's example of embedding the library.
+        .executableTarget(
+            name: "agentstate-quickstart",
+            dependencies: ["AgentState", "AgentStateSQLite"],
+            path: "Examples/QuickStart",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "AgentStateTests",
             dependencies: ["AgentState", "AgentStateTesting"],

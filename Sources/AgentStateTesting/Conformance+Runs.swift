@@ -136,7 +136,10 @@ extension Conformance {
             _ = try await h.store.putStep(tenant, "r", "summarise", StepWrite(status: .running, fencingToken: t))
             let run = try await h.store.run(tenant, "r")
             #expect(run.currentStep == "summarise" && run.lastError?.kind == "timeout")
-            #expect(try await h.store.steps(tenant, "r").map(\.name) == ["fetch", "summarise"])
+            #expect(try await h.store.putStep(tenant, "r", "cache", StepWrite(status: .skipped, fencingToken: t)).attempts == 0)
+            #expect(try await h.store.putStep(tenant, "r", "notify", StepWrite(status: .completed, fencingToken: t)).attempts == 1,
+                    "a step reported done at once took one attempt")
+            #expect(try await h.store.steps(tenant, "r").map(\.name) == ["fetch", "summarise", "cache", "notify"])
             // Repeating the same completion is harmless; changing a finished step is not.
             #expect(try await h.store.putStep(tenant, "r", "fetch", StepWrite(status: .completed, result: ["bytes": 10])) == done)
             await expectFailure(.conflict) { try await h.store.putStep(tenant, "r", "fetch", StepWrite(status: .running)) }

@@ -45,6 +45,8 @@ extension TransactionalStore {
             case .pending:
                 break
             }
+            // A step reported done without being reported started still took one attempt.
+            if w.status == .completed || w.status == .failed, step.attempts == 0 { step.attempts = 1 }
             step.updatedAt = now
             try tx.saveStep(step)
             try tx.commitRun(from: old, to: run, event: "step.updated", data: ["step": try JSONValue(encoding: step)])
