@@ -19,6 +19,8 @@ public final class SQLiteStore: TransactionalStore {
         public var readers: Int = 4
         /// How long a write waits for another process holding the file's write lock.
         public var busyTimeout: TimeInterval = 5
+        /// Sees every statement run, with its arguments filled in: for tests that check query plans.
+        package var statementObserver: (@Sendable (String) -> Void)?
 
         public init(durability: Durability = .process, readers: Int = 4, busyTimeout: TimeInterval = 5) {
             self.durability = durability
@@ -38,13 +40,20 @@ public final class SQLiteStore: TransactionalStore {
         var config = GRDB.Configuration()
         config.maximumReaderCount = max(1, configuration.readers)
         config.busyMode = .timeout(configuration.busyTimeout)
-        let synchronous = configuration.durability == .strict ? "FULL" : "NORMAL"
+        let observer = configuration.statementObserver
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            if let observer {
+                db.trace(options: .statement) { event in
+                    if case .statement(let statement) = event { observer(statement.expandedSQL) }
+                }
+            }
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
             try SQLiteSchema.migrator.migrate(pool)
+            // Set on the writer after GRDB's own WAL set-up, which picks NORMAL.
+            let synchronous = configuration.durability == .strict ? "FULL" : "NORMAL"
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
         } catch let error as DatabaseError {
             throw AgentStateError(.unavailable, "cannot open SQLite store at \(path): \(error.message ?? "\(error)")")
         }
@@ -77,6 +86,11 @@ public final class SQLiteStore: TransactionalStore {
     /// attacker or a crash, and for tools.
     package func unsafeExecute(_ sql: String, _ arguments: StatementArguments = []) async throws {
         try await pool.write { db in try db.execute(sql: sql, arguments: arguments) }
+    }
+
+    /// Reads the file directly on the writer's connection, outside the store's rules.
+    package func unsafeRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.write { db in try body(db) }
     }
 
     private static func translatingErrors<T>(_ body: () async throws -> T) async throws -> T {

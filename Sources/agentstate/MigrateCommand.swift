@@ -11,7 +11,7 @@ struct MigrateCommand: AsyncParsableCommand {
         let store = try options.open()
         if let sqlite = store as? SQLiteStore {
             let applied = try sqlite.appliedMigrations()
-            print("\(options.store ?? StoreURL.default.description): schema at \(applied.last ?? "none") (\(applied.count) migrations applied)")
+            print("\(try options.url()): schema at \(applied.last ?? "none") (\(applied.count) migrations applied)")
         } else {
             print("\(try options.url()): nothing to migrate")
         }

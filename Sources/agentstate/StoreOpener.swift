@@ -8,8 +8,8 @@ enum StoreOpener {
         switch url {
         case .memory:
             return InMemoryStore()
-        case .sqlite(let path):
-            return try SQLiteStore(path: path)
+        case .sqlite(let path, let options):
+            return try SQLiteStore(path: path, configuration: SQLiteStore.Configuration(urlOptions: options))
         case .postgres:
             throw AgentStateError.invalidInput(field: "store", "PostgreSQL is not built into this version yet")
         }

@@ -7,7 +7,8 @@ import Testing
 struct CLITests {
     let cli = builtExecutable("agentstate")
 
-    @Test("a bad store URL is one line on stderr and exit code 2", arguments: ["bogus://x", "sqlite:", "mysql://db"])
+    @Test("a bad store URL is one line on stderr and exit code 2",
+          arguments: ["bogus://x", "sqlite:", "mysql://db", "sqlite:x.db?durability=sometimes", "sqlite:x.db?colour=red"])
     func badURL(url: String) throws {
         let r = try runProcess(cli, ["runs", "list", "--store", url])
         #expect(r.status == 2)
@@ -26,7 +27,7 @@ struct CLITests {
     @Test("migrate creates the schema; runs and sessions read a store directly")
     func readsAStore() async throws {
         let path = temporaryDirectory().appendingPathComponent("cli.sqlite").path
-        let migrated = try runProcess(cli, ["migrate", "--store", "sqlite:\(path)"])
+        let migrated = try runProcess(cli, ["migrate", "--store", "sqlite:\(path)?durability=strict"])
         #expect(migrated.status == 0 && migrated.stdout.contains("v1-core"), "\(migrated.stderr)")
 
         let store = try SQLiteStore(path: path)

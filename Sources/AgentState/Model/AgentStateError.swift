@@ -1,9 +1,21 @@
 /// Every failure an operation reports. The server maps each code to one HTTP status in one place.
-public struct AgentStateError: Error, Sendable, Hashable, CustomStringConvertible {
-    public struct Code: Sendable, Hashable, CustomStringConvertible {
-        private enum Base: String, Sendable { case notFound, alreadyExists, versionConflict, invalidTransition, conflict, invalidInput, leaseLost, unavailable }
+public struct AgentStateError: Error, Sendable, Hashable, Codable, CustomStringConvertible {
+    public struct Code: Sendable, Hashable, Codable, CustomStringConvertible {
+        private enum Base: String, Sendable, Codable {
+            case notFound = "not_found", alreadyExists = "already_exists", versionConflict = "version_conflict"
+            case invalidTransition = "invalid_transition", conflict, invalidInput = "invalid_input", leaseLost = "lease_lost", unavailable
+        }
         private let base: Base
         private init(_ base: Base) { self.base = base }
+
+        public init(from decoder: any Decoder) throws {
+            base = try decoder.singleValueContainer().decode(Base.self)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.singleValueContainer()
+            try c.encode(base)
+        }
 
         /// The record does not exist, or belongs to another tenant (the two look the same).
         public static let notFound = Code(.notFound)

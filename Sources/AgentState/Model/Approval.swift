@@ -86,7 +86,7 @@ public struct Decision: Sendable, Codable, Hashable {
     }
 }
 
-public struct ApprovalQuery: Sendable, Hashable {
+public struct ApprovalQuery: Sendable, Codable, Hashable {
     public var status: ApprovalStatus?
     public var approver: String?
     public var group: String?

@@ -56,7 +56,7 @@ public struct CheckpointWrite: Sendable, Codable, Hashable {
 }
 
 /// Which checkpoint to read.
-public enum CheckpointSelector: Sendable, Hashable {
+public enum CheckpointSelector: Sendable, Codable, Hashable {
     case latest
     case seq(Int64)
     /// The latest checkpoint written for this step.

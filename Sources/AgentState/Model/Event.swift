@@ -38,7 +38,7 @@ public struct ChainVerification: Sendable, Codable, Hashable {
 }
 
 /// A point in a run's history.
-public enum HistoryPoint: Sendable, Hashable {
+public enum HistoryPoint: Sendable, Codable, Hashable {
     case seq(Int64)
     case time(Date)
 }

@@ -48,7 +48,7 @@ public struct MemoryWrite: Sendable, Codable, Hashable {
     }
 }
 
-public struct MemoryQuery: Sendable, Hashable {
+public struct MemoryQuery: Sendable, Codable, Hashable {
     public var userId: String
     public var namespace: String
     public var prefix: String?

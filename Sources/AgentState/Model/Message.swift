@@ -81,7 +81,7 @@ public struct NewMessage: Sendable, Codable, Hashable {
 }
 
 /// Which messages to read.
-public enum MessageQuery: Sendable, Hashable {
+public enum MessageQuery: Sendable, Codable, Hashable {
     /// The context window: the newest `n` messages after the latest summary.
     case last(Int)
     /// Raw history after a seq, oldest first.

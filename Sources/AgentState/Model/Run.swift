@@ -153,7 +153,7 @@ public struct RunTransition: Sendable, Codable, Hashable {
     }
 }
 
-public struct RunQuery: Sendable, Hashable {
+public struct RunQuery: Sendable, Codable, Hashable {
     public var status: RunStatus?
     public var owner: String?
     public var workflow: String?

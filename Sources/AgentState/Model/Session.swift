@@ -84,7 +84,7 @@ public struct SessionUpdate: Sendable, Codable, Hashable {
     }
 }
 
-public struct SessionQuery: Sendable, Hashable {
+public struct SessionQuery: Sendable, Codable, Hashable {
     public var userId: String?
     public var status: SessionStatus?
     public var limit: Int

@@ -1,25 +1,37 @@
 import Foundation
 
-/// Where a store lives, parsed from a store URL: `memory:`, `sqlite:PATH` (also `sqlite://PATH`),
-/// or `postgres://…`. Opening it is the caller's business; this only reads the text.
+/// Where a store lives, parsed from a store URL: `memory:`, `sqlite:PATH[?option=value&…]`
+/// (also `sqlite://PATH`), or `postgres://…`. Opening it is the caller's business; this only
+/// reads the text.
 public enum StoreURL: Sendable, Hashable, CustomStringConvertible {
     case memory
-    case sqlite(path: String)
+    case sqlite(path: String, options: [String: String])
     case postgres(url: String)
 
-    public static let `default` = StoreURL.sqlite(path: "./agentstate.sqlite")
+    public static let `default` = StoreURL.sqlite(path: "./agentstate.sqlite", options: [:])
 
     public init(parsing text: String) throws {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed == "memory:" || trimmed == "memory://" {
             self = .memory
         } else if trimmed.hasPrefix("sqlite:") {
-            var path = String(trimmed.dropFirst("sqlite:".count))
-            if path.hasPrefix("//") { path = String(path.dropFirst(2)) }
-            guard !path.isEmpty else {
+            var rest = String(trimmed.dropFirst("sqlite:".count))
+            if rest.hasPrefix("//") { rest = String(rest.dropFirst(2)) }
+            var options: [String: String] = [:]
+            if let q = rest.firstIndex(of: "?") {
+                for pair in rest[rest.index(after: q)...].split(separator: "&") {
+                    let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                    guard kv.count == 2, !kv[0].isEmpty else {
+                        throw AgentStateError.invalidInput(field: "store", "'\(pair)' in '\(text)' is not option=value")
+                    }
+                    options[kv[0]] = kv[1]
+                }
+                rest = String(rest[..<q])
+            }
+            guard !rest.isEmpty else {
                 throw AgentStateError.invalidInput(field: "store", "'\(text)' names no file; use sqlite:PATH, for example sqlite:./agentstate.sqlite")
             }
-            self = .sqlite(path: path)
+            self = .sqlite(path: rest, options: options)
         } else if trimmed.hasPrefix("postgres://") || trimmed.hasPrefix("postgresql://") {
             self = .postgres(url: trimmed)
         } else {
@@ -30,7 +42,8 @@ public enum StoreURL: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .memory: "memory:"
-        case .sqlite(let path): "sqlite:" + path
+        case .sqlite(let path, let options):
+            "sqlite:" + path + (options.isEmpty ? "" : "?" + options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&"))
         case .postgres: "postgres://…"
         }
     }

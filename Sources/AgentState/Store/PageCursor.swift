@@ -1,7 +1,7 @@
 import Foundation
 
 /// A position in a list ordered by a time and then an id, handed out as an opaque string.
-public struct PageCursor: Sendable, Hashable {
+public struct PageCursor: Sendable, Codable, Hashable {
     public var time: Int64
     public var id: String
 

@@ -102,7 +102,7 @@ public protocol StoreTransaction {
     func expiredMemory(at now: Date, limit: Int) throws -> [MemoryItem]
 }
 
-public struct RunFilter: Sendable, Hashable {
+public struct RunFilter: Sendable, Codable, Hashable {
     public var status: RunStatus?
     public var owner: String?
     public var workflow: String?
@@ -121,7 +121,7 @@ public struct RunFilter: Sendable, Hashable {
     }
 }
 
-public struct ApprovalFilter: Sendable, Hashable {
+public struct ApprovalFilter: Sendable, Codable, Hashable {
     public var status: ApprovalStatus?
     public var approver: String?
     public var group: String?
