@@ -14,8 +14,7 @@ public struct Sweeper: Sendable {
         while !Task.isCancelled {
             var busy = false
             do {
-                let report = try await store.sweep()
-                busy = report.total >= 500
+                busy = try await store.sweep().moreDue
             } catch {
                 // A failed pass (the store briefly unavailable) is retried on the next tick.
             }

@@ -61,3 +61,13 @@ struct StoreOptions: ParsableArguments {
         try StoreOpener.open(try url())
     }
 }
+
+/// Reads an option naming one of a fixed set of values (a status, a role).
+func parseChoice<T: RawRepresentable & CaseIterable>(_ text: String?, field: String) throws -> T? where T.RawValue == String {
+    guard let text else { return nil }
+    guard let value = T(rawValue: text) else {
+        throw AgentStateError.invalidInput(
+            field: field, "'\(text)' is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    return value
+}

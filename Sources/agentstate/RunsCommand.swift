@@ -16,15 +16,9 @@ struct RunsCommand: AsyncParsableCommand {
         @Option(help: "Continue after this cursor.") var cursor: String?
 
         func run() async throws {
-            var parsedStatus: RunStatus? = nil
-            if let status {
-                guard let s = RunStatus(rawValue: status) else {
-                    throw AgentStateError.invalidInput(field: "status", "'\(status)' is not a run status")
-                }
-                parsedStatus = s
-            }
+            let status: RunStatus? = try parseChoice(status, field: "status")
             let store = try options.open()
-            let page = try await store.runs(options.tenantID, RunQuery(status: parsedStatus, owner: owner, workflow: workflow, limit: limit, cursor: cursor))
+            let page = try await store.runs(options.tenantID, RunQuery(status: status, owner: owner, workflow: workflow, limit: limit, cursor: cursor))
             try await store.close()
             if options.json { return print(try Output.json(page)) }
             print(Output.table(["ID", "WORKFLOW", "STATUS", "STEP", "OWNER", "UPDATED", "LAST ERROR"], page.items.map { r in

@@ -15,15 +15,9 @@ struct SessionsCommand: AsyncParsableCommand {
         @Option(help: "Continue after this cursor.") var cursor: String?
 
         func run() async throws {
-            var parsedStatus: SessionStatus? = nil
-            if let status {
-                guard let s = SessionStatus(rawValue: status) else {
-                    throw AgentStateError.invalidInput(field: "status", "'\(status)' is not a session status")
-                }
-                parsedStatus = s
-            }
+            let status: SessionStatus? = try parseChoice(status, field: "status")
             let store = try options.open()
-            let page = try await store.sessions(options.tenantID, SessionQuery(userId: user, status: parsedStatus, limit: limit, cursor: cursor))
+            let page = try await store.sessions(options.tenantID, SessionQuery(userId: user, status: status, limit: limit, cursor: cursor))
             try await store.close()
             if options.json { return print(try Output.json(page)) }
             print(Output.table(["ID", "USER", "STATUS", "MESSAGES", "TITLE", "CREATED"], page.items.map { s in

@@ -5,7 +5,13 @@ extension TransactionalStore {
         try await write { tx in
             var report = SweepReport()
             let now = tx.now
-            for timer in try tx.dueTimers(at: now, limit: 500) {
+            let batch = 500
+            let timers = try tx.dueTimers(at: now, limit: batch)
+            let approvals = try tx.dueApprovals(at: now, limit: batch)
+            let sessions = try tx.expiredSessions(at: now, limit: batch)
+            let memory = try tx.expiredMemory(at: now, limit: batch)
+            report.moreDue = [timers.count, approvals.count, sessions.count, memory.count].contains(batch)
+            for timer in timers {
                 try tx.deleteTimer(timer.tenantId, runId: timer.runId)
                 guard let old = try tx.run(timer.tenantId, timer.runId), old.status == .waiting else { continue }
                 var run = old
@@ -13,13 +19,13 @@ extension TransactionalStore {
                 try tx.commitRun(from: old, to: run, event: "timer.fired", data: ["fire_at": .int(timer.fireAt.millisecondsSince1970)])
                 report.timersFired += 1
             }
-            for approval in try tx.dueApprovals(at: now, limit: 500) {
+            for approval in approvals {
                 switch try tx.expire(approval) {
                 case .escalate: report.approvalsEscalated += 1
                 case .fail: report.approvalsExpired += 1
                 }
             }
-            for var s in try tx.expiredSessions(at: now, limit: 500) {
+            for var s in sessions {
                 let waiting = try [RunStatus.waiting, .waitingForApproval].contains { status in
                     try !tx.runs(s.tenantId, RunFilter(status: status, sessionId: s.id), before: nil, limit: 1).isEmpty
                 }
@@ -36,7 +42,7 @@ extension TransactionalStore {
                 try tx.recordSessionEvent(s, "session.expired")
                 report.sessionsExpired += 1
             }
-            for item in try tx.expiredMemory(at: now, limit: 500) {
+            for item in memory {
                 if try tx.deleteMemory(item.tenantId, item.memoryKey) { report.memoryItemsRemoved += 1 }
             }
             return report
