@@ -1,15 +1,16 @@
 // A worker for crash tests: it claims a run and works through its steps, each with an external
-// effect and a checkpoint, resuming from wherever an earlier worker stopped. A test kills it
-// with SIGKILL between steps and starts another.
+// effect and a checkpoint, resuming from wherever an earlier worker stopped. After the step
+// numbered PAUSE_AFTER it sleeps for a minute, so a test can kill it there with SIGKILL, between
+// steps, however slow the machine; then the test starts another.
 //
-// usage: AgentStateTestWorker DB_PATH RUN_ID STEPS DELAY_MS EFFECT_LOG
+// usage: AgentStateTestWorker DB_PATH RUN_ID STEPS PAUSE_AFTER EFFECT_LOG
 import AgentState
 import AgentStateSQLite
 import Foundation
 
 let args = CommandLine.arguments
-guard args.count == 6, let steps = Int(args[3]), let delayMs = UInt64(args[4]) else {
-    FileHandle.standardError.write(Data("usage: AgentStateTestWorker DB_PATH RUN_ID STEPS DELAY_MS EFFECT_LOG\n".utf8))
+guard args.count == 6, let steps = Int(args[3]), let pauseAfter = Int(args[4]) else {
+    FileHandle.standardError.write(Data("usage: AgentStateTestWorker DB_PATH RUN_ID STEPS PAUSE_AFTER EFFECT_LOG\n".utf8))
     exit(2)
 }
 let (path, runId, effectLog) = (args[1], args[2], args[5])
@@ -55,7 +56,7 @@ for i in 1...steps where !done.contains("step-\(i)") {
     _ = try await store.putStep(tenant, runId, name, StepWrite(status: .completed, result: ["i": .int(Int64(i))], fencingToken: token))
     _ = try await store.renewLease(tenant, runId, token: token, leaseSeconds: 2)
     say("step \(i) done")
-    try await Task.sleep(for: .milliseconds(delayMs))
+    if i == pauseAfter { try await Task.sleep(for: .seconds(60)) }
 }
 _ = try await store.transition(tenant, runId, RunTransition(to: .completed, output: ["steps": .int(Int64(steps))], fencingToken: token))
 try await store.close()

@@ -29,7 +29,7 @@ struct CrashRecoveryTests {
 
         let child = Process()
         child.executableURL = worker
-        child.arguments = [db, "job-1", "5", "400", effects]
+        child.arguments = [db, "job-1", "5", "3", effects]
         let out = Pipe()
         child.standardOutput = out
         try child.run()
