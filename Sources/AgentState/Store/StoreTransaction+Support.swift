@@ -33,8 +33,8 @@ extension StoreTransaction {
         var run = new
         run.version = (old?.version ?? 0) + 1
         run.updatedAt = now
-        let last = try streamHead(run.tenantId, stream: EventStream.run(run.id))
-        run.eventSeq = (last?.seq ?? 0) + 1
+        // Every event of a run's stream is written here, so the run knows its stream's head.
+        run.eventSeq = (old?.eventSeq ?? 0) + 1
         var payload = data
         let newJSON = try JSONValue(encoding: run)
         if let old {
@@ -44,7 +44,10 @@ extension StoreTransaction {
             payload["snapshot"] = newJSON
             try insertRun(run)
         }
-        try appendEvent(run.tenantId, stream: EventStream.run(run.id), type: type, data: .object(payload))
+        let event = try appendEvent(run.tenantId, stream: EventStream.run(run.id), type: type, data: .object(payload))
+        guard event.seq == run.eventSeq else {
+            throw AgentStateError(.conflict, "run '\(run.id)' is at event \(run.eventSeq - 1) but its stream at \(event.seq - 1)")
+        }
         return run
     }
 
