@@ -62,6 +62,12 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
+/// Paging through a list.
+struct PageOptions: ParsableArguments {
+    @Option(help: "How many to show.") var limit = 50
+    @Option(help: "Continue after this cursor (printed under a full page).") var cursor: String?
+}
+
 /// Reads an option naming one of a fixed set of values (a status, a role).
 func parseChoice<T: RawRepresentable & CaseIterable>(_ text: String?, field: String) throws -> T? where T.RawValue == String {
     guard let text else { return nil }

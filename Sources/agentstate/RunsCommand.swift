@@ -12,13 +12,12 @@ struct RunsCommand: AsyncParsableCommand {
         @Option(help: "Only runs in this status (\(RunStatus.allCases.map(\.rawValue).joined(separator: ", "))).") var status: String?
         @Option(help: "Only runs owned by this person or worker.") var owner: String?
         @Option(help: "Only runs of this workflow.") var workflow: String?
-        @Option(help: "How many to show.") var limit = 50
-        @Option(help: "Continue after this cursor.") var cursor: String?
+        @OptionGroup var paging: PageOptions
 
         func run() async throws {
             let status: RunStatus? = try parseChoice(status, field: "status")
             let store = try options.open()
-            let page = try await store.runs(options.tenantID, RunQuery(status: status, owner: owner, workflow: workflow, limit: limit, cursor: cursor))
+            let page = try await store.runs(options.tenantID, RunQuery(status: status, owner: owner, workflow: workflow, limit: paging.limit, cursor: paging.cursor))
             try await store.close()
             if options.json { return print(try Output.json(page)) }
             print(Output.table(["ID", "WORKFLOW", "STATUS", "STEP", "OWNER", "UPDATED", "LAST ERROR"], page.items.map { r in

@@ -11,13 +11,12 @@ struct SessionsCommand: AsyncParsableCommand {
         @OptionGroup var options: StoreOptions
         @Option(help: "Only this user's sessions.") var user: String?
         @Option(help: "Only sessions in this status (active, closed, expired).") var status: String?
-        @Option(help: "How many to show.") var limit = 50
-        @Option(help: "Continue after this cursor.") var cursor: String?
+        @OptionGroup var paging: PageOptions
 
         func run() async throws {
             let status: SessionStatus? = try parseChoice(status, field: "status")
             let store = try options.open()
-            let page = try await store.sessions(options.tenantID, SessionQuery(userId: user, status: status, limit: limit, cursor: cursor))
+            let page = try await store.sessions(options.tenantID, SessionQuery(userId: user, status: status, limit: paging.limit, cursor: paging.cursor))
             try await store.close()
             if options.json { return print(try Output.json(page)) }
             print(Output.table(["ID", "USER", "STATUS", "MESSAGES", "TITLE", "CREATED"], page.items.map { s in

@@ -36,6 +36,8 @@ struct CLITests {
         _ = try await store.createRun("default", RunCreate(id: "refund-7", workflow: "refund", owner: "ann"))
         _ = try await store.transition("default", "refund-7", RunTransition(to: .running))
         _ = try await store.putStep("default", "refund-7", "lookup", StepWrite(status: .completed))
+        try await Task.sleep(for: .milliseconds(5))
+        _ = try await store.createRun("default", RunCreate(id: "refund-8", workflow: "refund"))
         _ = try await store.createRun("other", RunCreate(id: "hidden", workflow: "refund"))
         try await store.close()
 
@@ -43,6 +45,11 @@ struct CLITests {
         #expect(list.status == 0)
         #expect(list.stdout.contains("refund-7") && list.stdout.contains("running") && list.stdout.contains("lookup"))
         #expect(!list.stdout.contains("hidden"), "another tenant's run is not listed")
+
+        let first = try runProcess(cli, ["runs", "list", "--limit", "1", "--store", "sqlite:\(path)"])
+        let cursor = try #require(first.stdout.split(separator: "\n").last { $0.hasPrefix("more: --cursor ") }).dropFirst("more: --cursor ".count)
+        let next = try runProcess(cli, ["runs", "list", "--limit", "1", "--cursor", String(cursor), "--store", "sqlite:\(path)"])
+        #expect(first.stdout.contains("refund-8") && next.stdout.contains("refund-7") && !next.stdout.contains("more:"))
 
         let filtered = try runProcess(cli, ["runs", "list", "--status", "completed", "--store", "sqlite:\(path)"])
         #expect(!filtered.stdout.contains("refund-7"))
