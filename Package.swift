@@ -13,12 +13,16 @@ let package = Package(
         .library(name: "AgentState", targets: ["AgentState"]),
         .library(name: "AgentStateSQLite", targets: ["AgentStateSQLite"]),
         .library(name: "AgentStateTesting", targets: ["AgentStateTesting"]),
+        .library(name: "AgentStateServer", targets: ["AgentStateServer"]),
         .executable(name: "agentstate", targets: ["agentstate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // The domain: types, the run state machine, errors, the StateStore seam and the
@@ -33,6 +37,17 @@ let package = Package(
             dependencies: ["AgentState", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
+        // The HTTP/JSON API over any StateStore.
+        .target(
+            name: "AgentStateServer",
+            dependencies: [
+                "AgentState",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // The conformance suite every backend runs.
         .target(
             name: "AgentStateTesting",
@@ -44,6 +59,7 @@ let package = Package(
             dependencies: [
                 "AgentState",
                 "AgentStateSQLite",
+                "AgentStateServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

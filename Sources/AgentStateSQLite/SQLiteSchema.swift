@@ -6,6 +6,7 @@ enum SQLiteSchema {
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1-core", migrate: v1)
+        m.registerMigration("v2-keys-idempotency", migrate: v2)
         return m
     }
 
@@ -92,6 +93,21 @@ enum SQLiteSchema {
                 UNIQUE (tenant_id, user_id, namespace, key));
             CREATE INDEX memory_expiring ON memory (expires_at) WHERE expires_at IS NOT NULL;
             CREATE VIRTUAL TABLE memory_fts USING fts5(text, tokenize = 'unicode61 remove_diacritics 0');
+            """)
+    }
+
+    /// API keys (only a hash of each secret) and the responses kept for idempotent retries.
+    private static func v2(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE api_keys (
+                id TEXT NOT NULL PRIMARY KEY, tenant_id TEXT NOT NULL, secret_hash TEXT NOT NULL UNIQUE,
+                created_at INTEGER NOT NULL, doc TEXT NOT NULL);
+            CREATE INDEX api_keys_by_tenant ON api_keys (tenant_id, created_at, id);
+
+            CREATE TABLE idempotency (
+                tenant_id TEXT NOT NULL, key TEXT NOT NULL, created_at INTEGER NOT NULL, doc TEXT NOT NULL,
+                PRIMARY KEY (tenant_id, key));
+            CREATE INDEX idempotency_by_age ON idempotency (created_at);
             """)
     }
 }

@@ -28,4 +28,6 @@ final class InMemoryTables {
     /// By `(tenant, stream)`; index `seq - 1`.
     var events: [Key: [Event]] = [:]
     var memory: [MemoryRowKey: MemoryItem] = [:]
+    var apiKeys: [String: APIKey] = [:]
+    var idempotency: [Key: IdempotencyRecord] = [:]
 }

@@ -295,4 +295,24 @@ public final class InMemoryTransaction: StoreTransaction {
     public func expiredMemory(at now: Date, limit: Int) throws -> [MemoryItem] {
         t.memory.values.filter { $0.isExpired(at: now) }.prefix(limit).map { $0 }
     }
+
+    // MARK: API keys and idempotency
+
+    public func apiKey(id: String) throws -> APIKey? { t.apiKeys[id] }
+    public func apiKey(secretHash: String) throws -> APIKey? { t.apiKeys.values.first { $0.secretHash == secretHash } }
+    public func saveAPIKey(_ key: APIKey) throws { set(\.apiKeys, key.id, key) }
+
+    public func apiKeys(tenant: TenantID?) throws -> [APIKey] {
+        t.apiKeys.values.filter { tenant == nil || $0.tenantId == tenant }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    }
+
+    public func idempotencyRecord(_ tenant: TenantID, key: String) throws -> IdempotencyRecord? { t.idempotency[Key(tenant, key)] }
+    public func saveIdempotencyRecord(_ r: IdempotencyRecord) throws { set(\.idempotency, Key(r.tenantId, r.key), r) }
+    public func deleteIdempotencyRecord(_ tenant: TenantID, key: String) throws { set(\.idempotency, Key(tenant, key), nil) }
+
+    public func deleteIdempotencyRecords(before cutoff: Date, limit: Int) throws -> Int {
+        let doomed = t.idempotency.filter { $0.value.createdAt < cutoff }.prefix(limit)
+        for (k, _) in doomed { set(\.idempotency, k, nil) }
+        return doomed.count
+    }
 }

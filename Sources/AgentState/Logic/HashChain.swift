@@ -12,7 +12,7 @@ public enum HashChain {
         let header = "\(prevHash)\n\(tenant)\n\(stream)\n\(seq)\n\(type)\n\(at.millisecondsSince1970)\n"
         h.update(data: Data(header.utf8))
         h.update(data: data.canonicalData)
-        return hex(Array(h.finalize()))
+        return Hex.string(h.finalize())
     }
 
     public static func hash(of event: Event) -> String {
@@ -34,17 +34,6 @@ public enum HashChain {
     }
 
     static func digest(_ lines: [String]) -> String {
-        hex(Array(SHA256.hash(data: Data(lines.joined(separator: "\n").utf8))))
-    }
-
-    private static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        Hex.string(SHA256.hash(data: Data(lines.joined(separator: "\n").utf8)))
     }
 }

@@ -59,6 +59,7 @@ public struct SweepReport: Sendable, Codable, Hashable {
     public var approvalsEscalated = 0
     public var sessionsExpired = 0
     public var memoryItemsRemoved = 0
+    public var idempotencyRecordsRemoved = 0
     /// A pass handles a bounded batch of each kind; `true` says a batch was full and another
     /// pass should follow at once.
     public var moreDue = false

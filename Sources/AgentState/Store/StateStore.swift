@@ -82,6 +82,20 @@ public protocol StateStore: Sendable {
     func exportUser(_ tenant: TenantID, _ userId: String) async throws -> UserExport
     func eraseUser(_ tenant: TenantID, _ userId: String) async throws -> ErasureReceipt
 
+    // MARK: API keys and idempotency (used by the server)
+    func createAPIKey(_ tenant: TenantID, role: Role, name: String?) async throws -> IssuedKey
+    /// Every tenant's keys when `tenant` is `nil` (for the installation's administrator).
+    func apiKeys(tenant: TenantID?) async throws -> [APIKey]
+    func revokeAPIKey(_ tenant: TenantID?, id: String) async throws -> APIKey
+    /// The live key whose secret this is, or `nil`.
+    func authenticate(secret: String) async throws -> APIKey?
+    /// Reserves an idempotency key for a request, or says what became of it before.
+    func beginIdempotent(_ tenant: TenantID, key: String, requestHash: String) async throws -> IdempotencyStart
+    /// Stores the response to send again for a reserved key.
+    func finishIdempotent(_ tenant: TenantID, key: String, status: Int, headers: [String: String], body: String?) async throws
+    /// Frees a reserved key whose request failed on the server's side, so a retry runs again.
+    func abandonIdempotent(_ tenant: TenantID, key: String) async throws
+
     // MARK: Maintenance
     /// One pass of the sweeper over every tenant: fires due timers, expires approvals, expires
     /// idle sessions (never one with a waiting run) and removes expired memory.

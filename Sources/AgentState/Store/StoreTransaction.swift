@@ -100,6 +100,18 @@ public protocol StoreTransaction {
     func memoryItems(_ tenant: TenantID, userId: String) throws -> [MemoryItem]
     /// Across tenants.
     func expiredMemory(at now: Date, limit: Int) throws -> [MemoryItem]
+
+    // API keys and idempotent responses
+    func apiKey(id: String) throws -> APIKey?
+    func apiKey(secretHash: String) throws -> APIKey?
+    func saveAPIKey(_ key: APIKey) throws
+    /// Oldest first; every tenant's when `tenant` is `nil`.
+    func apiKeys(tenant: TenantID?) throws -> [APIKey]
+    func idempotencyRecord(_ tenant: TenantID, key: String) throws -> IdempotencyRecord?
+    func saveIdempotencyRecord(_ record: IdempotencyRecord) throws
+    func deleteIdempotencyRecord(_ tenant: TenantID, key: String) throws
+    /// Removes records made before `cutoff`, across tenants; returns how many.
+    func deleteIdempotencyRecords(before cutoff: Date, limit: Int) throws -> Int
 }
 
 public struct RunFilter: Sendable, Codable, Hashable {

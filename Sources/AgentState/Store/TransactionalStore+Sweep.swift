@@ -45,6 +45,8 @@ extension TransactionalStore {
             for item in memory {
                 if try tx.deleteMemory(item.tenantId, item.memoryKey) { report.memoryItemsRemoved += 1 }
             }
+            report.idempotencyRecordsRemoved = try tx.deleteIdempotencyRecords(before: now.adding(seconds: -APIKeys.idempotencyWindow), limit: batch)
+            if report.idempotencyRecordsRemoved == batch { report.moreDue = true }
             return report
         }
     }

@@ -1,0 +1,86 @@
+import Crypto
+import Foundation
+
+extension TransactionalStore {
+    public func createAPIKey(_ tenant: TenantID, role: Role, name: String?) async throws -> IssuedKey {
+        try Identifier.validate(tenant, field: "tenant")
+        if let name { try Identifier.validateName(name, field: "name") }
+        let secret = APIKeys.newSecret()
+        return try await write { tx in
+            let key = APIKey(id: Identifier.generate("key", at: tx.now), tenantId: tenant, role: role, name: name,
+                             prefix: String(secret.prefix(10)), secretHash: APIKeys.hash(secret), createdAt: tx.now, revokedAt: nil)
+            try tx.saveAPIKey(key)
+            return IssuedKey(key: key, secret: secret)
+        }
+    }
+
+    public func apiKeys(tenant: TenantID?) async throws -> [APIKey] {
+        try await read { tx in try tx.apiKeys(tenant: tenant) }
+    }
+
+    public func revokeAPIKey(_ tenant: TenantID?, id: String) async throws -> APIKey {
+        try await write { tx in
+            guard var key = try tx.apiKey(id: id), tenant == nil || key.tenantId == tenant else {
+                throw AgentStateError.notFound("key", id)
+            }
+            if key.revokedAt == nil {
+                key.revokedAt = tx.now
+                try tx.saveAPIKey(key)
+            }
+            return key
+        }
+    }
+
+    public func authenticate(secret: String) async throws -> APIKey? {
+        guard secret.hasPrefix(APIKeys.secretPrefix), secret.utf8.count < 200 else { return nil }
+        let hash = APIKeys.hash(secret)
+        return try await read { tx in
+            guard let key = try tx.apiKey(secretHash: hash), !key.isRevoked else { return nil }
+            return key
+        }
+    }
+
+    public func beginIdempotent(_ tenant: TenantID, key: String, requestHash: String) async throws -> IdempotencyStart {
+        try Identifier.validateName(key, field: "Idempotency-Key")
+        return try await write { tx in
+            if let existing = try tx.idempotencyRecord(tenant, key: key) {
+                if existing.requestHash != requestHash { return .mismatch }
+                return existing.status == nil ? .inProgress : .replay(existing)
+            }
+            try tx.saveIdempotencyRecord(IdempotencyRecord(tenantId: tenant, key: key, requestHash: requestHash, status: nil,
+                                                           headers: [:], body: nil, createdAt: tx.now))
+            return .proceed
+        }
+    }
+
+    public func finishIdempotent(_ tenant: TenantID, key: String, status: Int, headers: [String: String], body: String?) async throws {
+        try await write { tx in
+            guard var record = try tx.idempotencyRecord(tenant, key: key) else { return }
+            record.status = status
+            record.headers = headers
+            record.body = body
+            try tx.saveIdempotencyRecord(record)
+        }
+    }
+
+    public func abandonIdempotent(_ tenant: TenantID, key: String) async throws {
+        try await write { tx in try tx.deleteIdempotencyRecord(tenant, key: key) }
+    }
+}
+
+/// The form of secrets: `as_` and 40 letters and digits (about 238 bits).
+public enum APIKeys {
+    public static let secretPrefix = "as_"
+    /// How long a stored idempotent response is kept.
+    public static let idempotencyWindow: TimeInterval = 24 * 3600
+
+    static func newSecret() -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
+        var rng = SystemRandomNumberGenerator()
+        return secretPrefix + String(decoding: (0..<40).map { _ in alphabet[Int(rng.next(upperBound: UInt(alphabet.count)))] }, as: UTF8.self)
+    }
+
+    public static func hash(_ secret: String) -> String {
+        Hex.string(SHA256.hash(data: Data(secret.utf8)))
+    }
+}
