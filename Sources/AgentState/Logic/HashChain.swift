@@ -34,6 +34,6 @@ public enum HashChain {
     }
 
     static func digest(_ lines: [String]) -> String {
-        Hex.string(SHA256.hash(data: Data(lines.joined(separator: "\n").utf8)))
+        Digests.sha256Hex(Data(lines.joined(separator: "\n").utf8))
     }
 }

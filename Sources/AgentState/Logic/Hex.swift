@@ -1,3 +1,6 @@
+import Crypto
+import Foundation
+
 enum Hex {
     static func string(_ bytes: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)
@@ -8,5 +11,12 @@ enum Hex {
             out.append(digits[Int(b & 15)])
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+public enum Digests {
+    /// SHA-256 of the bytes, as 64 hex digits.
+    public static func sha256Hex(_ data: some DataProtocol) -> String {
+        Hex.string(SHA256.hash(data: data))
     }
 }

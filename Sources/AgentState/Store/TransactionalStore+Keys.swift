@@ -81,6 +81,6 @@ public enum APIKeys {
     }
 
     public static func hash(_ secret: String) -> String {
-        Hex.string(SHA256.hash(data: Data(secret.utf8)))
+        Digests.sha256Hex(Data(secret.utf8))
     }
 }

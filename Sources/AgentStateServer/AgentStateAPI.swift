@@ -1,0 +1,19 @@
+import AgentState
+import Hummingbird
+
+/// The `/v1` API over one store. Handlers decode, call the store, encode: the rules live in
+/// the store, the mapping of errors in `Problem`.
+struct AgentStateAPI: Sendable {
+    let store: any StateStore
+    let limits: ServerConfiguration.Limits
+    let keyCache: KeyCache
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        addSessionRoutes(to: group)
+        addRunRoutes(to: group)
+        addWorkerRoutes(to: group)
+        addApprovalRoutes(to: group)
+        addMemoryRoutes(to: group)
+        addAdminRoutes(to: group)
+    }
+}

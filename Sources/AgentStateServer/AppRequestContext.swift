@@ -1,0 +1,36 @@
+import AgentState
+import Hummingbird
+
+/// What a request carries between the middleware and the handlers: the caller's key.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by `AuthMiddleware`; every `/v1` handler can rely on it.
+    public var key: APIKey?
+
+    public init(source: Source) {
+        coreContext = .init(source: source)
+    }
+
+    /// The tenant of the caller's key: never taken from the request itself.
+    var tenant: TenantID { key!.tenantId }
+
+    /// Refuses the request unless the caller's role grants `permission`.
+    func require(_ permission: Permission) throws {
+        guard let key else { throw ServerError.unauthorized }
+        guard permission.allowed(for: key.role) else { throw ServerError.forbidden(role: key.role, needs: permission) }
+    }
+}
+
+/// What a handler needs the caller's role to allow.
+enum Permission: String, Sendable {
+    case read, write, decide, cancel, admin
+
+    func allowed(for role: Role) -> Bool {
+        switch (role, self) {
+        case (.admin, _): true
+        case (.agent, .read), (.agent, .write), (.agent, .cancel): true
+        case (.operator, .read), (.operator, .decide), (.operator, .cancel): true
+        default: false
+        }
+    }
+}

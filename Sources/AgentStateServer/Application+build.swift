@@ -1,0 +1,43 @@
+import AgentState
+import Hummingbird
+import NIOCore
+import Logging
+import ServiceLifecycle
+
+/// The server: the API over `store`, the sweeper beside it, both stopped gracefully.
+public func buildApplication(store: any StateStore, configuration: ServerConfiguration, logger: Logger,
+                             onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    let router = Router(context: AppRequestContext.self)
+    let api = AgentStateAPI(store: store, limits: configuration.limits, keyCache: KeyCache())
+    router.middlewares.add(ProblemMiddleware())
+    api.addHealthRoutes(to: router)
+    let v1 = router.group("v1")
+        .add(middleware: AuthMiddleware(store: store, cache: api.keyCache))
+        .add(middleware: IdempotencyMiddleware(store: store, limits: configuration.limits))
+    api.addRoutes(to: v1)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "agentstate"),
+        services: [SweeperService(sweeper: Sweeper(store: store, interval: configuration.sweepInterval)), StoreCloser(store: store)],
+        onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
+        logger: logger)
+}
+
+/// Runs the sweeper until the service group shuts down.
+struct SweeperService: Service {
+    let sweeper: Sweeper
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await sweeper.run() }
+    }
+}
+
+/// Closes the store once everything else has stopped.
+struct StoreCloser: Service {
+    let store: any StateStore
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await store.close()
+    }
+}

@@ -1,0 +1,56 @@
+import AgentState
+import Foundation
+import Hummingbird
+import Logging
+import Synchronization
+
+/// Finds the caller's key from `Authorization: Bearer <secret>`. The tenant of every request
+/// is the key's tenant.
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let store: any StateStore
+    let cache: KeyCache
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { throw ServerError.unauthorized }
+        let secret = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
+        guard let key = try await cache.key(for: secret, store: store) else { throw ServerError.unauthorized }
+        var context = context
+        context.key = key
+        context.logger[metadataKey: "tenant"] = .string(key.tenantId)
+        context.logger[metadataKey: "key"] = .string(key.id)
+        return try await next(request, context)
+    }
+}
+
+/// Keeps recent lookups of keys for a few seconds, so a request does not pay a store read to
+/// authenticate. A key revoked through this server stops working at once; one revoked
+/// elsewhere within `ttl`.
+final class KeyCache: Sendable {
+    private struct Entry { var key: APIKey; var at: ContinuousClock.Instant }
+    private let entries = Mutex<[String: Entry]>([:])
+    let ttl: Duration
+
+    init(ttl: Duration = .seconds(5)) {
+        self.ttl = ttl
+    }
+
+    func key(for secret: String, store: any StateStore) async throws -> APIKey? {
+        let hash = APIKeys.hash(secret)
+        let now = ContinuousClock.now
+        if let hit = entries.withLock({ $0[hash] }), now - hit.at < ttl { return hit.key }
+        guard let key = try await store.authenticate(secret: secret) else {
+            entries.withLock { _ = $0.removeValue(forKey: hash) }
+            return nil
+        }
+        entries.withLock { cache in
+            if cache.count > 10_000 { cache.removeAll() }
+            cache[hash] = Entry(key: key, at: now)
+        }
+        return key
+    }
+
+    func forget(keyID: String) {
+        entries.withLock { cache in cache = cache.filter { $0.value.key.id != keyID } }
+    }
+}

@@ -1,0 +1,147 @@
+import AgentState
+import Foundation
+import Hummingbird
+
+struct CheckpointBody: Decodable {
+    var step: String?
+    var state: JSONValue?
+    var patch: JSONValue?
+    var fencingToken: Int64?
+}
+
+struct ForkBody: Decodable {
+    var atSeq: Int64?
+    var atTime: Date?
+    var newId: String?
+}
+
+struct EventBody: Decodable {
+    var type: String
+    var data: JSONValue?
+}
+
+extension AgentStateAPI {
+    func addRunRoutes(to v1: RouterGroup<AppRequestContext>) {
+        v1.post("runs") { request, context in
+            try context.require(.write)
+            var request = request
+            let r = try await store.createRun(context.tenant, try await request.decode(RunCreate.self, limits: limits))
+            return try Reply.json(r, status: .created, etag: r.version, headers: [.location: "/v1/runs/\(r.id)"])
+        }
+        v1.get("runs") { request, context in
+            try context.require(.read)
+            let q = RunQuery(status: try request.queryChoice("status"), owner: request.query("owner"), workflow: request.query("workflow"),
+                             userId: request.query("user_id"), updatedBefore: try request.queryTime("updated_before"),
+                             limit: try request.queryInt("limit") ?? 50, cursor: request.query("cursor"))
+            return try Reply.json(try await store.runs(context.tenant, q))
+        }
+        v1.get("runs/:id") { _, context in
+            try context.require(.read)
+            let r = try await store.run(context.tenant, try context.parameters.decoded("id"))
+            return try Reply.json(r, etag: r.version)
+        }
+        v1.post("runs/:id/transitions") { request, context in
+            var request = request
+            var t = try await request.decode(RunTransition.self, limits: limits)
+            try context.require(t.to == .cancelled ? .cancel : .write)
+            let r = try await preconditioned(try request.ifMatch()) { v in
+                if let v { t.expectedVersion = v }
+                return try await store.transition(context.tenant, try context.parameters.decoded("id"), t)
+            }
+            return try Reply.json(r, etag: r.version)
+        }
+        v1.post("runs/:id/usage") { request, context in
+            try context.require(.write)
+            var request = request
+            let r = try await store.recordUsage(context.tenant, try context.parameters.decoded("id"), try await request.decode(Usage.self, limits: limits))
+            return try Reply.json(r, etag: r.version)
+        }
+
+        v1.put("runs/:id/steps/:name") { request, context in
+            try context.require(.write)
+            var request = request
+            let write = try await request.decode(StepWrite.self, limits: limits)
+            return try Reply.json(try await store.putStep(context.tenant, try context.parameters.decoded("id"), try context.parameters.decoded("name"), write))
+        }
+        v1.get("runs/:id/steps") { _, context in
+            try context.require(.read)
+            return try Reply.json(Items(items: try await store.steps(context.tenant, try context.parameters.decoded("id"))))
+        }
+
+        v1.post("runs/:id/checkpoints") { request, context in
+            try context.require(.write)
+            var request = request
+            let body = try await request.decode(CheckpointBody.self, limits: limits)
+            let state: CheckpointState
+            switch (body.state, body.patch) {
+            case (let s?, nil): state = .full(s)
+            case (nil, let p?): state = .patch(p)
+            default: throw AgentStateError.invalidInput(field: "state", "give exactly one of state (whole) or patch (RFC 7396)")
+            }
+            let c = try await store.saveCheckpoint(context.tenant, try context.parameters.decoded("id"),
+                                                   CheckpointWrite(step: body.step, state: state, fencingToken: body.fencingToken))
+            return try Reply.json(c, status: .created)
+        }
+        v1.get("runs/:id/checkpoints/latest") { request, context in
+            try context.require(.read)
+            let selector: CheckpointSelector = request.query("step").map { .step($0) } ?? .latest
+            return try Reply.json(try await store.checkpoint(context.tenant, try context.parameters.decoded("id"), selector))
+        }
+        v1.get("runs/:id/checkpoints/:seq") { _, context in
+            try context.require(.read)
+            guard let seq = Int64(try context.parameters.decoded("seq")) else {
+                throw AgentStateError.invalidInput(field: "seq", "must be an integer")
+            }
+            return try Reply.json(try await store.checkpoint(context.tenant, try context.parameters.decoded("id"), .seq(seq)))
+        }
+        v1.get("runs/:id/checkpoints") { request, context in
+            try context.require(.read)
+            let records = try await store.checkpoints(context.tenant, try context.parameters.decoded("id"),
+                                                      afterSeq: Int64(try request.queryInt("after_seq") ?? 0), limit: try request.queryInt("limit") ?? 100)
+            return try Reply.json(Items(items: records))
+        }
+
+        v1.get("runs/:id/events") { request, context in
+            try context.require(.read)
+            let events = try await store.events(context.tenant, stream: EventStream.run(try context.parameters.decoded("id")),
+                                                afterSeq: Int64(try request.queryInt("after_seq") ?? 0), limit: try request.queryInt("limit") ?? 100)
+            return try Reply.json(Items(items: events))
+        }
+        v1.post("runs/:id/events") { request, context in
+            try context.require(.write)
+            var request = request
+            let body = try await request.decode(EventBody.self, limits: limits)
+            let e = try await store.appendEvent(context.tenant, runId: try context.parameters.decoded("id"), type: body.type, data: body.data ?? .null)
+            return try Reply.json(e, status: .created)
+        }
+        v1.get("runs/:id/verify") { _, context in
+            try context.require(.read)
+            return try Reply.json(try await store.verifyChain(context.tenant, stream: EventStream.run(try context.parameters.decoded("id"))))
+        }
+        v1.get("runs/:id/state") { request, context in
+            try context.require(.read)
+            let point: HistoryPoint
+            if let seq = try request.queryInt("at_seq") {
+                point = .seq(Int64(seq))
+            } else if let time = try request.queryTime("at_time") {
+                point = .time(time)
+            } else {
+                throw AgentStateError.invalidInput(field: "at_seq", "give at_seq or at_time")
+            }
+            return try Reply.json(try await store.runState(context.tenant, try context.parameters.decoded("id"), at: point))
+        }
+        v1.post("runs/:id/fork") { request, context in
+            try context.require(.write)
+            var request = request
+            let body = try await request.decode(ForkBody.self, limits: limits)
+            let point: HistoryPoint
+            switch (body.atSeq, body.atTime) {
+            case (let s?, nil): point = .seq(s)
+            case (nil, let t?): point = .time(t)
+            default: throw AgentStateError.invalidInput(field: "at_seq", "give exactly one of at_seq or at_time")
+            }
+            let r = try await store.fork(context.tenant, try context.parameters.decoded("id"), at: point, newId: body.newId)
+            return try Reply.json(r, status: .created, etag: r.version, headers: [.location: "/v1/runs/\(r.id)"])
+        }
+    }
+}

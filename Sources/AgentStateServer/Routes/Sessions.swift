@@ -1,0 +1,134 @@
+import AgentState
+import Foundation
+import Hummingbird
+
+struct AppendBody: Decodable {
+    var messages: [NewMessage]
+    var expectedLastSeq: Int64?
+}
+
+struct AppendedBody: Encodable {
+    var messages: [Message]
+    var lastSeq: Int64
+}
+
+struct CompactBody: Decodable {
+    var summary: String
+    var throughSeq: Int64
+    var tokens: Int?
+}
+
+struct ContextBody: Encodable {
+    var context: JSONValue
+    var version: Int64
+}
+
+extension AgentStateAPI {
+    func addSessionRoutes(to v1: RouterGroup<AppRequestContext>) {
+        v1.post("sessions") { request, context in
+            try context.require(.write)
+            var request = request
+            let body = try await request.decode(SessionCreate.self, limits: limits)
+            let s = try await store.createSession(context.tenant, body)
+            return try Reply.json(s, status: .created, etag: s.version, headers: [.location: "/v1/sessions/\(s.id)"])
+        }
+        v1.get("sessions") { request, context in
+            try context.require(.read)
+            let q = SessionQuery(userId: request.query("user_id"), status: try request.queryChoice("status"),
+                                 limit: try request.queryInt("limit") ?? 50, cursor: request.query("cursor"))
+            return try Reply.json(try await store.sessions(context.tenant, q))
+        }
+        v1.get("sessions/:id") { _, context in
+            try context.require(.read)
+            let s = try await store.session(context.tenant, try context.parameters.decoded("id"))
+            return try Reply.json(s, etag: s.version)
+        }
+        v1.patch("sessions/:id") { request, context in
+            try context.require(.write)
+            var request = request
+            var update = try await request.decode(SessionUpdate.self, limits: limits)
+            let s = try await preconditioned(try request.ifMatch()) { v in
+                if let v { update.expectedVersion = v }
+                return try await store.updateSession(context.tenant, try context.parameters.decoded("id"), update)
+            }
+            return try Reply.json(s, etag: s.version)
+        }
+        v1.post("sessions/:id/close") { _, context in
+            try context.require(.write)
+            let s = try await store.closeSession(context.tenant, try context.parameters.decoded("id"))
+            return try Reply.json(s, etag: s.version)
+        }
+        v1.delete("sessions/:id") { _, context in
+            try context.require(.write)
+            try await store.deleteSession(context.tenant, try context.parameters.decoded("id"))
+            return Reply.noContent
+        }
+
+        v1.post("sessions/:id/messages") { request, context in
+            try context.require(.write)
+            var request = request
+            let buffer = try await request.body(limits: limits)
+            let data = Data(buffer.readableBytesView)
+            // One message, or {"messages": [...], "expected_last_seq": n}.
+            let body: AppendBody
+            if try APIJSON.decoder.decode(JSONValue.self, from: data)["messages"] != nil {
+                body = try APIJSON.decoder.decode(AppendBody.self, from: data)
+            } else {
+                body = AppendBody(messages: [try APIJSON.decoder.decode(NewMessage.self, from: data)],
+                                  expectedLastSeq: try request.queryInt("expected_last_seq").map(Int64.init))
+            }
+            let stored = try await store.appendMessages(context.tenant, try context.parameters.decoded("id"), body.messages,
+                                                        expectedLastSeq: body.expectedLastSeq)
+            return try Reply.json(AppendedBody(messages: stored, lastSeq: stored.last?.seq ?? 0), status: .created)
+        }
+        v1.get("sessions/:id/messages") { request, context in
+            try context.require(.read)
+            let query: MessageQuery
+            if let n = try request.queryInt("last") {
+                query = .last(n)
+            } else if let budget = try request.queryInt("max_tokens") {
+                query = .tokenBudget(budget)
+            } else if request.query("since") != nil || request.query("until") != nil {
+                query = .between(since: try request.queryTime("since"), until: try request.queryTime("until"),
+                                 limit: try request.queryInt("limit") ?? 100)
+            } else if let after = try request.queryInt("after_seq") {
+                query = .after(seq: Int64(after), limit: try request.queryInt("limit") ?? 100)
+            } else {
+                query = .last(try request.queryInt("limit") ?? 20)
+            }
+            return try Reply.json(try await store.messages(context.tenant, try context.parameters.decoded("id"), query))
+        }
+        v1.post("sessions/:id/compact") { request, context in
+            try context.require(.write)
+            var request = request
+            let body = try await request.decode(CompactBody.self, limits: limits)
+            let s = try await store.compact(context.tenant, try context.parameters.decoded("id"), summary: body.summary,
+                                            throughSeq: body.throughSeq, tokens: body.tokens)
+            return try Reply.json(s, etag: s.version)
+        }
+        v1.get("sessions/:id/context") { _, context in
+            try context.require(.read)
+            let s = try await store.session(context.tenant, try context.parameters.decoded("id"))
+            return try Reply.json(ContextBody(context: s.context, version: s.version), etag: s.version)
+        }
+        v1.patch("sessions/:id/context") { request, context in
+            try context.require(.write)
+            var request = request
+            let patch = try await request.decode(JSONValue.self, limits: limits)
+            let s = try await preconditioned(try request.ifMatch()) { v in
+                try await store.patchContext(context.tenant, try context.parameters.decoded("id"), patch, expectedVersion: v)
+            }
+            return try Reply.json(ContextBody(context: s.context, version: s.version), etag: s.version)
+        }
+        v1.get("sessions/:id/events") { request, context in
+            try context.require(.read)
+            let events = try await store.events(context.tenant, stream: EventStream.session(try context.parameters.decoded("id")),
+                                                afterSeq: Int64(try request.queryInt("after_seq") ?? 0), limit: try request.queryInt("limit") ?? 100)
+            return try Reply.json(Items(items: events))
+        }
+    }
+}
+
+struct Items<T: Encodable>: Encodable {
+    var items: [T]
+}

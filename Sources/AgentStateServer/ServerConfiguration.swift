@@ -1,0 +1,44 @@
+import AgentState
+import Foundation
+
+/// Everything `agentstate serve` can be told, with defaults, filled from flags, then the
+/// environment, in one place (`ServerConfiguration.resolve`).
+public struct ServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var store = StoreURL.default
+    public var limits = Limits()
+    /// How long shutdown waits for requests in flight.
+    public var drainSeconds = 10
+    /// How often the sweeper looks for due timers and deadlines.
+    public var sweepInterval: Duration = .seconds(1)
+
+    public struct Limits: Sendable {
+        /// Largest request body, bytes (413 beyond).
+        public var maxBodyBytes = 1 << 20
+        /// Deepest nesting of arrays and objects in a request body (422 beyond).
+        public var maxJSONDepth = 32
+        public init() {}
+    }
+
+    public init() {}
+
+    /// Flags win over the environment (`AGENTSTATE_HOST`, `AGENTSTATE_PORT`, `AGENTSTATE_STORE`,
+    /// `AGENTSTATE_MAX_BODY_BYTES`), which wins over the defaults.
+    public static func resolve(host: String?, port: Int?, store: String?, environment: [String: String]) throws -> ServerConfiguration {
+        var c = ServerConfiguration()
+        if let h = host ?? environment["AGENTSTATE_HOST"] { c.host = h }
+        if let p = port ?? environment["AGENTSTATE_PORT"].flatMap({ Int($0) }) {
+            guard (0...65535).contains(p) else { throw AgentStateError.invalidInput(field: "port", "must be 0 to 65535") }
+            c.port = p
+        } else if let text = environment["AGENTSTATE_PORT"] {
+            throw AgentStateError.invalidInput(field: "AGENTSTATE_PORT", "'\(text)' is not a port number")
+        }
+        if let s = store ?? environment["AGENTSTATE_STORE"] { c.store = try StoreURL(parsing: s) }
+        if let b = environment["AGENTSTATE_MAX_BODY_BYTES"] {
+            guard let n = Int(b), n > 0 else { throw AgentStateError.invalidInput(field: "AGENTSTATE_MAX_BODY_BYTES", "'\(b)' is not a positive number") }
+            c.limits.maxBodyBytes = n
+        }
+        return c
+    }
+}

@@ -1,0 +1,37 @@
+import AgentState
+import AgentStateServer
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Serve the HTTP/JSON API (SIGTERM or SIGINT drains requests and stops).")
+
+    @Option(help: "Store URL (env AGENTSTATE_STORE; default sqlite:./agentstate.sqlite).") var store: String?
+    @Option(help: "Address to listen on (env AGENTSTATE_HOST; default 127.0.0.1).") var host: String?
+    @Option(help: "Port (env AGENTSTATE_PORT; default 8080; 0 picks a free one).") var port: Int?
+    @Flag(help: "For local use: create an admin key for tenant 'default' and print it.") var dev = false
+
+    func run() async throws {
+        let config = try ServerConfiguration.resolve(host: host, port: port, store: store, environment: ProcessInfo.processInfo.environment)
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+            return handler
+        }
+        let logger = Logger(label: "agentstate")
+        let backend = try StoreOpener.open(config.store)
+        if dev {
+            let issued = try await backend.createAPIKey("default", role: .admin, name: "dev")
+            FileHandle.standardOutput.write(Data("dev key for tenant 'default' (role admin): \(issued.secret)\n".utf8))
+        }
+        logger.info("serving", metadata: ["store": "\(config.store)", "host": "\(config.host)", "port": "\(config.port)"])
+        let app = buildApplication(store: backend, configuration: config, logger: logger) { port in
+            // Tests and scripts read this line to find a port chosen with --port 0.
+            FileHandle.standardOutput.write(Data("listening on http://\(config.host):\(port)\n".utf8))
+        }
+        try await app.runService()
+    }
+}
