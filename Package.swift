@@ -90,6 +90,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "AgentStateServerTests",
+            dependencies: [
+                "AgentState", "AgentStateServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // Tests that drive real processes: the CLI, and workers killed mid-run.
         .executableTarget(
             name: "AgentStateTestWorker",

@@ -107,3 +107,17 @@ public struct ApprovalQuery: Sendable, Codable, Hashable {
         self.cursor = cursor
     }
 }
+
+/// Absent fields take their defaults, so a client may leave them out.
+extension ApprovalRequest {
+    enum CodingKeys: String, CodingKey { case id, approver, group, reason, step, timeoutSeconds, onExpiry, escalateTo, fencingToken }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try c.decodeIfPresent(String.self, forKey: .id), approver: try c.decodeIfPresent(String.self, forKey: .approver),
+                  group: try c.decodeIfPresent(String.self, forKey: .group), reason: try c.decode(String.self, forKey: .reason),
+                  step: try c.decodeIfPresent(String.self, forKey: .step), timeoutSeconds: try c.decodeIfPresent(Int.self, forKey: .timeoutSeconds),
+                  onExpiry: try c.decodeIfPresent(ExpiryPolicy.self, forKey: .onExpiry) ?? .fail,
+                  escalateTo: try c.decodeIfPresent(String.self, forKey: .escalateTo), fencingToken: try c.decodeIfPresent(Int64.self, forKey: .fencingToken))
+    }
+}

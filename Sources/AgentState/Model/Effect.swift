@@ -54,3 +54,14 @@ public struct EffectBeginResult: Sendable, Codable, Hashable {
     public var outcome: EffectOutcome
     public var effect: Effect
 }
+
+/// Absent fields take their defaults, so a client may leave them out.
+extension EffectBegin {
+    enum CodingKeys: String, CodingKey { case holder, leaseSeconds, request, fencingToken }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(holder: try c.decode(String.self, forKey: .holder), leaseSeconds: try c.decodeIfPresent(Int.self, forKey: .leaseSeconds) ?? 60,
+                  request: try c.decodeIfPresent(JSONValue.self, forKey: .request), fencingToken: try c.decodeIfPresent(Int64.self, forKey: .fencingToken))
+    }
+}

@@ -33,3 +33,14 @@ public struct ClaimedRun: Sendable, Codable, Hashable {
     public var run: Run
     public var lease: Lease
 }
+
+/// Absent fields take their defaults, so a client may leave them out.
+extension ClaimRequest {
+    enum CodingKeys: String, CodingKey { case worker, leaseSeconds, workflow }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(worker: try c.decode(String.self, forKey: .worker), leaseSeconds: try c.decodeIfPresent(Int.self, forKey: .leaseSeconds) ?? 60,
+                  workflow: try c.decodeIfPresent(String.self, forKey: .workflow))
+    }
+}

@@ -90,3 +90,14 @@ public struct MemoryHit: Sendable, Codable, Hashable {
         self.score = score
     }
 }
+
+/// Absent fields take their defaults, so a client may leave them out.
+extension MemorySearch {
+    enum CodingKeys: String, CodingKey { case namespace, text, vector, limit }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(namespace: try c.decodeIfPresent(String.self, forKey: .namespace), text: try c.decodeIfPresent(String.self, forKey: .text),
+                  vector: try c.decodeIfPresent([Float].self, forKey: .vector), limit: try c.decodeIfPresent(Int.self, forKey: .limit) ?? 10)
+    }
+}

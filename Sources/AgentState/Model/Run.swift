@@ -173,3 +173,30 @@ public struct RunQuery: Sendable, Codable, Hashable {
         self.cursor = cursor
     }
 }
+
+/// Absent fields take their defaults, so a client may leave them out.
+extension RunCreate {
+    enum CodingKeys: String, CodingKey { case id, workflow, sessionId, userId, input, owner, promptVersion, model, metadata }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try c.decodeIfPresent(String.self, forKey: .id), workflow: try c.decode(String.self, forKey: .workflow),
+                  sessionId: try c.decodeIfPresent(String.self, forKey: .sessionId), userId: try c.decodeIfPresent(String.self, forKey: .userId),
+                  input: try c.decodeIfPresent(JSONValue.self, forKey: .input) ?? .emptyObject,
+                  owner: try c.decodeIfPresent(String.self, forKey: .owner), promptVersion: try c.decodeIfPresent(String.self, forKey: .promptVersion),
+                  model: try c.decodeIfPresent(String.self, forKey: .model), metadata: try c.decodeIfPresent(JSONValue.self, forKey: .metadata))
+    }
+}
+
+/// Absent fields take their defaults, so a client may leave them out.
+extension Usage {
+    enum CodingKeys: String, CodingKey { case tokensIn, tokensOut, toolCalls, retries, wallTimeMs, modelRequestIds }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(tokensIn: try c.decodeIfPresent(Int64.self, forKey: .tokensIn) ?? 0, tokensOut: try c.decodeIfPresent(Int64.self, forKey: .tokensOut) ?? 0,
+                  toolCalls: try c.decodeIfPresent(Int64.self, forKey: .toolCalls) ?? 0, retries: try c.decodeIfPresent(Int64.self, forKey: .retries) ?? 0,
+                  wallTimeMs: try c.decodeIfPresent(Int64.self, forKey: .wallTimeMs) ?? 0,
+                  modelRequestIds: try c.decodeIfPresent([String].self, forKey: .modelRequestIds) ?? [])
+    }
+}

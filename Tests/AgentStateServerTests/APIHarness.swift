@@ -1,0 +1,75 @@
+import AgentState
+import AgentStateServer
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+
+/// A server over an in-memory store, with a key of each role in tenant "acme" and an agent key
+/// in tenant "globex", exercised through Hummingbird's router test client.
+struct APIHarness {
+    let store: InMemoryStore
+    let clock: ManualClock
+    let admin: String
+    let agent: String
+    let `operator`: String
+    let otherTenant: String
+
+    static func make() async throws -> APIHarness {
+        let clock = ManualClock()
+        let store = InMemoryStore(clock: clock)
+        return APIHarness(
+            store: store, clock: clock,
+            admin: try await store.createAPIKey("acme", role: .admin, name: nil).secret,
+            agent: try await store.createAPIKey("acme", role: .agent, name: nil).secret,
+            operator: try await store.createAPIKey("acme", role: .operator, name: nil).secret,
+            otherTenant: try await store.createAPIKey("globex", role: .agent, name: nil).secret)
+    }
+
+    func run(limits: ServerConfiguration.Limits = .init(), _ body: @escaping @Sendable (Client) async throws -> Void) async throws {
+        var config = ServerConfiguration()
+        config.limits = limits
+        config.port = 0
+        let app = buildApplication(store: store, configuration: config, logger: Logger(label: "test"))
+        try await app.test(.router) { client in try await body(Client(client: client, defaultKey: agent)) }
+    }
+
+    struct Client: Sendable {
+        let client: any TestClientProtocol
+        let defaultKey: String
+
+        struct Reply: Sendable {
+            var status: Int
+            var headers: HTTPFields
+            var text: String
+            var json: JSONValue? { try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) }
+            subscript(_ key: String) -> JSONValue? { json?[key] }
+        }
+
+        /// Sends a request as `key` (the agent key by default; `""` sends none).
+        @discardableResult
+        func call(_ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil, key: String? = nil,
+                  headers: HTTPFields = [:]) async throws -> Reply {
+            var h = headers
+            let k = key ?? defaultKey
+            if !k.isEmpty { h[.authorization] = "Bearer \(k)" }
+            if body != nil { h[.contentType] = "application/json" }
+            let r = try await client.execute(uri: uri, method: method, headers: h, body: body.map { ByteBuffer(string: $0) })
+            return Reply(status: r.status.code, headers: r.headers, text: String(buffer: r.body))
+        }
+    }
+}
+
+extension JSONValue {
+    var int: Int64? {
+        if case .int(let i) = self { return i }
+        return nil
+    }
+
+    var array: [JSONValue]? {
+        if case .array(let a) = self { return a }
+        return nil
+    }
+}
