@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "AgentStateSQLite", targets: ["AgentStateSQLite"]),
         .library(name: "AgentStateTesting", targets: ["AgentStateTesting"]),
         .library(name: "AgentStateServer", targets: ["AgentStateServer"]),
+        .library(name: "AgentStateClient", targets: ["AgentStateClient"]),
         .executable(name: "agentstate", targets: ["agentstate"]),
     ],
     dependencies: [
@@ -25,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // The domain: types, the run state machine, errors, the StateStore seam and the
@@ -49,6 +51,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict
+        ),
+        // A Swift client for the server; it is itself a StateStore.
+        .target(
+            name: "AgentStateClient",
+            dependencies: [
+                "AgentState",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -96,6 +109,15 @@ let package = Package(
                 "AgentState", "AgentStateServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AgentStateClientTests",
+            dependencies: [
+                "AgentState", "AgentStateServer", "AgentStateClient", "AgentStateTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

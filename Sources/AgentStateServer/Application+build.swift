@@ -18,7 +18,7 @@ public func buildApplication(store: any StateStore, configuration: ServerConfigu
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "agentstate"),
-        services: [SweeperService(sweeper: Sweeper(store: store, interval: configuration.sweepInterval)), StoreCloser(store: store)],
+        services: (configuration.sweepInterval.map { [SweeperService(sweeper: Sweeper(store: store, interval: $0))] } ?? []) + [StoreCloser(store: store)],
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }

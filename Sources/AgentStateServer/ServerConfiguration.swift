@@ -10,8 +10,9 @@ public struct ServerConfiguration: Sendable {
     public var limits = Limits()
     /// How long shutdown waits for requests in flight.
     public var drainSeconds = 10
-    /// How often the sweeper looks for due timers and deadlines.
-    public var sweepInterval: Duration = .seconds(1)
+    /// How often the sweeper looks for due timers and deadlines; `nil` runs none (another
+    /// process sweeps, or a test does it by hand).
+    public var sweepInterval: Duration? = .seconds(1)
 
     public struct Limits: Sendable {
         /// Largest request body, bytes (413 beyond).

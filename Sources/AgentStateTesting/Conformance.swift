@@ -64,6 +64,12 @@ public enum Conformance {
         }
     }
 
+    /// Every check but those named in `excluded` (for a backend that cannot do some of them,
+    /// such as a remote client, which cannot reach the server's idempotency records).
+    public static func checks(excluding excluded: Set<String>) -> [Check] {
+        checks.filter { !excluded.contains($0.name) }
+    }
+
     public static var checks: [Check] {
         sessionChecks + messageChecks + runChecks + stepChecks + effectChecks + leaseChecks + approvalChecks
             + waitChecks + checkpointChecks + historyChecks + memoryChecks + userChecks + tenancyChecks + keyChecks

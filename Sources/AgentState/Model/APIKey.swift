@@ -25,12 +25,28 @@ public struct APIKey: Sendable, Codable, Hashable {
     public var revokedAt: Date?
 
     public var isRevoked: Bool { revokedAt != nil }
+
+    public init(id: String, tenantId: TenantID, role: Role, name: String?, prefix: String, secretHash: String, createdAt: Date, revokedAt: Date?) {
+        self.id = id
+        self.tenantId = tenantId
+        self.role = role
+        self.name = name
+        self.prefix = prefix
+        self.secretHash = secretHash
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
 }
 
 /// A key just made: the secret is shown this once and never stored.
 public struct IssuedKey: Sendable, Codable, Hashable {
     public var key: APIKey
     public var secret: String
+
+    public init(key: APIKey, secret: String) {
+        self.key = key
+        self.secret = secret
+    }
 }
 
 /// A stored response to a request made with an `Idempotency-Key`.

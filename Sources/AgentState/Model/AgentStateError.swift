@@ -4,6 +4,7 @@ public struct AgentStateError: Error, Sendable, Hashable, Codable, CustomStringC
         private enum Base: String, Sendable, Codable {
             case notFound = "not_found", alreadyExists = "already_exists", versionConflict = "version_conflict"
             case invalidTransition = "invalid_transition", conflict, invalidInput = "invalid_input", leaseLost = "lease_lost", unavailable
+            case unauthorized, forbidden, unsupported
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -33,6 +34,18 @@ public struct AgentStateError: Error, Sendable, Hashable, Codable, CustomStringC
         public static let leaseLost = Code(.leaseLost)
         /// The store cannot be reached now; retrying later may succeed.
         public static let unavailable = Code(.unavailable)
+        /// The caller has no valid credential (from a server).
+        public static let unauthorized = Code(.unauthorized)
+        /// The caller's credential does not allow this (from a server).
+        public static let forbidden = Code(.forbidden)
+        /// This store cannot do this operation (a remote store cannot reach server internals).
+        public static let unsupported = Code(.unsupported)
+
+        /// The code a server sent in a problem document; `nil` for one this version does not know.
+        public init?(code: String) {
+            guard let base = Base(rawValue: code) else { return nil }
+            self.base = base
+        }
 
         public var description: String { base.rawValue }
     }

@@ -4,49 +4,12 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// The API's JSON: snake_case field names, times in ISO 8601 with milliseconds (UTC).
-enum APIJSON {
-    static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.keyEncodingStrategy = .convertToSnakeCase
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        e.dateEncodingStrategy = .custom { date, encoder in
-            var c = encoder.singleValueContainer()
-            try c.encode(date.formatted(timeFormat))
-        }
-        return e
-    }()
-
-    static let decoder: JSONDecoder = {
-        let d = JSONDecoder()
-        d.keyDecodingStrategy = .convertFromSnakeCase
-        d.dateDecodingStrategy = .custom { decoder in
-            let c = try decoder.singleValueContainer()
-            let text = try c.decode(String.self)
-            guard let date = parseTime(text) else {
-                throw DecodingError.dataCorruptedError(in: c, debugDescription: "'\(text)' is not an ISO 8601 time")
-            }
-            return date
-        }
-        return d
-    }()
-
-    static let timeFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-
-    /// Accepts ISO 8601 with or without fractional seconds.
-    static func parseTime(_ text: String) -> Date? {
-        if let d = try? timeFormat.parse(text) { return d.wholeMilliseconds }
-        if let d = try? Date.ISO8601FormatStyle().parse(text) { return d }
-        return nil
-    }
-}
-
 extension Request {
     /// Reads the body within the size limit, checks its nesting depth, and decodes it.
     mutating func decode<T: Decodable>(_ type: T.Type, limits: ServerConfiguration.Limits) async throws -> T {
         let buffer = try await body(limits: limits)
         guard buffer.readableBytes > 0 else { throw ServerError.malformedJSON("the request needs a JSON body") }
-        return try APIJSON.decoder.decode(T.self, from: Data(buffer.readableBytesView))
+        return try APICoding.decoder.decode(T.self, from: Data(buffer.readableBytesView))
     }
 
     /// The body, at most `maxBodyBytes`, checked for nesting deeper than `maxJSONDepth`.
@@ -94,7 +57,7 @@ enum Reply {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let etag { headers[.eTag] = "\"\(etag)\"" }
         headers.append(contentsOf: extra)
-        let data = try APIJSON.encoder.encode(value)
+        let data = try APICoding.encoder.encode(value)
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
@@ -102,7 +65,7 @@ enum Reply {
         let (problem, extra) = Problem.from(error)
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         headers.append(contentsOf: extra)
-        let data = (try? APIJSON.encoder.encode(problem)) ?? Data()
+        let data = (try? APICoding.encoder.encode(problem)) ?? Data()
         return Response(status: .init(code: problem.status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
@@ -131,7 +94,7 @@ extension Request {
 
     func queryTime(_ name: String) throws -> Date? {
         guard let text = query(name) else { return nil }
-        guard let d = APIJSON.parseTime(text) else { throw AgentStateError.invalidInput(field: name, "'\(text)' is not an ISO 8601 time") }
+        guard let d = APICoding.parseTime(text) else { throw AgentStateError.invalidInput(field: name, "'\(text)' is not an ISO 8601 time") }
         return d
     }
 

@@ -37,6 +37,9 @@ struct Problem: Encodable {
             switch e.code {
             case .notFound: status = .notFound
             case .invalidInput: status = .unprocessableContent
+            case .unauthorized: status = .unauthorized
+            case .forbidden: status = .forbidden
+            case .unsupported: status = .notImplemented
             case .unavailable:
                 status = .serviceUnavailable
                 headers[.retryAfter] = "1"

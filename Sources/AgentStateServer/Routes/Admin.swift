@@ -2,30 +2,9 @@ import AgentState
 import Foundation
 import Hummingbird
 
-struct KeyCreateBody: Decodable {
-    var role: Role
-    var name: String?
-}
 
 /// A key as the API shows it: never its hash.
-struct KeyView: Encodable {
-    var id: String
-    var tenantId: String
-    var role: Role
-    var name: String?
-    var prefix: String
-    var createdAt: Date
-    var revokedAt: Date?
 
-    init(_ k: APIKey) {
-        (id, tenantId, role, name, prefix, createdAt, revokedAt) = (k.id, k.tenantId, k.role, k.name, k.prefix, k.createdAt, k.revokedAt)
-    }
-}
-
-struct IssuedKeyView: Encodable {
-    var key: KeyView
-    var secret: String
-}
 
 extension AgentStateAPI {
     func addAdminRoutes(to v1: RouterGroup<AppRequestContext>) {
@@ -45,6 +24,14 @@ extension AgentStateAPI {
             let key = try await store.revokeAPIKey(context.tenant, id: try context.parameters.decoded("id"))
             keyCache.forget(keyID: key.id)
             return try Reply.json(KeyView(key))
+        }
+        v1.get("whoami") { _, context in
+            try context.require(.read)
+            return try Reply.json(KeyView(context.key!))
+        }
+        v1.post("admin/sweep") { _, context in
+            try context.require(.admin)
+            return try Reply.json(try await store.sweep())
         }
         v1.get("users/:user/export") { _, context in
             try context.require(.admin)

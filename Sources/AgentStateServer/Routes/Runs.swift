@@ -2,23 +2,8 @@ import AgentState
 import Foundation
 import Hummingbird
 
-struct CheckpointBody: Decodable {
-    var step: String?
-    var state: JSONValue?
-    var patch: JSONValue?
-    var fencingToken: Int64?
-}
 
-struct ForkBody: Decodable {
-    var atSeq: Int64?
-    var atTime: Date?
-    var newId: String?
-}
 
-struct EventBody: Decodable {
-    var type: String
-    var data: JSONValue?
-}
 
 extension AgentStateAPI {
     func addRunRoutes(to v1: RouterGroup<AppRequestContext>) {
@@ -72,14 +57,7 @@ extension AgentStateAPI {
             try context.require(.write)
             var request = request
             let body = try await request.decode(CheckpointBody.self, limits: limits)
-            let state: CheckpointState
-            switch (body.state, body.patch) {
-            case (let s?, nil): state = .full(s)
-            case (nil, let p?): state = .patch(p)
-            default: throw AgentStateError.invalidInput(field: "state", "give exactly one of state (whole) or patch (RFC 7396)")
-            }
-            let c = try await store.saveCheckpoint(context.tenant, try context.parameters.decoded("id"),
-                                                   CheckpointWrite(step: body.step, state: state, fencingToken: body.fencingToken))
+            let c = try await store.saveCheckpoint(context.tenant, try context.parameters.decoded("id"), try body.write())
             return try Reply.json(c, status: .created)
         }
         v1.get("runs/:id/checkpoints/latest") { request, context in
@@ -134,13 +112,7 @@ extension AgentStateAPI {
             try context.require(.write)
             var request = request
             let body = try await request.decode(ForkBody.self, limits: limits)
-            let point: HistoryPoint
-            switch (body.atSeq, body.atTime) {
-            case (let s?, nil): point = .seq(s)
-            case (nil, let t?): point = .time(t)
-            default: throw AgentStateError.invalidInput(field: "at_seq", "give exactly one of at_seq or at_time")
-            }
-            let r = try await store.fork(context.tenant, try context.parameters.decoded("id"), at: point, newId: body.newId)
+            let r = try await store.fork(context.tenant, try context.parameters.decoded("id"), at: try body.point(), newId: body.newId)
             return try Reply.json(r, status: .created, etag: r.version, headers: [.location: "/v1/runs/\(r.id)"])
         }
     }

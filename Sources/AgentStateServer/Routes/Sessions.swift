@@ -2,26 +2,9 @@ import AgentState
 import Foundation
 import Hummingbird
 
-struct AppendBody: Decodable {
-    var messages: [NewMessage]
-    var expectedLastSeq: Int64?
-}
 
-struct AppendedBody: Encodable {
-    var messages: [Message]
-    var lastSeq: Int64
-}
 
-struct CompactBody: Decodable {
-    var summary: String
-    var throughSeq: Int64
-    var tokens: Int?
-}
 
-struct ContextBody: Encodable {
-    var context: JSONValue
-    var version: Int64
-}
 
 extension AgentStateAPI {
     func addSessionRoutes(to v1: RouterGroup<AppRequestContext>) {
@@ -71,10 +54,10 @@ extension AgentStateAPI {
             let data = Data(buffer.readableBytesView)
             // One message, or {"messages": [...], "expected_last_seq": n}.
             let body: AppendBody
-            if try APIJSON.decoder.decode(JSONValue.self, from: data)["messages"] != nil {
-                body = try APIJSON.decoder.decode(AppendBody.self, from: data)
+            if try APICoding.decoder.decode(JSONValue.self, from: data)["messages"] != nil {
+                body = try APICoding.decoder.decode(AppendBody.self, from: data)
             } else {
-                body = AppendBody(messages: [try APIJSON.decoder.decode(NewMessage.self, from: data)],
+                body = AppendBody(messages: [try APICoding.decoder.decode(NewMessage.self, from: data)],
                                   expectedLastSeq: try request.queryInt("expected_last_seq").map(Int64.init))
             }
             let stored = try await store.appendMessages(context.tenant, try context.parameters.decoded("id"), body.messages,
@@ -120,6 +103,10 @@ extension AgentStateAPI {
             }
             return try Reply.json(ContextBody(context: s.context, version: s.version), etag: s.version)
         }
+        v1.get("sessions/:id/verify") { _, context in
+            try context.require(.read)
+            return try Reply.json(try await store.verifyChain(context.tenant, stream: EventStream.session(try context.parameters.decoded("id"))))
+        }
         v1.get("sessions/:id/events") { request, context in
             try context.require(.read)
             let events = try await store.events(context.tenant, stream: EventStream.session(try context.parameters.decoded("id")),
@@ -129,6 +116,3 @@ extension AgentStateAPI {
     }
 }
 
-struct Items<T: Encodable>: Encodable {
-    var items: [T]
-}

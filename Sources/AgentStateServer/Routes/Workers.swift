@@ -2,25 +2,9 @@ import AgentState
 import Foundation
 import Hummingbird
 
-struct RenewBody: Decodable {
-    var token: Int64
-    var leaseSeconds: Int?
-}
 
-struct SignalBody: Decodable {
-    var payload: JSONValue?
-}
 
-struct CompleteEffectBody: Decodable {
-    var attemptToken: Int64
-    var result: JSONValue?
-    var externalId: String?
-}
 
-struct FailEffectBody: Decodable {
-    var attemptToken: Int64
-    var error: ErrorInfo
-}
 
 extension AgentStateAPI {
     func addWorkerRoutes(to v1: RouterGroup<AppRequestContext>) {

@@ -1,0 +1,59 @@
+import AgentState
+import Foundation
+import NIOHTTP1
+
+extension AgentStateClient: StateStore {
+    public func createAPIKey(_ tenant: TenantID, role: Role, name: String?) async throws -> IssuedKey {
+        let view: IssuedKeyView = try await call(tenant, .POST, "/v1/keys", body: KeyCreateBody(role: role, name: name))
+        return IssuedKey(key: Self.key(view.key, secretHash: APIKeys.hash(view.secret)), secret: view.secret)
+    }
+
+    /// The keys of `tenant`, or of every tenant this client holds a key for.
+    public func apiKeys(tenant: TenantID?) async throws -> [APIKey] {
+        var all: [APIKey] = []
+        for t in tenant.map({ [$0] }) ?? keys.keys.sorted() {
+            let r: Items<KeyView> = try await call(t, .GET, "/v1/keys")
+            all += r.items.map { Self.key($0, secretHash: "") }
+        }
+        return all
+    }
+
+    public func revokeAPIKey(_ tenant: TenantID?, id: String) async throws -> APIKey {
+        guard let tenant = tenant ?? keys.keys.sorted().first else { throw AgentStateError(.unauthorized, "this client holds no key") }
+        let view: KeyView = try await call(tenant, .DELETE, "/v1/keys/\(Self.segment(id))")
+        return Self.key(view, secretHash: "")
+    }
+
+    /// Asks the server who `secret` belongs to.
+    public func authenticate(secret: String) async throws -> APIKey? {
+        do {
+            guard let view = try await send("", .GET, "/v1/whoami", secret: secret, as: KeyView.self) else { return nil }
+            return Self.key(view, secretHash: APIKeys.hash(secret))
+        } catch let e as AgentStateError where e.code == .unauthorized {
+            return nil
+        }
+    }
+
+    public func beginIdempotent(_ tenant: TenantID, key: String, requestHash: String) async throws -> IdempotencyStart {
+        throw AgentStateError(.unsupported, "idempotency records live inside the server; send an Idempotency-Key header instead")
+    }
+
+    public func finishIdempotent(_ tenant: TenantID, key: String, status: Int, headers: [String: String], body: String?) async throws {
+        throw AgentStateError(.unsupported, "idempotency records live inside the server")
+    }
+
+    public func abandonIdempotent(_ tenant: TenantID, key: String) async throws {
+        throw AgentStateError(.unsupported, "idempotency records live inside the server")
+    }
+
+    /// Runs one sweep on the server now (an admin key of any tenant).
+    public func sweep() async throws -> SweepReport {
+        guard let tenant = keys.keys.sorted().first else { throw AgentStateError(.unauthorized, "this client holds no key") }
+        return try await call(tenant, .POST, "/v1/admin/sweep")
+    }
+
+    private static func key(_ v: KeyView, secretHash: String) -> APIKey {
+        APIKey(id: v.id, tenantId: v.tenantId, role: v.role, name: v.name, prefix: v.prefix, secretHash: secretHash,
+               createdAt: v.createdAt, revokedAt: v.revokedAt)
+    }
+}

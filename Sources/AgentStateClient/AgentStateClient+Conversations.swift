@@ -1,0 +1,97 @@
+import AgentState
+import Foundation
+import NIOHTTP1
+
+extension AgentStateClient {
+    static func s(_ id: String) -> String { "/v1/sessions/" + segment(id) }
+
+    public func createSession(_ tenant: TenantID, _ request: SessionCreate) async throws -> Session {
+        try await call(tenant, .POST, "/v1/sessions", body: request)
+    }
+
+    public func session(_ tenant: TenantID, _ id: String) async throws -> Session {
+        try await call(tenant, .GET, Self.s(id))
+    }
+
+    public func updateSession(_ tenant: TenantID, _ id: String, _ update: SessionUpdate) async throws -> Session {
+        try await call(tenant, .PATCH, Self.s(id), body: update)
+    }
+
+    public func closeSession(_ tenant: TenantID, _ id: String) async throws -> Session {
+        try await call(tenant, .POST, Self.s(id) + "/close")
+    }
+
+    public func deleteSession(_ tenant: TenantID, _ id: String) async throws {
+        _ = try await send(tenant, .DELETE, Self.s(id), as: Empty.self)
+    }
+
+    public func sessions(_ tenant: TenantID, _ q: SessionQuery) async throws -> Page<Session> {
+        try await call(tenant, .GET, "/v1/sessions", query: ["user_id": q.userId, "status": q.status?.rawValue, "limit": String(q.limit), "cursor": q.cursor])
+    }
+
+    public func appendMessages(_ tenant: TenantID, _ sessionId: String, _ messages: [NewMessage], expectedLastSeq: Int64?) async throws -> [Message] {
+        let r: AppendedBody = try await call(tenant, .POST, Self.s(sessionId) + "/messages", body: AppendBody(messages: messages, expectedLastSeq: expectedLastSeq))
+        return r.messages
+    }
+
+    public func messages(_ tenant: TenantID, _ sessionId: String, _ query: MessageQuery) async throws -> MessageWindow {
+        let params: [String: String?]
+        switch query {
+        case .last(let n): params = ["last": String(n)]
+        case .after(let seq, let limit): params = ["after_seq": String(seq), "limit": String(limit)]
+        case .between(let since, let until, let limit):
+            // An open end is sent as a far bound, so the server sees a time range either way.
+            params = ["since": (since ?? Date(timeIntervalSince1970: 0)).formatted(APICoding.timeFormat),
+                      "until": until.map { $0.formatted(APICoding.timeFormat) }, "limit": String(limit)]
+        case .tokenBudget(let budget): params = ["max_tokens": String(budget)]
+        }
+        return try await call(tenant, .GET, Self.s(sessionId) + "/messages", query: params)
+    }
+
+    public func compact(_ tenant: TenantID, _ sessionId: String, summary: String, throughSeq: Int64, tokens: Int?) async throws -> Session {
+        try await call(tenant, .POST, Self.s(sessionId) + "/compact", body: CompactBody(summary: summary, throughSeq: throughSeq, tokens: tokens))
+    }
+
+    public func patchContext(_ tenant: TenantID, _ sessionId: String, _ patch: JSONValue, expectedVersion: Int64?) async throws -> Session {
+        let _: ContextBody = try await call(tenant, .PATCH, Self.s(sessionId) + "/context", body: patch, ifMatch: expectedVersion)
+        return try await session(tenant, sessionId)
+    }
+
+    // MARK: Memory
+
+    static func memory(_ key: MemoryKey) -> String {
+        "/v1/memory/\(segment(key.userId))/\(segment(key.namespace))/\(segment(key.key))"
+    }
+
+    public func putMemory(_ tenant: TenantID, _ key: MemoryKey, _ write: MemoryWrite) async throws -> MemoryItem {
+        try await call(tenant, .PUT, Self.memory(key), body: write)
+    }
+
+    public func memory(_ tenant: TenantID, _ key: MemoryKey) async throws -> MemoryItem {
+        try await call(tenant, .GET, Self.memory(key))
+    }
+
+    public func deleteMemory(_ tenant: TenantID, _ key: MemoryKey) async throws {
+        _ = try await send(tenant, .DELETE, Self.memory(key), as: Empty.self)
+    }
+
+    public func memoryItems(_ tenant: TenantID, _ q: MemoryQuery) async throws -> Page<MemoryItem> {
+        try await call(tenant, .GET, "/v1/memory/\(Self.segment(q.userId))/\(Self.segment(q.namespace))",
+                       query: ["prefix": q.prefix, "limit": String(q.limit), "cursor": q.cursor])
+    }
+
+    public func searchMemory(_ tenant: TenantID, userId: String, _ search: MemorySearch) async throws -> [MemoryHit] {
+        let r: Items<MemoryHit> = try await call(tenant, .POST, "/v1/memory/\(Self.segment(userId))/search", body: search)
+        return r.items
+    }
+
+    // MARK: Users
+
+    public func exportUser(_ tenant: TenantID, _ userId: String) async throws -> UserExport {
+        try await call(tenant, .GET, "/v1/users/\(Self.segment(userId))/export")
+    }
+
+    public func eraseUser(_ tenant: TenantID, _ userId: String) async throws -> ErasureReceipt {
+        try await call(tenant, .DELETE, "/v1/users/\(Self.segment(userId))")
+    }
+}

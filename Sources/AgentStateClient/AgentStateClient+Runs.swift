@@ -1,0 +1,154 @@
+import AgentState
+import Foundation
+import NIOHTTP1
+
+extension AgentStateClient {
+    static func r(_ id: String) -> String { "/v1/runs/" + segment(id) }
+
+    public func createRun(_ tenant: TenantID, _ request: RunCreate) async throws -> Run {
+        try await call(tenant, .POST, "/v1/runs", body: request)
+    }
+
+    public func run(_ tenant: TenantID, _ id: String) async throws -> Run {
+        try await call(tenant, .GET, Self.r(id))
+    }
+
+    public func runs(_ tenant: TenantID, _ q: RunQuery) async throws -> Page<Run> {
+        try await call(tenant, .GET, "/v1/runs", query: [
+            "status": q.status?.rawValue, "owner": q.owner, "workflow": q.workflow, "user_id": q.userId,
+            "updated_before": q.updatedBefore?.formatted(APICoding.timeFormat), "limit": String(q.limit), "cursor": q.cursor,
+        ])
+    }
+
+    public func transition(_ tenant: TenantID, _ runId: String, _ transition: RunTransition) async throws -> Run {
+        try await call(tenant, .POST, Self.r(runId) + "/transitions", body: transition)
+    }
+
+    public func recordUsage(_ tenant: TenantID, _ runId: String, _ delta: Usage) async throws -> Run {
+        try await call(tenant, .POST, Self.r(runId) + "/usage", body: delta)
+    }
+
+    public func putStep(_ tenant: TenantID, _ runId: String, _ name: String, _ write: StepWrite) async throws -> Step {
+        try await call(tenant, .PUT, Self.r(runId) + "/steps/" + Self.segment(name), body: write)
+    }
+
+    public func steps(_ tenant: TenantID, _ runId: String) async throws -> [Step] {
+        let r: Items<Step> = try await call(tenant, .GET, Self.r(runId) + "/steps")
+        return r.items
+    }
+
+    // MARK: Effects
+
+    static func e(_ runId: String, _ key: String) -> String { r(runId) + "/effects/" + segment(key) }
+
+    public func beginEffect(_ tenant: TenantID, _ runId: String, _ key: String, _ begin: EffectBegin) async throws -> EffectBeginResult {
+        try await call(tenant, .POST, Self.e(runId, key) + "/begin", body: begin)
+    }
+
+    public func completeEffect(_ tenant: TenantID, _ runId: String, _ key: String, attemptToken: Int64, result: JSONValue?, externalId: String?) async throws -> Effect {
+        try await call(tenant, .POST, Self.e(runId, key) + "/complete",
+                       body: CompleteEffectBody(attemptToken: attemptToken, result: result, externalId: externalId))
+    }
+
+    public func failEffect(_ tenant: TenantID, _ runId: String, _ key: String, attemptToken: Int64, error: ErrorInfo) async throws -> Effect {
+        try await call(tenant, .POST, Self.e(runId, key) + "/fail", body: FailEffectBody(attemptToken: attemptToken, error: error))
+    }
+
+    public func effect(_ tenant: TenantID, _ runId: String, _ key: String) async throws -> Effect {
+        try await call(tenant, .GET, Self.e(runId, key))
+    }
+
+    // MARK: Approvals
+
+    public func requestApproval(_ tenant: TenantID, _ runId: String, _ request: ApprovalRequest) async throws -> Approval {
+        try await call(tenant, .POST, Self.r(runId) + "/approvals", body: request)
+    }
+
+    public func decide(_ tenant: TenantID, _ approvalId: String, _ decision: Decision) async throws -> Approval {
+        try await call(tenant, .POST, "/v1/approvals/\(Self.segment(approvalId))/decision", body: decision)
+    }
+
+    public func approval(_ tenant: TenantID, _ id: String) async throws -> Approval {
+        try await call(tenant, .GET, "/v1/approvals/\(Self.segment(id))")
+    }
+
+    public func approvals(_ tenant: TenantID, _ q: ApprovalQuery) async throws -> Page<Approval> {
+        try await call(tenant, .GET, "/v1/approvals", query: [
+            "status": q.status?.rawValue, "approver": q.approver, "group": q.group, "run_id": q.runId,
+            "overdue": q.overdue ? "true" : nil, "limit": String(q.limit), "cursor": q.cursor,
+        ])
+    }
+
+    // MARK: Workers
+
+    public func wait(_ tenant: TenantID, _ runId: String, _ request: WaitRequest) async throws -> Run {
+        try await call(tenant, .POST, Self.r(runId) + "/wait", body: request)
+    }
+
+    public func signal(_ tenant: TenantID, _ runId: String, payload: JSONValue?) async throws -> Run {
+        try await call(tenant, .POST, Self.r(runId) + "/signal", body: SignalBody(payload: payload))
+    }
+
+    public func claim(_ tenant: TenantID, _ request: ClaimRequest) async throws -> ClaimedRun? {
+        try await send(tenant, .POST, "/v1/runs/claim", body: request)
+    }
+
+    public func renewLease(_ tenant: TenantID, _ runId: String, token: Int64, leaseSeconds: Int) async throws -> Lease {
+        try await call(tenant, .POST, Self.r(runId) + "/lease/renew", body: RenewBody(token: token, leaseSeconds: leaseSeconds))
+    }
+
+    public func releaseLease(_ tenant: TenantID, _ runId: String, token: Int64) async throws -> Run {
+        try await call(tenant, .DELETE, Self.r(runId) + "/lease", query: ["token": String(token)])
+    }
+
+    // MARK: Checkpoints and history
+
+    public func saveCheckpoint(_ tenant: TenantID, _ runId: String, _ write: CheckpointWrite) async throws -> Checkpoint {
+        try await call(tenant, .POST, Self.r(runId) + "/checkpoints", body: CheckpointBody(write))
+    }
+
+    public func checkpoint(_ tenant: TenantID, _ runId: String, _ selector: CheckpointSelector) async throws -> Checkpoint {
+        switch selector {
+        case .latest: try await call(tenant, .GET, Self.r(runId) + "/checkpoints/latest")
+        case .step(let name): try await call(tenant, .GET, Self.r(runId) + "/checkpoints/latest", query: ["step": name])
+        case .seq(let seq): try await call(tenant, .GET, Self.r(runId) + "/checkpoints/\(seq)")
+        }
+    }
+
+    public func checkpoints(_ tenant: TenantID, _ runId: String, afterSeq: Int64, limit: Int) async throws -> [CheckpointRecord] {
+        let r: Items<CheckpointRecord> = try await call(tenant, .GET, Self.r(runId) + "/checkpoints",
+                                                        query: ["after_seq": String(afterSeq), "limit": String(limit)])
+        return r.items
+    }
+
+    /// `run:<id>` and `session:<id>` map to their resources' paths.
+    static func stream(_ stream: String) throws -> String {
+        if stream.hasPrefix("run:") { return r(String(stream.dropFirst(4))) }
+        if stream.hasPrefix("session:") { return s(String(stream.dropFirst(8))) }
+        throw AgentStateError.invalidInput(field: "stream", "must be run:<id> or session:<id>")
+    }
+
+    public func events(_ tenant: TenantID, stream: String, afterSeq: Int64, limit: Int) async throws -> [Event] {
+        let r: Items<Event> = try await call(tenant, .GET, try Self.stream(stream) + "/events", query: ["after_seq": String(afterSeq), "limit": String(limit)])
+        return r.items
+    }
+
+    public func appendEvent(_ tenant: TenantID, runId: String, type: String, data: JSONValue) async throws -> Event {
+        try await call(tenant, .POST, Self.r(runId) + "/events", body: EventBody(type: type, data: data))
+    }
+
+    public func verifyChain(_ tenant: TenantID, stream: String) async throws -> ChainVerification {
+        try await call(tenant, .GET, try Self.stream(stream) + "/verify")
+    }
+
+    public func runState(_ tenant: TenantID, _ runId: String, at point: HistoryPoint) async throws -> RunSnapshot {
+        switch point {
+        case .seq(let seq): try await call(tenant, .GET, Self.r(runId) + "/state", query: ["at_seq": String(seq)])
+        case .time(let t): try await call(tenant, .GET, Self.r(runId) + "/state", query: ["at_time": t.formatted(APICoding.timeFormat)])
+        }
+    }
+
+    public func fork(_ tenant: TenantID, _ runId: String, at point: HistoryPoint, newId: String?) async throws -> Run {
+        try await call(tenant, .POST, Self.r(runId) + "/fork", body: ForkBody(at: point, newId: newId))
+    }
+}
