@@ -77,6 +77,7 @@ let package = Package(
                 "AgentState",
                 "AgentStateSQLite",
                 "AgentStateServer",
+                "AgentStateClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -130,7 +131,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["AgentState", "AgentStateSQLite", "agentstate", "AgentStateTestWorker"],
+            dependencies: ["AgentState", "AgentStateSQLite", "AgentStateClient", "agentstate", "AgentStateTestWorker"],
             swiftSettings: strict
         ),
     ],

@@ -1,4 +1,5 @@
 import AgentState
+import AgentStateClient
 import ArgumentParser
 import Foundation
 
@@ -39,10 +40,16 @@ enum AgentStateVersion {
     static let current = "0.1.0"
 }
 
-/// Options every command that reads a store takes.
+/// Options every command that reads a store takes: a store directly, or a server.
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "Store URL: sqlite:PATH, memory: or postgres://… (env AGENTSTATE_STORE).")
     var store: String?
+
+    @Option(name: .long, help: "Talk to a server instead of a store, e.g. http://127.0.0.1:8080 (env AGENTSTATE_SERVER).")
+    var server: String?
+
+    @Option(name: .long, help: "API key for --server (env AGENTSTATE_KEY).")
+    var key: String?
 
     @Option(name: .long, help: "Tenant to act in (env AGENTSTATE_TENANT).")
     var tenant: String?
@@ -50,15 +57,30 @@ struct StoreOptions: ParsableArguments {
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
 
-    var tenantID: TenantID { tenant ?? ProcessInfo.processInfo.environment["AGENTSTATE_TENANT"] ?? "default" }
+    var tenantID: TenantID { resolvedTenant ?? tenant ?? ProcessInfo.processInfo.environment["AGENTSTATE_TENANT"] ?? "default" }
+
+    /// With a server, the tenant is the key's, learned when the store is opened.
+    private var resolvedTenant: TenantID?
 
     func url() throws -> StoreURL {
         guard let text = store ?? ProcessInfo.processInfo.environment["AGENTSTATE_STORE"] else { return .default }
         return try StoreURL(parsing: text)
     }
 
-    func open() throws -> any StateStore {
-        try StoreOpener.open(try url())
+    mutating func open() async throws -> any StateStore {
+        let env = ProcessInfo.processInfo.environment
+        guard let server = server ?? env["AGENTSTATE_SERVER"] else { return try StoreOpener.open(try url()) }
+        guard let key = key ?? env["AGENTSTATE_KEY"] else {
+            throw AgentStateError.invalidInput(field: "key", "--server needs --key (or AGENTSTATE_KEY)")
+        }
+        guard server.hasPrefix("http://") || server.hasPrefix("https://") else {
+            throw AgentStateError.invalidInput(field: "server", "'\(server)' is not an http:// or https:// URL")
+        }
+        guard let me = try await AgentStateClient(baseURL: server, keys: [:]).authenticate(secret: key) else {
+            throw AgentStateError(.unauthorized, "the server does not accept this key")
+        }
+        resolvedTenant = me.tenantId
+        return AgentStateClient(baseURL: server, keys: [me.tenantId: key])
     }
 }
 

@@ -12,9 +12,9 @@ struct KeysCommand: AsyncParsableCommand {
         @Option(help: "The role: agent, operator or admin.") var role: String
         @Option(help: "A name to tell the key by.") var name: String?
 
-        func run() async throws {
+        mutating func run() async throws {
             guard let role: Role = try parseChoice(role, field: "role") else { return }
-            let store = try options.open()
+            let store = try await options.open()
             let issued = try await store.createAPIKey(options.tenantID, role: role, name: name)
             try await store.close()
             if options.json { return print(try Output.json(["id": issued.key.id, "tenant": issued.key.tenantId, "role": role.rawValue, "secret": issued.secret])) }
@@ -27,8 +27,8 @@ struct KeysCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List keys (every tenant's unless --tenant is given).")
         @OptionGroup var options: StoreOptions
 
-        func run() async throws {
-            let store = try options.open()
+        mutating func run() async throws {
+            let store = try await options.open()
             let keys = try await store.apiKeys(tenant: options.tenant)
             try await store.close()
             if options.json { return print(try Output.json(keys.map { ["id": $0.id, "tenant": $0.tenantId, "role": $0.role.rawValue, "prefix": $0.prefix, "revoked": $0.isRevoked ? "yes" : "no"] })) }
@@ -43,8 +43,8 @@ struct KeysCommand: AsyncParsableCommand {
         @OptionGroup var options: StoreOptions
         @Argument(help: "The key's id.") var id: String
 
-        func run() async throws {
-            let store = try options.open()
+        mutating func run() async throws {
+            let store = try await options.open()
             let key = try await store.revokeAPIKey(options.tenant, id: id)
             try await store.close()
             print("revoked \(key.id) (tenant '\(key.tenantId)', role \(key.role.rawValue))")

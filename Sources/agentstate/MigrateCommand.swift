@@ -7,8 +7,8 @@ struct MigrateCommand: AsyncParsableCommand {
 
     @OptionGroup var options: StoreOptions
 
-    func run() async throws {
-        let store = try options.open()
+    mutating func run() async throws {
+        let store = try await options.open()
         if let sqlite = store as? SQLiteStore {
             let applied = try sqlite.appliedMigrations()
             print("\(try options.url()): schema at \(applied.last ?? "none") (\(applied.count) migrations applied)")

@@ -14,9 +14,9 @@ struct RunsCommand: AsyncParsableCommand {
         @Option(help: "Only runs of this workflow.") var workflow: String?
         @OptionGroup var paging: PageOptions
 
-        func run() async throws {
+        mutating func run() async throws {
             let status: RunStatus? = try parseChoice(status, field: "status")
-            let store = try options.open()
+            let store = try await options.open()
             let page = try await store.runs(options.tenantID, RunQuery(status: status, owner: owner, workflow: workflow, limit: paging.limit, cursor: paging.cursor))
             try await store.close()
             if options.json { return print(try Output.json(page)) }
@@ -40,8 +40,8 @@ struct RunsCommand: AsyncParsableCommand {
             var approvals: [Approval]
         }
 
-        func run() async throws {
-            let store = try options.open()
+        mutating func run() async throws {
+            let store = try await options.open()
             let tenant = options.tenantID
             let detail = Detail(run: try await store.run(tenant, id), steps: try await store.steps(tenant, id),
                                 approvals: try await store.approvals(tenant, ApprovalQuery(runId: id, limit: 100)).items)

@@ -13,9 +13,9 @@ struct SessionsCommand: AsyncParsableCommand {
         @Option(help: "Only sessions in this status (active, closed, expired).") var status: String?
         @OptionGroup var paging: PageOptions
 
-        func run() async throws {
+        mutating func run() async throws {
             let status: SessionStatus? = try parseChoice(status, field: "status")
-            let store = try options.open()
+            let store = try await options.open()
             let page = try await store.sessions(options.tenantID, SessionQuery(userId: user, status: status, limit: paging.limit, cursor: paging.cursor))
             try await store.close()
             if options.json { return print(try Output.json(page)) }
@@ -38,8 +38,8 @@ struct SessionsCommand: AsyncParsableCommand {
             var window: MessageWindow
         }
 
-        func run() async throws {
-            let store = try options.open()
+        mutating func run() async throws {
+            let store = try await options.open()
             let detail = Detail(session: try await store.session(options.tenantID, id), window: try await store.messages(options.tenantID, id, .last(last)))
             try await store.close()
             if options.json { return print(try Output.json(detail)) }

@@ -1,0 +1,64 @@
+import Foundation
+
+/// `agentstate serve` as a child process on a free loopback port.
+final class ServerProcess: @unchecked Sendable {
+    let process = Process()
+    let port: Int
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    /// Starts the server on `store` and waits for it to say where it listens.
+    init(store: String, extraArguments: [String] = []) async throws {
+        process.executableURL = builtExecutable("agentstate")
+        process.arguments = ["serve", "--store", store, "--port", "0"] + extraArguments
+        var env = ProcessInfo.processInfo.environment
+        env["LOG_LEVEL"] = "warning"
+        process.environment = env
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let handle = out.fileHandleForReading
+        let line: String = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var seen = ""
+                while !seen.contains("listening on") || !seen.hasSuffix("\n") {
+                    let data = handle.availableData
+                    if data.isEmpty { break }
+                    seen += String(decoding: data, as: UTF8.self)
+                }
+                continuation.resume(returning: seen)
+            }
+        }
+        guard let portText = line.split(separator: "\n").first(where: { $0.contains("listening on") })?.split(separator: ":").last,
+            let port = Int(portText.trimmingCharacters(in: .whitespaces))
+        else {
+            process.terminate()
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "the server did not start: \(line)"])
+        }
+        self.port = port
+    }
+
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM, then waits for the exit status.
+    func terminate() -> Int32 {
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
+
+/// Makes a key with the CLI, straight in the store, and returns its secret.
+func makeKey(store: String, tenant: String, role: String) throws -> String {
+    let r = try runProcess(builtExecutable("agentstate"), ["keys", "create", "--store", store, "--tenant", tenant, "--role", role])
+    guard r.status == 0, let secret = r.stdout.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines), secret.hasPrefix("as_") else {
+        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "keys create failed: \(r.stderr)"])
+    }
+    return secret
+}
