@@ -71,6 +71,18 @@ struct CLITests {
     }
 }
 
+@Suite("agentstate bench")
+struct BenchCommandTests {
+    @Test("it runs turns against a store and prints throughput and percentiles")
+    func bench() throws {
+        let r = try runProcess(builtExecutable("agentstate"), ["bench", "--store", "memory:", "--concurrency", "2", "--duration", "0.5", "--warmup", "0"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("throughput") && r.stdout.contains("p99") && r.stdout.contains("clients      2"))
+        let bad = try runProcess(builtExecutable("agentstate"), ["bench", "--store", "memory:", "--concurrency", "0"])
+        #expect(bad.status == 2 && bad.stderr.hasPrefix("agentstate: concurrency"))
+    }
+}
+
 extension JSONValue {
     var arrayCount: Int? {
         if case .array(let a) = self { return a.count }

@@ -1,0 +1,81 @@
+import AgentState
+import AgentStateClient
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure conversation turns: append a user and an assistant message (300 and 600 bytes), read the last 20.",
+        discussion: "Against a server (--server, --key) or a store directly (--store). Each client has its own session.")
+
+    @OptionGroup var options: StoreOptions
+    @Option(help: "Concurrent clients.") var concurrency = 16
+    @Option(help: "Seconds to measure.") var duration = 10.0
+    @Option(help: "Seconds to run first without measuring.") var warmup = 2.0
+    @Flag(help: "Send an Idempotency-Key with each append (costs the server two small writes).") var idempotencyKeys = false
+
+    mutating func run() async throws {
+        guard (1...1024).contains(concurrency) else { throw AgentStateError.invalidInput(field: "concurrency", "must be 1 to 1024") }
+        guard duration > 0, warmup >= 0 else { throw AgentStateError.invalidInput(field: "duration", "must be positive") }
+        var http: HTTPClient? = nil
+        let store: any StateStore
+        if let server = options.server ?? ProcessInfo.processInfo.environment["AGENTSTATE_SERVER"] {
+            // A pool as wide as the load, so clients never queue inside the client.
+            var config = HTTPClient.Configuration()
+            config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)
+            http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+            _ = try await options.open()   // checks the key and learns its tenant
+            let key = options.key ?? ProcessInfo.processInfo.environment["AGENTSTATE_KEY"] ?? ""
+            store = AgentStateClient(baseURL: server, keys: [options.tenantID: key], httpClient: http!, idempotencyKeys: idempotencyKeys)
+        } else {
+            store = try await options.open()
+        }
+        let tenant = options.tenantID
+        let run = "bench-\(UInt32.random(in: 0...UInt32.max))"
+        for c in 0..<concurrency { _ = try await store.createSession(tenant, SessionCreate(id: "\(run)-\(c)")) }
+
+        let user = NewMessage.user(String(repeating: "u", count: 300))
+        let assistant = NewMessage.assistant(String(repeating: "a", count: 600))
+        let start = ContinuousClock.now
+        let measureFrom = start + .milliseconds(Int(warmup * 1000))
+        let end = measureFrom + .milliseconds(Int(duration * 1000))
+        let samples = try await withThrowingTaskGroup(of: [Double].self) { group in
+            for c in 0..<concurrency {
+                let session = "\(run)-\(c)"
+                group.addTask {
+                    var mine: [Double] = []
+                    mine.reserveCapacity(100_000)
+                    while true {
+                        let t0 = ContinuousClock.now
+                        if t0 >= end { break }
+                        _ = try await store.appendMessages(tenant, session, [user, assistant], expectedLastSeq: nil)
+                        _ = try await store.messages(tenant, session, .last(20))
+                        if t0 >= measureFrom { mine.append((ContinuousClock.now - t0).milliseconds) }
+                    }
+                    return mine
+                }
+            }
+            return try await group.reduce(into: [Double]()) { $0 += $1 }
+        }.sorted()
+        try await http?.shutdown()
+
+        guard !samples.isEmpty else { throw AgentStateError(.unavailable, "no turn finished inside the measured window") }
+        func p(_ q: Double) -> String { String(format: "%.2f ms", samples[min(samples.count - 1, Int(Double(samples.count) * q))]) }
+        let storeURL = try options.url()
+        let target = options.server.map { "server \($0)" } ?? "store \(storeURL)"
+        print("""
+            target       \(target)
+            clients      \(concurrency)   measured \(duration) s after \(warmup) s warm-up
+            turns        \(samples.count)   (\(2 * samples.count) requests)
+            throughput   \(String(format: "%.0f", Double(samples.count) / duration)) turns/s
+            latency      p50 \(p(0.50))   p99 \(p(0.99))   p999 \(p(0.999))   max \(p(1.0))
+            """)
+    }
+}
+
+extension Duration {
+    var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
+}
