@@ -7,6 +7,9 @@ struct AgentStateAPI: Sendable {
     let store: any StateStore
     let limits: ServerConfiguration.Limits
     let keyCache: KeyCache
+    /// How often an idle change feed looks for news, and how often it says it is alive.
+    var feedPollInterval: Duration = .milliseconds(200)
+    var feedHeartbeat: Duration = .seconds(15)
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         addSessionRoutes(to: group)
@@ -15,5 +18,6 @@ struct AgentStateAPI: Sendable {
         addApprovalRoutes(to: group)
         addMemoryRoutes(to: group)
         addAdminRoutes(to: group)
+        addEventStreamRoutes(to: group)
     }
 }

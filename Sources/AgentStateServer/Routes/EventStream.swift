@@ -1,0 +1,101 @@
+import AgentState
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import ServiceLifecycle
+
+/// Where a change feed stands: the last run or session event sent, and for a session also the
+/// last message.
+struct FeedPosition: Equatable, Sendable {
+    var event: Int64 = 0
+    var message: Int64 = 0
+
+    /// `Last-Event-ID` is `<event seq>` for runs and `<event seq>.<message seq>` for sessions.
+    init(_ text: String?) throws {
+        guard let text, !text.isEmpty else { return }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let e = Int64(parts[0]), e >= 0, parts.count == 1 || Int64(parts[1]) != nil else {
+            throw AgentStateError.invalidInput(field: "Last-Event-ID", "'\(text)' is not an id this feed sent")
+        }
+        event = e
+        message = parts.count == 2 ? Int64(parts[1])! : 0
+    }
+
+    var id: String { "\(event).\(message)" }
+}
+
+extension AgentStateAPI {
+    /// `GET /v1/events/stream?run_id=…|session_id=…` as Server-Sent Events. A run's feed carries
+    /// its events; a session's, its events and its new messages. Reconnecting with
+    /// `Last-Event-ID` resumes after what was sent. The feed reads from the store only as fast as
+    /// the client takes it, so a slow reader holds no growing buffer.
+    func addEventStreamRoutes(to v1: RouterGroup<AppRequestContext>) {
+        v1.get("events/stream") { request, context in
+            try context.require(.read)
+            let tenant = context.tenant
+            let runId = request.query("run_id"), sessionId = request.query("session_id")
+            guard (runId == nil) != (sessionId == nil) else {
+                throw AgentStateError.invalidInput(field: "run_id", "give exactly one of run_id or session_id")
+            }
+            let start = try FeedPosition(request.headers[.lastEventID] ?? request.query("last_event_id"))
+            let maxEvents = try request.queryInt("max_events")
+            // Answer 404 now, before the stream starts, for a record that is not there.
+            if let runId { _ = try await store.run(tenant, runId) }
+            if let sessionId { _ = try await store.session(tenant, sessionId) }
+            let store = self.store
+            let poll = feedPollInterval, heartbeat = feedHeartbeat
+
+            let body = ResponseBody { writer in
+                var position = start
+                var sent = 0
+                var lastWrite = ContinuousClock.now
+                try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
+                while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                    var frames: [String] = []
+                    if let runId {
+                        for e in try await store.events(tenant, stream: EventStream.run(runId), afterSeq: position.event, limit: 100) {
+                            position.event = e.seq
+                            frames.append(try Self.frame(id: "\(e.seq)", type: e.type, e))
+                        }
+                    } else if let sessionId {
+                        for e in try await store.events(tenant, stream: EventStream.session(sessionId), afterSeq: position.event, limit: 100) {
+                            position.event = e.seq
+                            frames.append(try Self.frame(id: position.id, type: e.type, e))
+                        }
+                        let window = try await store.messages(tenant, sessionId, .after(seq: position.message, limit: 100))
+                        for m in window.messages {
+                            position.message = m.seq
+                            frames.append(try Self.frame(id: position.id, type: "message.appended", m))
+                        }
+                    }
+                    for frame in frames {
+                        try await writer.write(ByteBuffer(string: frame))
+                        lastWrite = .now
+                        sent += 1
+                        if let maxEvents, sent >= maxEvents { break }
+                    }
+                    if let maxEvents, sent >= maxEvents { break }
+                    if frames.isEmpty {
+                        if ContinuousClock.now - lastWrite >= heartbeat {
+                            try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
+                            lastWrite = .now
+                        }
+                        try await Task.sleep(for: poll)
+                    }
+                }
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+        }
+    }
+
+    static func frame(id: String, type: String, _ value: some Encodable) throws -> String {
+        let data = String(decoding: try APICoding.encoder.encode(value), as: UTF8.self)
+        return "id: \(id)\nevent: \(type)\ndata: \(data)\n\n"
+    }
+}
+
+extension HTTPField.Name {
+    static let lastEventID = HTTPField.Name("Last-Event-ID")!
+}
