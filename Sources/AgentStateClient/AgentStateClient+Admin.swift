@@ -52,6 +52,12 @@ extension AgentStateClient: StateStore {
         return try await call(tenant, .POST, "/v1/admin/sweep")
     }
 
+    /// Counts for the tenant of `tenant`'s key (a server never shows one tenant another's).
+    public func statistics(tenant: TenantID?) async throws -> StoreStatistics {
+        guard let t = tenant ?? keys.keys.sorted().first else { throw AgentStateError(.unauthorized, "this client holds no key") }
+        return try await call(t, .GET, "/v1/statistics")
+    }
+
     private static func key(_ v: KeyView, secretHash: String) -> APIKey {
         APIKey(id: v.id, tenantId: v.tenantId, role: v.role, name: v.name, prefix: v.prefix, secretHash: secretHash,
                createdAt: v.createdAt, revokedAt: v.revokedAt)

@@ -181,4 +181,21 @@ extension SQLiteTransaction {
         try execute("DELETE FROM checkpoint_heads WHERE tenant_id = ? AND run_id = ?", [tenant, runId])
         return try delete("DELETE FROM checkpoints WHERE tenant_id = ? AND run_id = ?", [tenant, runId])
     }
+
+    // MARK: Counts
+
+    public func runCounts(tenant: TenantID?) throws -> [RunStatus: Int] {
+        let rows = tenant == nil
+            ? try rows("SELECT status, COUNT(*) FROM runs GROUP BY status", [])
+            : try rows("SELECT status, COUNT(*) FROM runs WHERE tenant_id = ? GROUP BY status", [tenant])
+        return Dictionary(uniqueKeysWithValues: rows.compactMap { row in RunStatus(rawValue: row[0]).map { ($0, row[1] as Int) } })
+    }
+
+    public func approvalCounts(tenant: TenantID?, overdueAt now: Date) throws -> (pending: Int, overdue: Int) {
+        let row = tenant == nil
+            ? try row("SELECT COUNT(*), COALESCE(SUM(expires_at IS NOT NULL AND expires_at <= ?), 0) FROM approvals WHERE status = 'pending'", [now.ms])
+            : try row("SELECT COUNT(*), COALESCE(SUM(expires_at IS NOT NULL AND expires_at <= ?), 0) FROM approvals WHERE tenant_id = ? AND status = 'pending'",
+                      [now.ms, tenant])
+        return (row?[0] ?? 0, row?[1] ?? 0)
+    }
 }

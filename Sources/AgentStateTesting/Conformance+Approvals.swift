@@ -56,6 +56,19 @@ extension Conformance {
                 try await h.store.requestApproval(tenant, "r", ApprovalRequest(approver: "ann", reason: "x", timeoutSeconds: 5, onExpiry: .escalate))
             }
         },
+        check("statistics: runs by status and approvals waiting, per tenant") { h in
+            _ = try await h.store.runningRun(tenant, id: "a")
+            _ = try await h.store.requestApproval(tenant, "a", ApprovalRequest(approver: "ann", reason: "x", timeoutSeconds: 10))
+            _ = try await h.store.runningRun(tenant, id: "b")
+            _ = try await h.store.requestApproval(tenant, "b", ApprovalRequest(approver: "ann", reason: "y"))
+            _ = try await h.store.createRun(tenant, RunCreate(id: "c", workflow: "wf"))
+            _ = try await h.store.createRun(otherTenant, RunCreate(id: "z", workflow: "wf"))
+            h.clock.advance(by: 11)
+            let s = try await h.store.statistics(tenant: tenant)
+            #expect(s.runsByStatus["waiting_for_approval"] == 2 && s.runsByStatus["created"] == 1 && s.runsByStatus["completed"] == 0)
+            #expect(s.pendingApprovals == 2 && s.overdueApprovals == 1)
+            #expect(try await h.store.statistics(tenant: otherTenant).runsByStatus["created"] == 1)
+        },
         check("approvals: cancelling a waiting run cancels its approval") { h in
             _ = try await h.store.runningRun(tenant, id: "r")
             _ = try await h.store.requestApproval(tenant, "r", ApprovalRequest(id: "a", approver: "ann", reason: "x"))

@@ -315,4 +315,15 @@ public final class InMemoryTransaction: StoreTransaction {
         for (k, _) in doomed { set(\.idempotency, k, nil) }
         return doomed.count
     }
+
+    // MARK: Counts
+
+    public func runCounts(tenant: TenantID?) throws -> [RunStatus: Int] {
+        t.runs.values.filter { tenant == nil || $0.tenantId == tenant }.reduce(into: [:]) { $0[$1.status, default: 0] += 1 }
+    }
+
+    public func approvalCounts(tenant: TenantID?, overdueAt now: Date) throws -> (pending: Int, overdue: Int) {
+        let pending = t.approvals.values.filter { (tenant == nil || $0.tenantId == tenant) && $0.status == .pending }
+        return (pending.count, pending.filter { $0.isOverdue(at: now) }.count)
+    }
 }

@@ -52,6 +52,19 @@ public struct Page<Item: Sendable & Codable & Hashable>: Sendable, Codable, Hash
     }
 }
 
+/// Counts for dashboards and metrics.
+public struct StoreStatistics: Sendable, Codable, Hashable {
+    public var runsByStatus: [String: Int]
+    public var pendingApprovals: Int
+    public var overdueApprovals: Int
+
+    public init(runsByStatus: [String: Int], pendingApprovals: Int, overdueApprovals: Int) {
+        self.runsByStatus = runsByStatus
+        self.pendingApprovals = pendingApprovals
+        self.overdueApprovals = overdueApprovals
+    }
+}
+
 /// What one pass of the sweeper did.
 public struct SweepReport: Sendable, Codable, Hashable {
     public var timersFired = 0

@@ -97,6 +97,8 @@ public protocol StateStore: Sendable {
     func abandonIdempotent(_ tenant: TenantID, key: String) async throws
 
     // MARK: Maintenance
+    /// Runs by status and approvals waiting, for one tenant or (`nil`) for all.
+    func statistics(tenant: TenantID?) async throws -> StoreStatistics
     /// One pass of the sweeper over every tenant: fires due timers, expires approvals, expires
     /// idle sessions (never one with a waiting run) and removes expired memory.
     func sweep() async throws -> SweepReport

@@ -101,6 +101,10 @@ public protocol StoreTransaction {
     /// Across tenants.
     func expiredMemory(at now: Date, limit: Int) throws -> [MemoryItem]
 
+    // Counts (for metrics; they may scan, so they are not for hot paths)
+    func runCounts(tenant: TenantID?) throws -> [RunStatus: Int]
+    func approvalCounts(tenant: TenantID?, overdueAt now: Date) throws -> (pending: Int, overdue: Int)
+
     // API keys and idempotent responses
     func apiKey(id: String) throws -> APIKey?
     func apiKey(secretHash: String) throws -> APIKey?

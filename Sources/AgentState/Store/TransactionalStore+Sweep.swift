@@ -1,6 +1,16 @@
 import Foundation
 
 extension TransactionalStore {
+    public func statistics(tenant: TenantID?) async throws -> StoreStatistics {
+        try await read { tx in
+            let runs = try tx.runCounts(tenant: tenant)
+            let approvals = try tx.approvalCounts(tenant: tenant, overdueAt: tx.now)
+            return StoreStatistics(
+                runsByStatus: Dictionary(uniqueKeysWithValues: RunStatus.allCases.map { ($0.rawValue, runs[$0] ?? 0) }),
+                pendingApprovals: approvals.pending, overdueApprovals: approvals.overdue)
+        }
+    }
+
     public func sweep() async throws -> SweepReport {
         try await write { tx in
             var report = SweepReport()

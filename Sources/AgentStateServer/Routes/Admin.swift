@@ -29,6 +29,10 @@ extension AgentStateAPI {
             try context.require(.read)
             return try Reply.json(KeyView(context.key!))
         }
+        v1.get("statistics") { _, context in
+            try context.require(.read)
+            return try Reply.json(try await store.statistics(tenant: context.tenant))
+        }
         v1.post("admin/sweep") { _, context in
             try context.require(.admin)
             return try Reply.json(try await store.sweep())
