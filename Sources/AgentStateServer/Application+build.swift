@@ -7,10 +7,14 @@ import ServiceLifecycle
 /// The server: the API over `store`, the sweeper beside it, both stopped gracefully.
 public func buildApplication(store: any StateStore, configuration: ServerConfiguration, logger: Logger,
                              onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    let metrics = ServerMetrics()
+    let store = InstrumentedStore(store, metrics: metrics)
     let router = Router(context: AppRequestContext.self)
     let api = AgentStateAPI(store: store, limits: configuration.limits, keyCache: KeyCache())
+    router.middlewares.add(MetricsMiddleware(metrics: metrics))
     router.middlewares.add(ProblemMiddleware())
     api.addHealthRoutes(to: router)
+    api.addMetricsRoute(to: router, metrics: metrics)
     let v1 = router.group("v1")
         .add(middleware: AuthMiddleware(store: store, cache: api.keyCache))
         .add(middleware: IdempotencyMiddleware(store: store, limits: configuration.limits))

@@ -1,5 +1,6 @@
 import AgentState
 import Hummingbird
+import NIOCore
 
 struct HealthBody: Encodable {
     var status: String
@@ -8,6 +9,16 @@ struct HealthBody: Encodable {
 }
 
 extension AgentStateAPI {
+    /// Prometheus text format, unauthenticated like the health checks (expose it only where
+    /// your scraper can reach it).
+    func addMetricsRoute(to router: Router<AppRequestContext>, metrics: ServerMetrics) {
+        router.get("metrics") { _, _ in
+            if let counts = try? await store.statistics(tenant: nil) { metrics.update(counts) }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition())))
+        }
+    }
+
     /// Unauthenticated: for load balancers and orchestrators.
     func addHealthRoutes(to router: Router<AppRequestContext>) {
         router.get("health/live") { _, _ in

@@ -1,0 +1,88 @@
+import AgentState
+import Foundation
+import Prometheus
+import Synchronization
+
+/// The server's Prometheus metrics, in a registry of its own (not the process-wide metrics
+/// system), so several servers in one process — tests — do not mix their figures.
+public final class ServerMetrics: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+    private let requestCounters = Mutex<[String: Counter]>([:])
+    private let requestTimers = Mutex<[String: DurationHistogram]>([:])
+    private let storeTimers = Mutex<[String: DurationHistogram]>([:])
+    private let storeFailures = Mutex<[String: Counter]>([:])
+    private let runs = Mutex<[String: Gauge]>([:])
+    private let pending: Gauge
+    private let overdue: Gauge
+
+    static let latencyBuckets: [Duration] = [
+        .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+        .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5),
+    ]
+
+    public init() {
+        pending = registry.makeGauge(name: "agentstate_approvals_pending", help: "Approvals waiting for a decision")
+        overdue = registry.makeGauge(name: "agentstate_approvals_overdue", help: "Pending approvals past their deadline")
+    }
+
+    func recordRequest(route: String, method: String, status: Int, duration: Duration) {
+        let labels = [("route", route), ("method", method), ("status", String(status))]
+        let key = "\(method) \(route) \(status)"
+        let counter = requestCounters.withLock { cache in
+            if let c = cache[key] { return c }
+            let c = registry.makeCounter(name: "agentstate_http_requests_total", labels: labels, help: "HTTP requests by route and status")
+            cache[key] = c
+            return c
+        }
+        counter.increment()
+        let timer = requestTimers.withLock { cache in
+            if let t = cache[key] { return t }
+            let t = registry.makeDurationHistogram(name: "agentstate_http_request_duration_seconds", labels: labels, buckets: Self.latencyBuckets,
+                                                   help: "HTTP request latency by route and status")
+            cache[key] = t
+            return t
+        }
+        timer.record(duration)
+    }
+
+    func recordStore(_ operation: String, _ duration: Duration, failed: Bool) {
+        let timer = storeTimers.withLock { cache in
+            if let t = cache[operation] { return t }
+            let t = registry.makeDurationHistogram(name: "agentstate_store_operation_duration_seconds", labels: [("operation", operation)],
+                                                   buckets: Self.latencyBuckets, help: "Store operation latency")
+            cache[operation] = t
+            return t
+        }
+        timer.record(duration)
+        if failed {
+            storeFailures.withLock { cache in
+                if cache[operation] == nil {
+                    cache[operation] = registry.makeCounter(name: "agentstate_store_failures_total", labels: [("operation", operation)],
+                                                            help: "Store operations that failed on the store's side")
+                }
+                return cache[operation]!
+            }.increment()
+        }
+    }
+
+    /// Refreshes the gauges from the store's counts.
+    func update(_ s: StoreStatistics) {
+        for (status, count) in s.runsByStatus {
+            runs.withLock { cache in
+                if cache[status] == nil {
+                    cache[status] = registry.makeGauge(name: "agentstate_runs", labels: [("status", status)], help: "Runs by status")
+                }
+                return cache[status]!
+            }.set(Double(count))
+        }
+        pending.set(Double(s.pendingApprovals))
+        overdue.set(Double(s.overdueApprovals))
+    }
+
+    /// The Prometheus text exposition.
+    public func exposition() -> String {
+        var out: [UInt8] = []
+        registry.emit(into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+}
