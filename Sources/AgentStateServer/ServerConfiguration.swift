@@ -24,6 +24,9 @@ public struct ServerConfiguration: Sendable {
 
     public init() {}
 
+    /// The OpenAPI 3.1 document of the API.
+    public static var openAPIDocument: String { OpenAPIDocument.json }
+
     /// Flags win over the environment (`AGENTSTATE_HOST`, `AGENTSTATE_PORT`, `AGENTSTATE_STORE`,
     /// `AGENTSTATE_MAX_BODY_BYTES`), which wins over the defaults.
     public static func resolve(host: String?, port: Int?, store: String?, environment: [String: String]) throws -> ServerConfiguration {

@@ -94,15 +94,16 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
 }
 
 extension JSONValue {
-    /// Encodes any `Encodable` value as a `JSONValue` (used to snapshot records into events).
+    /// Encodes a record as a `JSONValue` in the API's form (snake_case names, ISO 8601 times), so
+    /// records inside event data read the same as everywhere else in the API.
     public init(encoding value: some Encodable) throws {
-        let data = try JSONEncoder.agentState.encode(value)
-        self = try JSONDecoder.agentState.decode(JSONValue.self, from: data)
+        let data = try APICoding.encoder.encode(value)
+        self = try APICoding.decoder.decode(JSONValue.self, from: data)
     }
 
-    /// Decodes a `Decodable` value from this document.
+    /// Decodes a record from a document in the API's form.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try JSONDecoder.agentState.decode(type, from: JSONEncoder.agentState.encode(self))
+        try APICoding.decoder.decode(type, from: APICoding.encoder.encode(self))
     }
 }
 

@@ -12,6 +12,9 @@ extension AgentStateAPI {
     /// Prometheus text format, unauthenticated like the health checks (expose it only where
     /// your scraper can reach it).
     func addMetricsRoute(to router: Router<AppRequestContext>, metrics: ServerMetrics) {
+        router.get("openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        }
         router.get("metrics") { _, _ in
             if let counts = try? await store.statistics(tenant: nil) { metrics.update(counts) }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],

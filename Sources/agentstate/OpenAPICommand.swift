@@ -1,0 +1,10 @@
+import AgentStateServer
+import ArgumentParser
+
+struct OpenAPICommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "openapi", abstract: "Print the API's OpenAPI 3.1 document.")
+
+    func run() {
+        print(ServerConfiguration.openAPIDocument)
+    }
+}
