@@ -41,8 +41,8 @@ extension AgentStateClient {
         case .after(let seq, let limit): params = ["after_seq": String(seq), "limit": String(limit)]
         case .between(let since, let until, let limit):
             // An open end is sent as a far bound, so the server sees a time range either way.
-            params = ["since": (since ?? Date(timeIntervalSince1970: 0)).formatted(APICoding.timeFormat),
-                      "until": until.map { $0.formatted(APICoding.timeFormat) }, "limit": String(limit)]
+            params = ["since": APICoding.format(since ?? Date(timeIntervalSince1970: 0)),
+                      "until": until.map(APICoding.format), "limit": String(limit)]
         case .tokenBudget(let budget): params = ["max_tokens": String(budget)]
         }
         return try await call(tenant, .GET, Self.s(sessionId) + "/messages", query: params)

@@ -16,7 +16,7 @@ extension AgentStateClient {
     public func runs(_ tenant: TenantID, _ q: RunQuery) async throws -> Page<Run> {
         try await call(tenant, .GET, "/v1/runs", query: [
             "status": q.status?.rawValue, "owner": q.owner, "workflow": q.workflow, "user_id": q.userId,
-            "updated_before": q.updatedBefore?.formatted(APICoding.timeFormat), "limit": String(q.limit), "cursor": q.cursor,
+            "updated_before": q.updatedBefore.map(APICoding.format), "limit": String(q.limit), "cursor": q.cursor,
         ])
     }
 
@@ -144,7 +144,7 @@ extension AgentStateClient {
     public func runState(_ tenant: TenantID, _ runId: String, at point: HistoryPoint) async throws -> RunSnapshot {
         switch point {
         case .seq(let seq): try await call(tenant, .GET, Self.r(runId) + "/state", query: ["at_seq": String(seq)])
-        case .time(let t): try await call(tenant, .GET, Self.r(runId) + "/state", query: ["at_time": t.formatted(APICoding.timeFormat)])
+        case .time(let t): try await call(tenant, .GET, Self.r(runId) + "/state", query: ["at_time": APICoding.format(t)])
         }
     }
 

@@ -22,7 +22,9 @@ public func buildApplication(store: any StateStore, configuration: ServerConfigu
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "agentstate"),
-        services: (configuration.sweepInterval.map { [SweeperService(sweeper: Sweeper(store: store, interval: $0))] } ?? []) + [StoreCloser(store: store)],
+        // Shutdown runs in reverse: the HTTP server drains its requests, then the sweeper stops,
+        // and the store closes last.
+        services: [StoreCloser(store: store)] + (configuration.sweepInterval.map { [SweeperService(sweeper: Sweeper(store: store, interval: $0))] } ?? []),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }

@@ -4,6 +4,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,25 +21,26 @@ struct BenchCommand: AsyncParsableCommand {
     mutating func run() async throws {
         guard (1...1024).contains(concurrency) else { throw AgentStateError.invalidInput(field: "concurrency", "must be 1 to 1024") }
         guard duration > 0, warmup >= 0 else { throw AgentStateError.invalidInput(field: "duration", "must be positive") }
+        let user = NewMessage.user(String(repeating: "u", count: 300))
+        let assistant = NewMessage.assistant(String(repeating: "a", count: 600))
+        let run = "bench-\(UInt32.random(in: 0...UInt32.max))"
+        let driver: any TurnDriver
         var http: HTTPClient? = nil
-        let store: any StateStore
         if let server = options.server ?? ProcessInfo.processInfo.environment["AGENTSTATE_SERVER"] {
             // A pool as wide as the load, so clients never queue inside the client.
             var config = HTTPClient.Configuration()
             config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)
             http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
-            _ = try await options.open()   // checks the key and learns its tenant
+            let store = try await options.open()   // checks the key and learns its tenant
+            for c in 0..<concurrency { _ = try await store.createSession(options.tenantID, SessionCreate(id: "\(run)-\(c)")) }
             let key = options.key ?? ProcessInfo.processInfo.environment["AGENTSTATE_KEY"] ?? ""
-            store = AgentStateClient(baseURL: server, keys: [options.tenantID: key], httpClient: http!, idempotencyKeys: idempotencyKeys)
+            driver = try HTTPTurns(http: http!, baseURL: server, key: key, messages: [user, assistant], idempotencyKeys: idempotencyKeys)
         } else {
-            store = try await options.open()
+            let store = try await options.open()
+            for c in 0..<concurrency { _ = try await store.createSession(options.tenantID, SessionCreate(id: "\(run)-\(c)")) }
+            driver = StoreTurns(store: store, tenant: options.tenantID, messages: [user, assistant])
         }
-        let tenant = options.tenantID
-        let run = "bench-\(UInt32.random(in: 0...UInt32.max))"
-        for c in 0..<concurrency { _ = try await store.createSession(tenant, SessionCreate(id: "\(run)-\(c)")) }
 
-        let user = NewMessage.user(String(repeating: "u", count: 300))
-        let assistant = NewMessage.assistant(String(repeating: "a", count: 600))
         let start = ContinuousClock.now
         let measureFrom = start + .milliseconds(Int(warmup * 1000))
         let end = measureFrom + .milliseconds(Int(duration * 1000))
@@ -51,8 +53,7 @@ struct BenchCommand: AsyncParsableCommand {
                     while true {
                         let t0 = ContinuousClock.now
                         if t0 >= end { break }
-                        _ = try await store.appendMessages(tenant, session, [user, assistant], expectedLastSeq: nil)
-                        _ = try await store.messages(tenant, session, .last(20))
+                        try await driver.turn(session: session)
                         if t0 >= measureFrom { mine.append((ContinuousClock.now - t0).milliseconds) }
                     }
                     return mine
@@ -78,4 +79,60 @@ struct BenchCommand: AsyncParsableCommand {
 
 extension Duration {
     var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
+}
+
+/// One conversation turn: append the two messages, read the last 20.
+protocol TurnDriver: Sendable {
+    func turn(session: String) async throws
+}
+
+/// Turns through the store API (embedded, or the Swift client).
+struct StoreTurns: TurnDriver {
+    let store: any StateStore
+    let tenant: TenantID
+    let messages: [NewMessage]
+
+    func turn(session: String) async throws {
+        _ = try await store.appendMessages(tenant, session, messages, expectedLastSeq: nil)
+        _ = try await store.messages(tenant, session, .last(20))
+    }
+}
+
+/// Turns as raw HTTP: the bodies are encoded once and responses are read but not decoded, so the
+/// load generator spends its share of the machine on sending, not on parsing.
+struct HTTPTurns: TurnDriver {
+    let http: HTTPClient
+    let baseURL: String
+    let key: String
+    let body: ByteBuffer
+    let idempotencyKeys: Bool
+
+    init(http: HTTPClient, baseURL: String, key: String, messages: [NewMessage], idempotencyKeys: Bool) throws {
+        self.http = http
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.key = key
+        self.body = ByteBuffer(bytes: try APICoding.encoder.encode(AppendBody(messages: messages, expectedLastSeq: nil)))
+        self.idempotencyKeys = idempotencyKeys
+    }
+
+    func turn(session: String) async throws {
+        var append = HTTPClientRequest(url: "\(baseURL)/v1/sessions/\(session)/messages")
+        append.method = .POST
+        append.headers.add(name: "Authorization", value: "Bearer \(key)")
+        append.headers.add(name: "Content-Type", value: "application/json")
+        if idempotencyKeys { append.headers.add(name: "Idempotency-Key", value: UUID().uuidString) }
+        append.body = .bytes(body)
+        try await send(append, expect: 201)
+        var read = HTTPClientRequest(url: "\(baseURL)/v1/sessions/\(session)/messages?last=20")
+        read.headers.add(name: "Authorization", value: "Bearer \(key)")
+        try await send(read, expect: 200)
+    }
+
+    private func send(_ request: HTTPClientRequest, expect status: UInt) async throws {
+        let response = try await http.execute(request, timeout: .seconds(30))
+        _ = try await response.body.collect(upTo: 16 << 20)
+        guard response.status.code == status else {
+            throw AgentStateError(.unavailable, "\(request.method) \(request.url) answered \(response.status.code)")
+        }
+    }
 }

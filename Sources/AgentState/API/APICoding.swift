@@ -8,7 +8,7 @@ public enum APICoding {
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         e.dateEncodingStrategy = .custom { date, encoder in
             var c = encoder.singleValueContainer()
-            try c.encode(date.formatted(timeFormat))
+            try c.encode(format(date))
         }
         return e
     }()
@@ -28,6 +28,14 @@ public enum APICoding {
     }()
 
     public static let timeFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
+    /// `2026-11-22T01:05:32.578Z`, exact to the millisecond. (Foundation's ISO 8601 style cuts
+    /// the binary fraction and can print .122 for a stored .123.)
+    public static func format(_ date: Date) -> String {
+        var w = JSONWriter(capacity: 32)
+        w.date(date)
+        return String(decoding: w.bytes.dropFirst().dropLast(), as: UTF8.self)
+    }
 
     /// Accepts ISO 8601 with or without fractional seconds.
     public static func parseTime(_ text: String) -> Date? {

@@ -13,6 +13,26 @@ public struct AppendBody: Sendable, Codable, Hashable {
     }
 }
 
+/// What `POST /v1/sessions/{id}/messages` accepts: one message, or `{"messages": [...],
+/// "expected_last_seq": n}`, told apart in one pass over the body.
+public struct AppendRequest: Sendable, Decodable, Hashable {
+    public var messages: [NewMessage]
+    public var expectedLastSeq: Int64?
+
+    private enum Keys: String, CodingKey { case messages, expectedLastSeq }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        if c.contains(.messages) {
+            messages = try c.decode([NewMessage].self, forKey: .messages)
+            expectedLastSeq = try c.decodeIfPresent(Int64.self, forKey: .expectedLastSeq)
+        } else {
+            messages = [try NewMessage(from: decoder)]
+            expectedLastSeq = nil
+        }
+    }
+}
+
 public struct AppendedBody: Sendable, Codable, Hashable {
     public var messages: [Message]
     public var lastSeq: Int64

@@ -94,6 +94,13 @@ public enum MessageQuery: Sendable, Codable, Hashable {
 }
 
 public struct MessageWindow: Sendable, Codable, Hashable {
+    public init(summary: Summary?, messages: [Message], lastSeq: Int64, tokens: Int) {
+        self.summary = summary
+        self.messages = messages
+        self.lastSeq = lastSeq
+        self.tokens = tokens
+    }
+
     /// For context reads, the summary standing in for older messages.
     public var summary: Summary?
     /// Oldest first. Context reads put the session's system message first even when it is older

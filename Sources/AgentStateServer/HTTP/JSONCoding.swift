@@ -57,6 +57,9 @@ enum Reply {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let etag { headers[.eTag] = "\"\(etag)\"" }
         headers.append(contentsOf: extra)
+        if let fast = value as? any FastJSONEncodable {
+            return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: try fast.fastJSON())))
+        }
         let data = try APICoding.encoder.encode(value)
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }

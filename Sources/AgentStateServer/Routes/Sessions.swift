@@ -50,18 +50,10 @@ extension AgentStateAPI {
         v1.post("sessions/:id/messages") { request, context in
             try context.require(.write)
             var request = request
-            let buffer = try await request.body(limits: limits)
-            let data = Data(buffer.readableBytesView)
-            // One message, or {"messages": [...], "expected_last_seq": n}.
-            let body: AppendBody
-            if try APICoding.decoder.decode(JSONValue.self, from: data)["messages"] != nil {
-                body = try APICoding.decoder.decode(AppendBody.self, from: data)
-            } else {
-                body = AppendBody(messages: [try APICoding.decoder.decode(NewMessage.self, from: data)],
-                                  expectedLastSeq: try request.queryInt("expected_last_seq").map(Int64.init))
-            }
+            let body = try await request.decode(AppendRequest.self, limits: limits)
+            let expected = try body.expectedLastSeq ?? request.queryInt("expected_last_seq").map(Int64.init)
             let stored = try await store.appendMessages(context.tenant, try context.parameters.decoded("id"), body.messages,
-                                                        expectedLastSeq: body.expectedLastSeq)
+                                                        expectedLastSeq: expected)
             return try Reply.json(AppendedBody(messages: stored, lastSeq: stored.last?.seq ?? 0), status: .created)
         }
         v1.get("sessions/:id/messages") { request, context in

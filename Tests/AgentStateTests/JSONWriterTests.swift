@@ -1,0 +1,40 @@
+import AgentState
+import Foundation
+import Testing
+
+@Suite("The fast JSON writer")
+struct JSONWriterTests {
+    static func message(_ seq: Int64, _ content: String, at ms: Int64, extra: Bool = false) -> Message {
+        Message(tenantId: "acme", sessionId: "s-1", seq: seq, role: extra ? .assistant : .user, content: content,
+                toolCallId: extra ? "call_1" : nil, name: extra ? "weather" : nil,
+                toolCalls: extra ? [ToolCall(id: "c\"1", name: "look/up", arguments: #"{"city":"Oslo"}"#)] : nil, tokens: 12,
+                metadata: extra ? ["b": [1, 2.5, nil, true], "a": "x", "ü": ["nested": "\n"]] : nil,
+                createdAt: Date(millisecondsSince1970: ms))
+    }
+
+    @Test("writes the same bytes as the API's JSONEncoder", arguments: [
+        "plain text", "", "quotes \" and \\ backslashes / slashes", "line\nbreak\ttab\r\u{8}\u{C}\u{1}\u{1F}", "ünïcödé 🚀 日本語", String(repeating: "x", count: 600),
+    ])
+    func sameBytes(content: String) throws {
+        for ms: Int64 in [0, 1_795_309_915_437, 951_782_400_000, 4_102_444_800_999, -86_400_001, 1_709_164_800_123] {
+            let window = MessageWindow(summary: Summary(text: "so far: \(content)", throughSeq: 3, tokens: 9, createdAt: Date(millisecondsSince1970: ms)),
+                                       messages: [Self.message(1, content, at: ms), Self.message(2, content, at: ms + 1, extra: true)], lastSeq: 2, tokens: 24)
+            #expect(String(decoding: try window.fastJSON(), as: UTF8.self) == String(decoding: try APICoding.encoder.encode(window), as: UTF8.self), "at \(ms)")
+            let bare = MessageWindow(summary: nil, messages: [], lastSeq: 0, tokens: 0)
+            #expect(try bare.fastJSON() == Array(try APICoding.encoder.encode(bare)))
+            let appended = AppendedBody(messages: [Self.message(7, content, at: ms)], lastSeq: 7)
+            #expect(try appended.fastJSON() == Array(try APICoding.encoder.encode(appended)))
+        }
+    }
+
+    @Test("API times keep every millisecond through a round trip")
+    func exactTimes() throws {
+        struct T: Codable, Equatable { var at: Date }
+        for ms: Int64 in [1_709_164_800_123, 1_795_309_915_437, 1, -86_400_001, 253_402_300_799_999] {
+            let t = T(at: Date(millisecondsSince1970: ms))
+            let back = try APICoding.decoder.decode(T.self, from: APICoding.encoder.encode(t))
+            #expect(back.at.millisecondsSince1970 == ms, "\(APICoding.format(t.at))")
+        }
+        #expect(APICoding.format(Date(millisecondsSince1970: 1_709_164_800_123)) == "2024-02-29T00:00:00.123Z")
+    }
+}
