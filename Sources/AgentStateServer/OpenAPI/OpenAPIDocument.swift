@@ -59,94 +59,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     },
     "requestBody": {
@@ -219,94 +156,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -349,94 +223,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    },
@@ -495,94 +306,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     },
     "requestBody": {
@@ -627,94 +375,31 @@ enum OpenAPIDocument {
       "description": "Deleted"
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -766,94 +451,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -905,94 +527,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     },
     "requestBody": {
@@ -1094,94 +653,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -1233,94 +729,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     },
     "requestBody": {
@@ -1373,94 +806,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    },
@@ -1519,94 +889,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     },
     "requestBody": {
@@ -1669,94 +976,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -1791,94 +1035,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -1921,94 +1102,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     },
     "requestBody": {
@@ -2110,94 +1228,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -2240,94 +1295,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -2388,94 +1380,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     },
     "requestBody": {
@@ -2537,94 +1466,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     },
     "requestBody": {
@@ -2687,94 +1553,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     },
     "requestBody": {
@@ -2819,94 +1622,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -2959,94 +1699,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     },
     "requestBody": {
@@ -3109,94 +1786,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     },
     "requestBody": {
@@ -3259,94 +1873,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     },
     "requestBody": {
@@ -3400,94 +1951,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -3531,94 +2019,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     },
     "requestBody": {
@@ -3679,94 +2104,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -3809,94 +2171,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -3939,94 +2238,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -4079,94 +2315,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    },
@@ -4208,94 +2381,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     },
     "requestBody": {
@@ -4340,94 +2450,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -4479,94 +2526,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -4618,94 +2602,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     },
     "requestBody": {
@@ -4761,94 +2682,31 @@ enum OpenAPIDocument {
       "description": "Nothing to claim"
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     },
     "requestBody": {
@@ -4902,94 +2760,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     },
     "requestBody": {
@@ -5059,94 +2854,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -5198,94 +2930,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     },
     "requestBody": {
@@ -5347,94 +3016,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     },
     "requestBody": {
@@ -5496,94 +3102,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     },
     "requestBody": {
@@ -5684,94 +3227,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -5814,94 +3294,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -5962,94 +3379,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     },
     "requestBody": {
@@ -6138,94 +3492,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     },
     "requestBody": {
@@ -6294,94 +3585,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    },
@@ -6434,94 +3662,31 @@ enum OpenAPIDocument {
       "description": "Deleted"
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -6591,94 +3756,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -6713,94 +3815,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     },
     "requestBody": {
@@ -6845,94 +3884,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -6976,94 +3952,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -7098,94 +4011,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     },
     "requestBody": {
@@ -7218,94 +4068,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -7349,94 +4136,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -7461,94 +4185,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -7573,94 +4234,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -7695,94 +4293,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -7855,94 +4390,31 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "401": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "403": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "404": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "409": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "412": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "413": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "422": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      },
      "503": {
-      "description": "A problem (RFC 9457)",
-      "content": {
-       "application/problem+json": {
-        "schema": {
-         "$ref": "#/components/schemas/Problem"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Problem"
      }
     }
    }
@@ -9922,6 +6394,18 @@ enum OpenAPIDocument {
      "status",
      "store"
     ]
+   }
+  },
+  "responses": {
+   "Problem": {
+    "description": "A problem (RFC 9457): what is wrong, and the field at fault",
+    "content": {
+     "application/problem+json": {
+      "schema": {
+       "$ref": "#/components/schemas/Problem"
+      }
+     }
+    }
    }
   },
   "securitySchemes": {
