@@ -71,6 +71,30 @@ struct CLITests {
     }
 }
 
+@Suite("agentstate keys")
+struct KeysCommandTests {
+    @Test("create prints the secret once; list shows keys without it; revoke stops it")
+    func lifecycle() async throws {
+        let cli = builtExecutable("agentstate")
+        let store = "sqlite:" + temporaryDirectory().appendingPathComponent("keys.sqlite").path
+        let made = try runProcess(cli, ["keys", "create", "--store", store, "--tenant", "acme", "--role", "operator", "--name", "night shift"])
+        #expect(made.status == 0 && made.stdout.contains("role operator"))
+        let secret = try #require(made.stdout.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines))
+        let id = try #require(made.stdout.split(separator: " ").first { $0.hasPrefix("key_") }.map(String.init))
+        let list = try runProcess(cli, ["keys", "list", "--store", store])
+        #expect(list.stdout.contains(id) && list.stdout.contains("night shift") && !list.stdout.contains(secret))
+        let opened = try SQLiteStore(path: String(store.dropFirst("sqlite:".count)))
+        #expect(try await opened.authenticate(secret: secret)?.role == .operator)
+        try await opened.close()
+        #expect(try runProcess(cli, ["keys", "revoke", id, "--store", store]).status == 0)
+        let reopened = try SQLiteStore(path: String(store.dropFirst("sqlite:".count)))
+        #expect(try await reopened.authenticate(secret: secret) == nil)
+        try await reopened.close()
+        let bad = try runProcess(cli, ["keys", "create", "--store", store, "--role", "king"])
+        #expect(bad.status == 2 && bad.stderr.contains("role"))
+    }
+}
+
 @Suite("agentstate bench")
 struct BenchCommandTests {
     @Test("it runs turns against a store and prints throughput and percentiles")

@@ -1,0 +1,30 @@
+import AgentState
+import AgentStateServer
+import Testing
+
+@Suite("Server configuration")
+struct ConfigurationTests {
+    @Test("flags win over the environment, which wins over the defaults")
+    func precedence() throws {
+        let none = try ServerConfiguration.resolve(host: nil, port: nil, store: nil, environment: [:])
+        #expect(none.host == "127.0.0.1" && none.port == 8080 && none.store == .default)
+        let env = ["AGENTSTATE_HOST": "0.0.0.0", "AGENTSTATE_PORT": "9000", "AGENTSTATE_STORE": "memory:", "AGENTSTATE_MAX_BODY_BYTES": "4096"]
+        let fromEnv = try ServerConfiguration.resolve(host: nil, port: nil, store: nil, environment: env)
+        #expect(fromEnv.host == "0.0.0.0" && fromEnv.port == 9000 && fromEnv.store == .memory && fromEnv.limits.maxBodyBytes == 4096)
+        let flags = try ServerConfiguration.resolve(host: "::1", port: 7000, store: "sqlite:x.db", environment: env)
+        #expect(flags.host == "::1" && flags.port == 7000 && flags.store == .sqlite(path: "x.db", options: [:]))
+    }
+
+    @Test("a bad value is an error naming where it came from", arguments: [
+        ["AGENTSTATE_PORT": "eighty"], ["AGENTSTATE_STORE": "ftp://x"], ["AGENTSTATE_MAX_BODY_BYTES": "-1"],
+    ])
+    func bad(environment: [String: String]) {
+        let e = #expect(throws: AgentStateError.self) { try ServerConfiguration.resolve(host: nil, port: nil, store: nil, environment: environment) }
+        #expect(e?.code == .invalidInput)
+    }
+
+    @Test("a port out of range is refused")
+    func port() {
+        #expect(throws: AgentStateError.self) { try ServerConfiguration.resolve(host: nil, port: 70000, store: nil, environment: [:]) }
+    }
+}
