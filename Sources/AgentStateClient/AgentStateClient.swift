@@ -86,7 +86,7 @@ public final class AgentStateClient: Sendable {
                 guard (200..<300).contains(response.status.code) else { throw Self.error(status: Int(response.status.code), data) }
                 if response.status == .noContent || data.isEmpty { return nil }
                 do {
-                    return try APICoding.decoder.decode(Response.self, from: data)
+                    return try JSONValueDecoder.api.decode(Response.self, from: data)
                 } catch {
                     throw AgentStateError(.unavailable, "the server's answer to \(method) \(path) could not be read: \(error)")
                 }

@@ -61,6 +61,6 @@ enum Codec {
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
-        try decoder.decode(T.self, from: Data(text.utf8))
+        try JSONValueDecoder.storage.decode(T.self, from: text.utf8)
     }
 }

@@ -46,6 +46,11 @@ public enum JSONValue: Sendable, Hashable {
 
 extension JSONValue: Codable {
     public init(from decoder: any Decoder) throws {
+        // From a parsed tree the value is already known; only Foundation's decoder needs probing.
+        if let tree = decoder as? JSONValueDecoder.Impl {
+            self = tree.value
+            return
+        }
         let c = try decoder.singleValueContainer()
         if c.decodeNil() {
             self = .null
@@ -103,7 +108,7 @@ extension JSONValue {
 
     /// Decodes a record from a document in the API's form.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try APICoding.decoder.decode(type, from: APICoding.encoder.encode(self))
+        try JSONValueDecoder.api.decode(type, from: self)
     }
 }
 

@@ -9,7 +9,7 @@ extension Request {
     mutating func decode<T: Decodable>(_ type: T.Type, limits: ServerConfiguration.Limits) async throws -> T {
         let buffer = try await body(limits: limits)
         guard buffer.readableBytes > 0 else { throw ServerError.malformedJSON("the request needs a JSON body") }
-        return try APICoding.decoder.decode(T.self, from: Data(buffer.readableBytesView))
+        return try JSONValueDecoder.api.decode(T.self, from: buffer.readableBytesView)
     }
 
     /// The body, at most `maxBodyBytes`, checked for nesting deeper than `maxJSONDepth`.
