@@ -120,7 +120,7 @@ public final class AgentStateClient: Sendable {
     /// A problem document as the error the store would have thrown.
     static func error(status: Int, _ data: Data) -> AgentStateError {
         struct ProblemBody: Decodable { var code: String?; var detail: String?; var field: String?; var current: String? }
-        let p = try? APICoding.decoder.decode(ProblemBody.self, from: data)
+        let p = try? JSONValueDecoder.api.decode(ProblemBody.self, from: data)
         let detail = p?.detail ?? "HTTP \(status)"
         let code: AgentStateError.Code
         switch (status, p?.code) {

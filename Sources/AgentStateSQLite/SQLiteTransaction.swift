@@ -54,7 +54,6 @@ extension Date {
 
 enum Codec {
     static let encoder = JSONEncoder.agentState
-    static let decoder = JSONDecoder.agentState
 
     static func encode(_ value: some Encodable) throws -> String {
         String(decoding: try encoder.encode(value), as: UTF8.self)

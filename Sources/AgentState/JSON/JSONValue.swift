@@ -103,7 +103,7 @@ extension JSONValue {
     /// records inside event data read the same as everywhere else in the API.
     public init(encoding value: some Encodable) throws {
         let data = try APICoding.encoder.encode(value)
-        self = try APICoding.decoder.decode(JSONValue.self, from: data)
+        self = try JSONParser.parse(data)
     }
 
     /// Decodes a record from a document in the API's form.
