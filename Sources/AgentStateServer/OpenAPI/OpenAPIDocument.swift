@@ -30,13 +30,7 @@ enum OpenAPIDocument {
     "operationId": "createSession",
     "parameters": [
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -126,22 +120,10 @@ enum OpenAPIDocument {
       }
      },
      {
-      "name": "limit",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "integer",
-       "minimum": 1,
-       "maximum": 1000
-      }
+      "$ref": "#/components/parameters/Limit"
      },
      {
-      "name": "cursor",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Cursor"
      }
     ],
     "responses": {
@@ -194,13 +176,7 @@ enum OpenAPIDocument {
     "operationId": "getSession",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      }
     ],
     "responses": {
@@ -259,31 +235,13 @@ enum OpenAPIDocument {
     "operationId": "updateSession",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
-      "name": "If-Match",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Write only if the record is still at this version (412 otherwise)"
+      "$ref": "#/components/parameters/IfMatch"
      },
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -352,22 +310,10 @@ enum OpenAPIDocument {
     "operationId": "deleteSession",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -413,22 +359,10 @@ enum OpenAPIDocument {
     "operationId": "closeSession",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -489,13 +423,7 @@ enum OpenAPIDocument {
     "operationId": "appendMessages",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
       "name": "expected_last_seq",
@@ -506,13 +434,7 @@ enum OpenAPIDocument {
       }
      },
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -580,13 +502,7 @@ enum OpenAPIDocument {
     "operationId": "readMessages",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
       "name": "last",
@@ -631,14 +547,7 @@ enum OpenAPIDocument {
       }
      },
      {
-      "name": "limit",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "integer",
-       "minimum": 1,
-       "maximum": 1000
-      }
+      "$ref": "#/components/parameters/Limit"
      }
     ],
     "responses": {
@@ -691,22 +600,10 @@ enum OpenAPIDocument {
     "operationId": "compact",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -777,13 +674,7 @@ enum OpenAPIDocument {
     "operationId": "getContext",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      }
     ],
     "responses": {
@@ -842,31 +733,13 @@ enum OpenAPIDocument {
     "operationId": "patchContext",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
-      "name": "If-Match",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Write only if the record is still at this version (412 otherwise)"
+      "$ref": "#/components/parameters/IfMatch"
      },
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -937,13 +810,7 @@ enum OpenAPIDocument {
     "operationId": "sessionEvents",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
       "name": "after_seq",
@@ -954,14 +821,7 @@ enum OpenAPIDocument {
       }
      },
      {
-      "name": "limit",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "integer",
-       "minimum": 1,
-       "maximum": 1000
-      }
+      "$ref": "#/components/parameters/Limit"
      }
     ],
     "responses": {
@@ -1014,13 +874,7 @@ enum OpenAPIDocument {
     "operationId": "verifySession",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      }
     ],
     "responses": {
@@ -1073,13 +927,7 @@ enum OpenAPIDocument {
     "operationId": "createRun",
     "parameters": [
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -1198,22 +1046,10 @@ enum OpenAPIDocument {
       }
      },
      {
-      "name": "limit",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "integer",
-       "minimum": 1,
-       "maximum": 1000
-      }
+      "$ref": "#/components/parameters/Limit"
      },
      {
-      "name": "cursor",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Cursor"
      }
     ],
     "responses": {
@@ -1266,13 +1102,7 @@ enum OpenAPIDocument {
     "operationId": "getRun",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      }
     ],
     "responses": {
@@ -1333,31 +1163,13 @@ enum OpenAPIDocument {
     "operationId": "transition",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
-      "name": "If-Match",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Write only if the record is still at this version (412 otherwise)"
+      "$ref": "#/components/parameters/IfMatch"
      },
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -1428,22 +1240,10 @@ enum OpenAPIDocument {
     "operationId": "recordUsage",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -1514,13 +1314,7 @@ enum OpenAPIDocument {
     "operationId": "putStep",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
       "name": "name",
@@ -1532,13 +1326,7 @@ enum OpenAPIDocument {
       }
      },
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -1601,13 +1389,7 @@ enum OpenAPIDocument {
     "operationId": "listSteps",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      }
     ],
     "responses": {
@@ -1660,13 +1442,7 @@ enum OpenAPIDocument {
     "operationId": "beginEffect",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
       "name": "key",
@@ -1678,13 +1454,7 @@ enum OpenAPIDocument {
       }
      },
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -1747,13 +1517,7 @@ enum OpenAPIDocument {
     "operationId": "completeEffect",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
       "name": "key",
@@ -1765,13 +1529,7 @@ enum OpenAPIDocument {
       }
      },
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -1834,13 +1592,7 @@ enum OpenAPIDocument {
     "operationId": "failEffect",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
       "name": "key",
@@ -1852,13 +1604,7 @@ enum OpenAPIDocument {
       }
      },
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -1921,13 +1667,7 @@ enum OpenAPIDocument {
     "operationId": "getEffect",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
       "name": "key",
@@ -1989,22 +1729,10 @@ enum OpenAPIDocument {
     "operationId": "saveCheckpoint",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -2065,13 +1793,7 @@ enum OpenAPIDocument {
     "operationId": "listCheckpoints",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
       "name": "after_seq",
@@ -2082,14 +1804,7 @@ enum OpenAPIDocument {
       }
      },
      {
-      "name": "limit",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "integer",
-       "minimum": 1,
-       "maximum": 1000
-      }
+      "$ref": "#/components/parameters/Limit"
      }
     ],
     "responses": {
@@ -2142,13 +1857,7 @@ enum OpenAPIDocument {
     "operationId": "latestCheckpoint",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
       "name": "step",
@@ -2209,13 +1918,7 @@ enum OpenAPIDocument {
     "operationId": "getCheckpoint",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
       "name": "seq",
@@ -2276,13 +1979,7 @@ enum OpenAPIDocument {
     "operationId": "runEvents",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
       "name": "after_seq",
@@ -2293,14 +1990,7 @@ enum OpenAPIDocument {
       }
      },
      {
-      "name": "limit",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "integer",
-       "minimum": 1,
-       "maximum": 1000
-      }
+      "$ref": "#/components/parameters/Limit"
      }
     ],
     "responses": {
@@ -2351,22 +2041,10 @@ enum OpenAPIDocument {
     "operationId": "appendEvent",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -2429,13 +2107,7 @@ enum OpenAPIDocument {
     "operationId": "verifyRun",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      }
     ],
     "responses": {
@@ -2488,13 +2160,7 @@ enum OpenAPIDocument {
     "operationId": "runState",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
       "name": "at_seq",
@@ -2564,22 +2230,10 @@ enum OpenAPIDocument {
     "operationId": "fork",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -2650,13 +2304,7 @@ enum OpenAPIDocument {
     "operationId": "claim",
     "parameters": [
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -2730,22 +2378,10 @@ enum OpenAPIDocument {
     "operationId": "renewLease",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -2808,13 +2444,7 @@ enum OpenAPIDocument {
     "operationId": "releaseLease",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
       "name": "token",
@@ -2825,13 +2455,7 @@ enum OpenAPIDocument {
       }
      },
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -2892,22 +2516,10 @@ enum OpenAPIDocument {
     "operationId": "wait",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -2978,22 +2590,10 @@ enum OpenAPIDocument {
     "operationId": "signal",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -3064,22 +2664,10 @@ enum OpenAPIDocument {
     "operationId": "requestApproval",
     "parameters": [
      {
-      "name": "id",
-      "in": "path",
-      "required": true,
-      "schema": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
-      }
+      "$ref": "#/components/parameters/Id"
      },
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -3197,22 +2785,10 @@ enum OpenAPIDocument {
       }
      },
      {
-      "name": "limit",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "integer",
-       "minimum": 1,
-       "maximum": 1000
-      }
+      "$ref": "#/components/parameters/Limit"
      },
      {
-      "name": "cursor",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Cursor"
      }
     ],
     "responses": {
@@ -3341,22 +2917,10 @@ enum OpenAPIDocument {
       }
      },
      {
-      "name": "If-Match",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Write only if the record is still at this version (412 otherwise)"
+      "$ref": "#/components/parameters/IfMatch"
      },
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -3454,22 +3018,10 @@ enum OpenAPIDocument {
       }
      },
      {
-      "name": "If-Match",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Write only if the record is still at this version (412 otherwise)"
+      "$ref": "#/components/parameters/IfMatch"
      },
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -3648,13 +3200,7 @@ enum OpenAPIDocument {
       }
      },
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -3726,22 +3272,10 @@ enum OpenAPIDocument {
       }
      },
      {
-      "name": "limit",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "integer",
-       "minimum": 1,
-       "maximum": 1000
-      }
+      "$ref": "#/components/parameters/Limit"
      },
      {
-      "name": "cursor",
-      "in": "query",
-      "required": false,
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Cursor"
      }
     ],
     "responses": {
@@ -3931,13 +3465,7 @@ enum OpenAPIDocument {
       }
      },
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -3990,13 +3518,7 @@ enum OpenAPIDocument {
     "operationId": "createKey",
     "parameters": [
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -4115,13 +3637,7 @@ enum OpenAPIDocument {
       }
      },
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -4272,13 +3788,7 @@ enum OpenAPIDocument {
     "operationId": "sweep",
     "parameters": [
      {
-      "name": "Idempotency-Key",
-      "in": "header",
-      "required": false,
-      "schema": {
-       "type": "string"
-      },
-      "description": "Repeat a write safely: the same key and body gets the first response again"
+      "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
     "responses": {
@@ -6405,6 +5915,54 @@ enum OpenAPIDocument {
        "$ref": "#/components/schemas/Problem"
       }
      }
+    }
+   }
+  },
+  "parameters": {
+   "IdempotencyKey": {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": false,
+    "schema": {
+     "type": "string"
+    },
+    "description": "Repeat a write safely: the same key and body gets the first response again"
+   },
+   "IfMatch": {
+    "name": "If-Match",
+    "in": "header",
+    "required": false,
+    "schema": {
+     "type": "string"
+    },
+    "description": "Write only if the record is still at this version (412 otherwise)"
+   },
+   "Limit": {
+    "name": "limit",
+    "in": "query",
+    "required": false,
+    "schema": {
+     "type": "integer",
+     "minimum": 1,
+     "maximum": 1000
+    }
+   },
+   "Cursor": {
+    "name": "cursor",
+    "in": "query",
+    "required": false,
+    "schema": {
+     "type": "string"
+    },
+    "description": "Where the previous page ended (its next_cursor)"
+   },
+   "Id": {
+    "name": "id",
+    "in": "path",
+    "required": true,
+    "schema": {
+     "type": "string",
+     "pattern": "^[A-Za-z0-9_.-]{1,128}$"
     }
    }
   },
