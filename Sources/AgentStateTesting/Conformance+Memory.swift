@@ -22,6 +22,10 @@ extension Conformance {
             await expectFailure(.notFound) { try await h.store.memory(tenant, k) }
             await expectFailure(.notFound) { try await h.store.deleteMemory(tenant, k) }
             await expectFailure(.invalidInput) { try await h.store.putMemory(tenant, MemoryKey(userId: "u1", namespace: "a b", key: "k"), MemoryWrite(value: 1)) }
+            // Reads check their input too: a bad name is a clear error, not an empty answer.
+            await expectFailure(.invalidInput) { try await h.store.memory(tenant, MemoryKey(userId: "u 1", namespace: "prefs", key: "lang")) }
+            await expectFailure(.invalidInput) { try await h.store.memoryItems(tenant, MemoryQuery(userId: "u1", namespace: "a b")) }
+            await expectFailure(.invalidInput) { try await h.store.searchMemory(tenant, userId: "bad/user", MemorySearch(text: "x")) }
         },
         check("memory: items with a TTL vanish when it passes, and the sweeper removes them") { h in
             let k = MemoryKey(userId: "u1", namespace: "scratch", key: "tmp")

@@ -27,7 +27,8 @@ extension TransactionalStore {
     }
 
     public func memory(_ tenant: TenantID, _ key: MemoryKey) async throws -> MemoryItem {
-        try await read { tx in
+        try MemoryRules.validate(key)
+        return try await read { tx in
             guard let item = try tx.memory(tenant, key), !item.isExpired(at: tx.now) else {
                 throw AgentStateError.notFound("memory item", "\(key.userId)/\(key.namespace)/\(key.key)")
             }
@@ -36,6 +37,7 @@ extension TransactionalStore {
     }
 
     public func deleteMemory(_ tenant: TenantID, _ key: MemoryKey) async throws {
+        try MemoryRules.validate(key)
         try await write { tx in
             guard let item = try tx.memory(tenant, key), !item.isExpired(at: tx.now), try tx.deleteMemory(tenant, key) else {
                 throw AgentStateError.notFound("memory item", "\(key.userId)/\(key.namespace)/\(key.key)")
@@ -44,6 +46,9 @@ extension TransactionalStore {
     }
 
     public func memoryItems(_ tenant: TenantID, _ q: MemoryQuery) async throws -> Page<MemoryItem> {
+        try Identifier.validate(q.userId, field: "user_id")
+        try Identifier.validateMemoryPart(q.namespace, field: "namespace")
+        if let p = q.prefix, p.utf8.count > 256 { throw AgentStateError.invalidInput(field: "prefix", "must be at most 256 bytes") }
         try Rules.checkLimit(q.limit)
         let after = try PageCursor.parse(q.cursor)?.id
         return try await read { tx in
@@ -54,6 +59,8 @@ extension TransactionalStore {
     }
 
     public func searchMemory(_ tenant: TenantID, userId: String, _ s: MemorySearch) async throws -> [MemoryHit] {
+        try Identifier.validate(userId, field: "user_id")
+        if let n = s.namespace { try Identifier.validateMemoryPart(n, field: "namespace") }
         try Rules.checkLimit(s.limit, max: 100)
         let terms = MemoryRules.terms(s.text ?? "")
         guard !terms.isEmpty || s.vector != nil else {
