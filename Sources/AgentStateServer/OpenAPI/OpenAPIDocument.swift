@@ -509,7 +509,9 @@ enum OpenAPIDocument {
       "in": "query",
       "required": false,
       "schema": {
-       "type": "integer"
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 1000
       }
      },
      {
@@ -517,7 +519,9 @@ enum OpenAPIDocument {
       "in": "query",
       "required": false,
       "schema": {
-       "type": "integer"
+       "type": "integer",
+       "minimum": 0,
+       "maximum": 9223372036854775807
       }
      },
      {
@@ -543,7 +547,8 @@ enum OpenAPIDocument {
       "in": "query",
       "required": false,
       "schema": {
-       "type": "integer"
+       "type": "integer",
+       "minimum": 1
       }
      },
      {
@@ -817,7 +822,9 @@ enum OpenAPIDocument {
       "in": "query",
       "required": false,
       "schema": {
-       "type": "integer"
+       "type": "integer",
+       "minimum": 0,
+       "maximum": 9223372036854775807
       }
      },
      {
@@ -1800,7 +1807,9 @@ enum OpenAPIDocument {
       "in": "query",
       "required": false,
       "schema": {
-       "type": "integer"
+       "type": "integer",
+       "minimum": 0,
+       "maximum": 9223372036854775807
       }
      },
      {
@@ -1986,7 +1995,9 @@ enum OpenAPIDocument {
       "in": "query",
       "required": false,
       "schema": {
-       "type": "integer"
+       "type": "integer",
+       "minimum": 0,
+       "maximum": 9223372036854775807
       }
      },
      {
@@ -4180,7 +4191,8 @@ enum OpenAPIDocument {
       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
      },
      "title": {
-      "type": "string"
+      "type": "string",
+      "maxLength": 1024
      },
      "metadata": {
       "type": "object"
@@ -4189,7 +4201,9 @@ enum OpenAPIDocument {
       "type": "object"
      },
      "ttl_seconds": {
-      "type": "integer"
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 31622400
      }
     }
    },
@@ -4197,13 +4211,16 @@ enum OpenAPIDocument {
     "type": "object",
     "properties": {
      "title": {
-      "type": "string"
+      "type": "string",
+      "maxLength": 1024
      },
      "metadata": {
       "type": "object"
      },
      "ttl_seconds": {
-      "type": "integer"
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 31622400
      },
      "expected_version": {
       "type": "integer"
@@ -4231,10 +4248,14 @@ enum OpenAPIDocument {
     "type": "object",
     "properties": {
      "id": {
-      "type": "string"
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 256
      },
      "name": {
-      "type": "string"
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 256
      },
      "arguments": {
       "type": "string"
@@ -4262,10 +4283,14 @@ enum OpenAPIDocument {
       "type": "string"
      },
      "tool_call_id": {
-      "type": "string"
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 256
      },
      "name": {
-      "type": "string"
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 256
      },
      "tool_calls": {
       "type": "array",
@@ -4404,13 +4429,16 @@ enum OpenAPIDocument {
     "type": "object",
     "properties": {
      "summary": {
-      "type": "string"
+      "type": "string",
+      "minLength": 1
      },
      "through_seq": {
-      "type": "integer"
+      "type": "integer",
+      "minimum": 1
      },
      "tokens": {
-      "type": "integer"
+      "type": "integer",
+      "minimum": 0
      }
     },
     "required": [
@@ -4931,7 +4959,9 @@ enum OpenAPIDocument {
      },
      "result": {},
      "external_id": {
-      "type": "string"
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 256
      }
     },
     "required": [
@@ -5196,7 +5226,9 @@ enum OpenAPIDocument {
       "type": "integer"
      },
      "lease_seconds": {
-      "type": "integer"
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 86400
      }
     },
     "required": [
@@ -5360,7 +5392,8 @@ enum OpenAPIDocument {
     "type": "object",
     "properties": {
      "type": {
-      "type": "string"
+      "type": "string",
+      "pattern": "^[a-z0-9._-]{1,64}$"
      },
      "data": {}
     },
@@ -5510,13 +5543,17 @@ enum OpenAPIDocument {
       "type": "array",
       "items": {
        "type": "number"
-      }
+      },
+      "minItems": 1,
+      "maxItems": 8192
      },
      "ttl_seconds": {
-      "type": "integer"
+      "type": "integer",
+      "minimum": 1
      },
      "expected_version": {
-      "type": "integer"
+      "type": "integer",
+      "minimum": 0
      }
     },
     "required": [
@@ -5924,7 +5961,10 @@ enum OpenAPIDocument {
     "in": "header",
     "required": false,
     "schema": {
-     "type": "string"
+     "type": "string",
+     "minLength": 1,
+     "maxLength": 256,
+     "pattern": "^[ -~]+$"
     },
     "description": "Repeat a write safely: the same key and body gets the first response again"
    },
@@ -5933,7 +5973,8 @@ enum OpenAPIDocument {
     "in": "header",
     "required": false,
     "schema": {
-     "type": "string"
+     "type": "string",
+     "pattern": "^(\\*|(W/)?\"[0-9]{1,18}\")$"
     },
     "description": "Write only if the record is still at this version (412 otherwise)"
    },
