@@ -12,7 +12,7 @@ public func buildApplication(store: any StateStore, configuration: ServerConfigu
     let router = Router(context: AppRequestContext.self)
     let api = AgentStateAPI(store: store, limits: configuration.limits, keyCache: KeyCache())
     router.middlewares.add(MetricsMiddleware(metrics: metrics))
-    router.middlewares.add(ProblemMiddleware())
+    router.middlewares.add(ProblemMiddleware(routes: RouteTable(document: OpenAPIDocument.json)))
     api.addHealthRoutes(to: router)
     api.addMetricsRoute(to: router, metrics: metrics)
     let v1 = router.group("v1")

@@ -71,6 +71,9 @@ struct Problem: Encodable {
                                 field: "Idempotency-Key"), [.retryAfter: "1"])
             case .routeNotFound:
                 return (Problem(.notFound, code: "not_found", detail: "no such endpoint"), [:])
+            case .methodNotAllowed(let allowed):
+                return (Problem(.methodNotAllowed, code: "method_not_allowed", detail: "this endpoint takes \(allowed.joined(separator: ", "))"),
+                        [.allow: allowed.joined(separator: ", ")])
             }
         case let e as DecodingError:
             return (decodingProblem(e), [:])

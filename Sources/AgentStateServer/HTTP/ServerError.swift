@@ -12,4 +12,5 @@ enum ServerError: Error {
     case idempotencyMismatch
     case idempotencyInProgress
     case routeNotFound
+    case methodNotAllowed(allowed: [String])
 }
