@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,6 +33,10 @@ struct ServeCommand: AsyncParsableCommand {
             // Tests and scripts read this line to find a port chosen with --port 0.
             FileHandle.standardOutput.write(Data("listening on http://\(config.host):\(port)\n".utf8))
         }
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch let error as IOError {
+            throw AgentStateError(.unavailable, "cannot listen on \(config.host):\(config.port): \(String(cString: strerror(error.errnoCode)))")
+        }
     }
 }

@@ -17,6 +17,14 @@ struct CLITests {
         #expect(lines.count == 1 && lines[0].hasPrefix("agentstate: "), "\(r.stderr)")
     }
 
+    @Test("serve on a port already taken says so in one line")
+    func portTaken() throws {
+        let holder = try Socket.listening()
+        defer { holder.close() }
+        let r = try runProcess(cli, ["serve", "--store", "memory:", "--port", String(holder.port)], environment: ["LOG_LEVEL": "error"])
+        #expect(r.status == 1 && r.stderr == "agentstate: cannot listen on 127.0.0.1:\(holder.port): Address already in use\n")
+    }
+
     @Test("version and help")
     func versionAndHelp() throws {
         #expect(try runProcess(cli, ["version"]).stdout.hasPrefix("agentstate "))
@@ -112,4 +120,25 @@ extension JSONValue {
         if case .array(let a) = self { return a.count }
         return nil
     }
+}
+
+/// A TCP socket bound and listening on a free loopback port.
+struct Socket {
+    let fd: Int32
+    let port: Int
+
+    static func listening() throws -> Socket {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        guard bound == 0, listen(fd, 1) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        return Socket(fd: fd, port: Int(UInt16(bigEndian: addr.sin_port)))
+    }
+
+    func close() { _ = Glibc.close(fd) }
 }
