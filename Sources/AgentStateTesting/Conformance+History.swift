@@ -66,6 +66,39 @@ extension Conformance {
             await expectFailure(.invalidInput) { try await h.store.runState(tenant, "r", at: .seq(now.eventSeq + 1)) }
             await expectFailure(.invalidInput) { try await h.store.runState(tenant, "r", at: .time(Date(timeIntervalSince1970: 0))) }
         },
+        check("history: replay over a long log starts from whole-state copies and agrees with folding every event") { h in
+            let c = try await h.store.runningRun(tenant, id: "long")
+            let t = c.lease.token
+            for i in 1...120 {
+                _ = try await h.store.putStep(tenant, "long", "s\(i % 7)", StepWrite(status: i % 3 == 0 ? .failed : .running,
+                    error: i % 3 == 0 ? ErrorInfo(kind: "timeout", message: "try \(i)") : nil, fencingToken: t))
+                if i % 10 == 0 { _ = try await h.store.saveCheckpoint(tenant, "long", CheckpointWrite(step: "s\(i % 7)", state: .patch(["i": .int(Int64(i))]), fencingToken: t)) }
+                if i % 25 == 0 {
+                    let e = try await h.store.beginEffect(tenant, "long", "e\(i)", EffectBegin(holder: "w", fencingToken: t))
+                    _ = try await h.store.completeEffect(tenant, "long", "e\(i)", attemptToken: e.effect.attemptToken, result: nil, externalId: "x\(i)")
+                }
+            }
+            _ = try await h.store.requestApproval(tenant, "long", ApprovalRequest(id: "ap", approver: "ann", reason: "x", fencingToken: t))
+            _ = try await h.store.transition(tenant, "long", RunTransition(to: .cancelled, reason: "enough"))
+            let all = try await h.store.events(tenant, stream: "run:long", afterSeq: 0, limit: 1000)
+            #expect(all.count > 2 * Int(RunReplay.stateInterval))
+            #expect(all[Int(RunReplay.stateInterval) - 1].data["state"] != nil && all[Int(RunReplay.stateInterval)].data["state"] == nil)
+            var fold = RunReplay()
+            for e in all {
+                // The copies are checked against folding the patches alone.
+                var plain = e
+                plain.data = .object((e.data.objectValue ?? [:]).filter { $0.key != "state" })
+                try fold.apply(plain)
+                if [1, 63, 64, 65, 100, 127, 128, 129, Int64(all.count)].contains(e.seq) {
+                    let replayed = try await h.store.runState(tenant, "long", at: .seq(e.seq))
+                    var checkpoint: Checkpoint? = nil
+                    if let seq = fold.checkpointSeq { checkpoint = try await h.store.checkpoint(tenant, "long", .seq(seq)) }
+                    #expect(replayed == (try fold.snapshot(checkpoint: checkpoint)), "at seq \(e.seq)")
+                }
+            }
+            let end = try await h.store.runState(tenant, "long", at: .seq(Int64(all.count)))
+            #expect(end.run == (try await h.store.run(tenant, "long")) && end.approvals.map(\.status) == [.cancelled])
+        },
         check("history: a fork starts from the past point, keeping finished steps and done effects") { h in
             let (mid, _) = try await eventfulRun(h)
             let fork = try await h.store.fork(tenant, "r", at: .seq(mid), newId: "r2")

@@ -1,6 +1,11 @@
 /// Rebuilds a run from its events. Run events carry the run whole (`snapshot`, at creation) or
-/// as a merge patch (`run`), plus the step, effect or approval record they changed.
+/// as a merge patch (`run`), plus the step, effect or approval record they changed. Every
+/// `stateInterval`-th event also carries the whole state (`state`), so a replay starts from the
+/// nearest one instead of from the first event.
 public struct RunReplay: Sendable {
+    /// Events between whole-state copies in a run's stream.
+    public static let stateInterval: Int64 = 64
+
     public private(set) var run: JSONValue = .null
     public private(set) var steps: [String: Step] = [:]
     public private(set) var effects: [String: Effect] = [:]
@@ -11,6 +16,16 @@ public struct RunReplay: Sendable {
     public init() {}
 
     public mutating func apply(_ e: Event) throws {
+        if let state = e.data["state"] {
+            // The whole state after this event: it replaces everything before.
+            run = state["run"] ?? .null
+            steps = Dictionary(uniqueKeysWithValues: try (state["steps"] ?? []).decode([Step].self).map { ($0.name, $0) })
+            effects = Dictionary(uniqueKeysWithValues: try (state["effects"] ?? []).decode([Effect].self).map { ($0.key, $0) })
+            approvals = Dictionary(uniqueKeysWithValues: try (state["approvals"] ?? []).decode([Approval].self).map { ($0.id, $0) })
+            if case .int(let seq)? = state["checkpoint_seq"] { checkpointSeq = seq } else { checkpointSeq = nil }
+            atSeq = e.seq
+            return
+        }
         if let snapshot = e.data["snapshot"] {
             run = snapshot
         } else if let patch = e.data["run"] {

@@ -44,6 +44,17 @@ extension StoreTransaction {
             payload["snapshot"] = newJSON
             try insertRun(run)
         }
+        if run.eventSeq % RunReplay.stateInterval == 0 {
+            // Steps, effects and approvals are saved before their event, so this is the state after it.
+            var state: [String: JSONValue] = [
+                "run": newJSON,
+                "steps": try JSONValue(encoding: try steps(run.tenantId, run.id)),
+                "effects": try JSONValue(encoding: try effects(run.tenantId, run.id)),
+                "approvals": try JSONValue(encoding: try approvals(run.tenantId, ApprovalFilter(runId: run.id), after: nil, limit: 10_000)),
+            ]
+            if let seq = try checkpointHead(run.tenantId, run.id)?.seq { state["checkpoint_seq"] = .int(seq) }
+            payload["state"] = .object(state)
+        }
         let event = try appendEvent(run.tenantId, stream: EventStream.run(run.id), type: type, data: .object(payload))
         guard event.seq == run.eventSeq else {
             throw AgentStateError(.conflict, "run '\(run.id)' is at event \(run.eventSeq - 1) but its stream at \(event.seq - 1)")

@@ -94,6 +94,14 @@ extension StoreTransaction {
         let stream = EventStream.run(runId)
         var replay = RunReplay()
         var after: Int64 = 0
+        // To a seq, start at the last whole-state copy at or before it (every `stateInterval`-th
+        // event carries one); to a time, read from the start.
+        if case .seq(let n) = point, n >= RunReplay.stateInterval {
+            let base = n / RunReplay.stateInterval * RunReplay.stateInterval
+            if let e = try events(tenant, stream: stream, afterSeq: base - 1, limit: 1).first, e.seq == base, e.data["state"] != nil {
+                after = base - 1
+            }
+        }
         scan: while true {
             let batch = try events(tenant, stream: stream, afterSeq: after, limit: 500)
             for e in batch {

@@ -71,6 +71,10 @@ extension TransactionalStore {
             }
             var data: [String: JSONValue] = ["from": .string(old.status.rawValue), "to": .string(t.to.rawValue)]
             if let r = t.reason { data["reason"] = .string(r) }
+            // Leaving an approval wait cancels the approval; the event says so, for replay.
+            if let pending = old.pendingApprovalId, let approval = try tx.approval(tenant, pending) {
+                data["approval"] = try JSONValue(encoding: approval)
+            }
             return try tx.commitRun(from: old, to: run, event: "run.transitioned", data: data)
         }
     }
