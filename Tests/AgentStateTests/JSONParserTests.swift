@@ -80,3 +80,14 @@ struct JSONValueDecoderKeyTests {
         #expect(create.promptVersion == "v1" && create.input == ["order_id": 7])
     }
 }
+
+@Suite("The tree decoder and optionals")
+struct JSONValueDecoderOptionalTests {
+    @Test("an explicit null in an optional field reads as absent, as JSONDecoder reads it")
+    func nullIsAbsent() throws {
+        let text = #"{"to":"completed","output":null,"reason":null}"#
+        let mine = try JSONValueDecoder.api.decode(RunTransition.self, from: Array(text.utf8))
+        let theirs = try APICoding.decoder.decode(RunTransition.self, from: Data(text.utf8))
+        #expect(mine == theirs && mine.output == nil && mine.reason == nil)
+    }
+}

@@ -159,7 +159,8 @@ public struct JSONValueDecoder: Sendable {
         }
 
         func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
-            guard let v = object[key.stringValue], !v.isNull || T.self == JSONValue.self else { return nil }
+            // An explicit null is absent, for a JSONValue too: as JSONDecoder reads optionals.
+            guard let v = object[key.stringValue], !v.isNull else { return nil }
             return try decoder.child(v, key).decodeValue(T.self)
         }
 
