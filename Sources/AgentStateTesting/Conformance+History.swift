@@ -70,6 +70,7 @@ extension Conformance {
             let c = try await h.store.runningRun(tenant, id: "long")
             let t = c.lease.token
             for i in 1...120 {
+                if i % 2 == 0 { h.clock.advance(by: 1) }
                 _ = try await h.store.putStep(tenant, "long", "s\(i % 7)", StepWrite(status: i % 3 == 0 ? .failed : .running,
                     error: i % 3 == 0 ? ErrorInfo(kind: "timeout", message: "try \(i)") : nil, fencingToken: t))
                 if i % 10 == 0 { _ = try await h.store.saveCheckpoint(tenant, "long", CheckpointWrite(step: "s\(i % 7)", state: .patch(["i": .int(Int64(i))]), fencingToken: t)) }
@@ -95,6 +96,12 @@ extension Conformance {
                     if let seq = fold.checkpointSeq { checkpoint = try await h.store.checkpoint(tenant, "long", .seq(seq)) }
                     #expect(replayed == (try fold.snapshot(checkpoint: checkpoint)), "at seq \(e.seq)")
                 }
+            }
+            // A time replays to the last event at or before it.
+            for probe in [5, 64, 70, 100, all.count - 1] {
+                let at = all[probe].at
+                let lastAtThatTime = all.last { $0.at <= at }!.seq
+                #expect(try await h.store.runState(tenant, "long", at: .time(at)) == (try await h.store.runState(tenant, "long", at: .seq(lastAtThatTime))))
             }
             let end = try await h.store.runState(tenant, "long", at: .seq(Int64(all.count)))
             #expect(end.run == (try await h.store.run(tenant, "long")) && end.approvals.map(\.status) == [.cancelled])

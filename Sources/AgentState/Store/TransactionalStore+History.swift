@@ -90,35 +90,43 @@ extension StoreTransaction {
     }
 
     func replay(_ tenant: TenantID, _ runId: String, at point: HistoryPoint) throws -> RunSnapshot {
-        _ = try requireRun(tenant, runId)
+        let current = try requireRun(tenant, runId)
         let stream = EventStream.run(runId)
-        var replay = RunReplay()
+        let target: Int64
+        switch point {
+        case .seq(let n):
+            guard n > 0 else { throw AgentStateError.invalidInput(field: "at_seq", "is before the run was created") }
+            guard n <= current.eventSeq else {
+                throw AgentStateError.invalidInput(field: "at_seq", "is past the run's last event (\(current.eventSeq))")
+            }
+            target = n
+        case .time(let t):
+            // The last event at or before the time: a binary search over the stream, whose times
+            // only grow, so a time costs what a seq does.
+            var lo: Int64 = 0, hi = current.eventSeq
+            while lo < hi {
+                let mid = (lo + hi + 1) / 2
+                guard let e = try events(tenant, stream: stream, afterSeq: mid - 1, limit: 1).first else { break }
+                if e.at <= t { lo = mid } else { hi = mid - 1 }
+            }
+            guard lo > 0 else { throw AgentStateError.invalidInput(field: "at", "is before the run was created") }
+            target = lo
+        }
+        // Start at the last whole-state copy at or before the target (every `stateInterval`-th
+        // event carries one), or at the first event.
         var after: Int64 = 0
-        // To a seq, start at the last whole-state copy at or before it (every `stateInterval`-th
-        // event carries one); to a time, read from the start.
-        if case .seq(let n) = point, n >= RunReplay.stateInterval {
-            let base = n / RunReplay.stateInterval * RunReplay.stateInterval
+        if target >= RunReplay.stateInterval {
+            let base = target / RunReplay.stateInterval * RunReplay.stateInterval
             if let e = try events(tenant, stream: stream, afterSeq: base - 1, limit: 1).first, e.seq == base, e.data["state"] != nil {
                 after = base - 1
             }
         }
-        scan: while true {
-            let batch = try events(tenant, stream: stream, afterSeq: after, limit: 500)
-            for e in batch {
-                switch point {
-                case .seq(let n) where e.seq > n: break scan
-                case .time(let t) where e.at > t: break scan
-                default: try replay.apply(e)
-                }
-            }
-            guard batch.count == 500, let last = batch.last else { break }
+        var replay = RunReplay()
+        while after < target {
+            let batch = try events(tenant, stream: stream, afterSeq: after, limit: Int(min(500, target - after)))
+            for e in batch { try replay.apply(e) }
+            guard let last = batch.last else { break }
             after = last.seq
-        }
-        guard replay.atSeq > 0 else {
-            throw AgentStateError.invalidInput(field: "at", "is before the run was created")
-        }
-        if case .seq(let n) = point, n > replay.atSeq {
-            throw AgentStateError.invalidInput(field: "at_seq", "is past the run's last event (\(replay.atSeq))")
         }
         let checkpoint = try replay.checkpointSeq.flatMap { try resolveCheckpoint(tenant, runId, seq: $0) }
         return try replay.snapshot(checkpoint: checkpoint)
