@@ -91,3 +91,24 @@ struct JSONValueDecoderOptionalTests {
         #expect(mine == theirs && mine.output == nil && mine.reason == nil)
     }
 }
+
+@Suite("The tree decoder and integer widths")
+struct JSONValueDecoderIntegerTests {
+    struct Widths: Codable, Equatable {
+        var a: UInt8
+        var b: Int16
+        var c: UInt32
+        var d: Int32
+        var e: UInt
+        var f: [UInt16]
+    }
+
+    @Test("decodes every integer width, and refuses what does not fit")
+    func widths() throws {
+        let w = Widths(a: 255, b: -300, c: 4_000_000_000, d: -7, e: 42, f: [1, 65535])
+        #expect(try JSONValueDecoder.api.decode(Widths.self, from: APICoding.encoder.encode(w)) == w)
+        #expect(throws: DecodingError.self) {
+            try JSONValueDecoder.api.decode(Widths.self, from: Array(#"{"a":256,"b":0,"c":0,"d":0,"e":0,"f":[]}"#.utf8))
+        }
+    }
+}

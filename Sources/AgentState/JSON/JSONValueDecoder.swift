@@ -71,6 +71,9 @@ public struct JSONValueDecoder: Sendable {
             if T.self == Bool.self { return try bool() as! T }
             if T.self == Double.self { return try double() as! T }
             if T.self == Float.self { return Float(try double()) as! T }
+            // Every other integer width: their own init(from:) would ask this decoder for
+            // themselves again, round and round.
+            if let integerType = T.self as? any FixedWidthInteger.Type { return try integer(integerType) as! T }
             // A dictionary's keys are data, not field names: never converted (as with JSONDecoder).
             if let dictionary = T.self as? any StringKeyedDictionary.Type {
                 guard case .object(let o) = value else { throw mismatch(T.self) }
