@@ -5,21 +5,6 @@ import Testing
 
 @Suite("Crash recovery on SQLite")
 struct CrashRecoveryTests {
-    /// Reads the child's stdout until `marker` appears, off the cooperative pool (reads block).
-    private func waitForLine(_ handle: FileHandle, containing marker: String) async -> String {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var seen = ""
-                while !seen.contains(marker) {
-                    let data = handle.availableData
-                    if data.isEmpty { break }
-                    seen += String(decoding: data, as: UTF8.self)
-                }
-                continuation.resume(returning: seen)
-            }
-        }
-    }
-
     @Test("a worker killed with SIGKILL between steps loses nothing, and the next one resumes from the right step")
     func killBetweenSteps() async throws {
         let dir = temporaryDirectory()
@@ -33,7 +18,7 @@ struct CrashRecoveryTests {
         let out = Pipe()
         child.standardOutput = out
         try child.run()
-        let printed = await waitForLine(out.fileHandleForReading, containing: "step 3 done")
+        let printed = await readOutput(out.fileHandleForReading) { $0.contains("step 3 done") }
         #expect(printed.contains("step 3 done"), "the worker got through three steps: \(printed)")
         kill(child.processIdentifier, SIGKILL)
         child.waitUntilExit()

@@ -32,6 +32,22 @@ func runProcess(_ executable: URL, _ arguments: [String], environment: [String: 
     return Finished(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
 }
 
+/// Reads a child's output until `done` says so or the pipe closes, off the cooperative pool
+/// (the reads block).
+func readOutput(_ handle: FileHandle, until done: @escaping @Sendable (String) -> Bool) async -> String {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.global().async {
+            var seen = ""
+            while !done(seen) {
+                let data = handle.availableData
+                if data.isEmpty { break }
+                seen += String(decoding: data, as: UTF8.self)
+            }
+            continuation.resume(returning: seen)
+        }
+    }
+}
+
 func temporaryDirectory() -> URL {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("agentstate-e2e-\(UUID().uuidString)")
     try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

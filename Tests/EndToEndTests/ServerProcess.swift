@@ -17,17 +17,7 @@ final class ServerProcess: @unchecked Sendable {
         process.standardOutput = out
         try process.run()
         let handle = out.fileHandleForReading
-        let line: String = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var seen = ""
-                while !seen.contains("listening on") || !seen.hasSuffix("\n") {
-                    let data = handle.availableData
-                    if data.isEmpty { break }
-                    seen += String(decoding: data, as: UTF8.self)
-                }
-                continuation.resume(returning: seen)
-            }
-        }
+        let line = await readOutput(handle) { $0.contains("listening on") && $0.hasSuffix("\n") }
         guard let portText = line.split(separator: "\n").first(where: { $0.contains("listening on") })?.split(separator: ":").last,
             let port = Int(portText.trimmingCharacters(in: .whitespaces))
         else {
