@@ -80,7 +80,7 @@ public final class AgentStateClient: Sendable {
                 let bytes = try await response.body.collect(upTo: 64 << 20)
                 let data = Data(bytes.readableBytesView)
                 if response.status == .serviceUnavailable, attempt <= retries {
-                    try await Task.sleep(for: .milliseconds(100 << attempt))
+                    try await Task.sleep(for: Self.backoff(attempt))
                     continue
                 }
                 guard (200..<300).contains(response.status.code) else { throw Self.error(status: Int(response.status.code), data) }
@@ -90,16 +90,12 @@ public final class AgentStateClient: Sendable {
                 } catch {
                     throw AgentStateError(.unavailable, "the server's answer to \(method) \(path) could not be read: \(error)")
                 }
-            } catch let error as HTTPClientError where attempt <= retries && Self.isTransient(error) {
-                try await Task.sleep(for: .milliseconds(100 << attempt))
-            } catch let error as HTTPClientError {
-                throw AgentStateError(.unavailable, "cannot reach \(baseURL): \(error)")
-            } catch let error as ChannelError {
-                if attempt > retries { throw AgentStateError(.unavailable, "cannot reach \(baseURL): \(error)") }
-                try await Task.sleep(for: .milliseconds(100 << attempt))
-            } catch let error as IOError {
-                if attempt > retries { throw AgentStateError(.unavailable, "cannot reach \(baseURL): \(error)") }
-                try await Task.sleep(for: .milliseconds(100 << attempt))
+            } catch let error where error is HTTPClientError || error is ChannelError || error is IOError {
+                // The connection failed: retry with the same Idempotency-Key while that can help.
+                guard attempt <= retries, Self.isTransient(error) else {
+                    throw AgentStateError(.unavailable, "cannot reach \(baseURL): \(error)")
+                }
+                try await Task.sleep(for: Self.backoff(attempt))
             }
         }
     }
@@ -113,9 +109,14 @@ public final class AgentStateClient: Sendable {
         return value
     }
 
-    private static func isTransient(_ error: HTTPClientError) -> Bool {
-        [.remoteConnectionClosed, .connectTimeout, .readTimeout, .cancelled].contains(error) || "\(error)".contains("connect")
+    /// Channel and socket errors are worth another try; of the client's own, only those about
+    /// the connection.
+    private static func isTransient(_ error: any Error) -> Bool {
+        guard let error = error as? HTTPClientError else { return true }
+        return [.remoteConnectionClosed, .connectTimeout, .readTimeout, .cancelled].contains(error) || "\(error)".contains("connect")
     }
+
+    private static func backoff(_ attempt: Int) -> Duration { .milliseconds(100 << attempt) }
 
     /// A problem document as the error the store would have thrown.
     static func error(status: Int, _ data: Data) -> AgentStateError {
