@@ -12,12 +12,9 @@ enum Output {
         return ([line(header)] + rows.map(line)).joined(separator: "\n")
     }
 
+    /// The API's JSON, indented: scripts read the CLI's output as they read the server's.
     static func json(_ value: some Encodable) throws -> String {
-        let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        e.keyEncodingStrategy = .convertToSnakeCase
-        e.dateEncodingStrategy = .iso8601
-        return String(decoding: try e.encode(value), as: UTF8.self)
+        String(decoding: try APICoding.prettyEncoder.encode(value), as: UTF8.self)
     }
 
     static func time(_ date: Date?) -> String {

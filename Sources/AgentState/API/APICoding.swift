@@ -2,16 +2,20 @@ import Foundation
 
 /// The API's JSON: snake_case field names, times in ISO 8601 with milliseconds (UTC).
 public enum APICoding {
-    public static let encoder: JSONEncoder = {
+    public static let encoder = makeEncoder(pretty: false)
+    /// The same form, indented for people (the CLI's `--json`).
+    public static let prettyEncoder = makeEncoder(pretty: true)
+
+    private static func makeEncoder(pretty: Bool) -> JSONEncoder {
         let e = JSONEncoder()
         e.keyEncodingStrategy = .convertToSnakeCase
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        e.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
         e.dateEncodingStrategy = .custom { date, encoder in
             var c = encoder.singleValueContainer()
             try c.encode(format(date))
         }
         return e
-    }()
+    }
 
     public static let decoder: JSONDecoder = {
         let d = JSONDecoder()
