@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .library(name: "AgentState", targets: ["AgentState"]),
         .library(name: "AgentStateSQLite", targets: ["AgentStateSQLite"]),
+        .library(name: "AgentStatePostgres", targets: ["AgentStatePostgres"]),
         .library(name: "AgentStateTesting", targets: ["AgentStateTesting"]),
         .library(name: "AgentStateServer", targets: ["AgentStateServer"]),
         .library(name: "AgentStateClient", targets: ["AgentStateClient"]),
@@ -28,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // The domain: types, the run state machine, errors, the StateStore seam and the
@@ -40,6 +43,19 @@ let package = Package(
         .target(
             name: "AgentStateSQLite",
             dependencies: ["AgentState", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // The durable store for many servers.
+        .target(
+            name: "AgentStatePostgres",
+            dependencies: [
+                "AgentState",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         // The HTTP/JSON API over any StateStore.
@@ -107,6 +123,11 @@ let package = Package(
                 "AgentState", "AgentStateSQLite", "AgentStateTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AgentStatePostgresTests",
+            dependencies: ["AgentState", "AgentStatePostgres", "AgentStateTesting"],
             swiftSettings: strict
         ),
         .testTarget(

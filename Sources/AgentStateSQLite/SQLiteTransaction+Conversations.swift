@@ -11,12 +11,12 @@ extension SQLiteTransaction {
 
     public func insertSession(_ s: Session) throws {
         try execute("INSERT INTO sessions (tenant_id, id, user_id, status, created_at, expires_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [s.tenantId, s.id, s.userId, s.status.rawValue, s.createdAt.ms, s.expiresAt?.ms, try Codec.encode(s)])
+                    [s.tenantId, s.id, s.userId, s.status.rawValue, s.createdAt.ms, s.expiresAt?.ms, try StoredDocument.encode(s)])
     }
 
     public func updateSession(_ s: Session) throws {
         try execute("UPDATE sessions SET user_id = ?, status = ?, expires_at = ?, doc = ? WHERE tenant_id = ? AND id = ?",
-                    [s.userId, s.status.rawValue, s.expiresAt?.ms, try Codec.encode(s), s.tenantId, s.id])
+                    [s.userId, s.status.rawValue, s.expiresAt?.ms, try StoredDocument.encode(s), s.tenantId, s.id])
     }
 
     public func deleteSession(_ tenant: TenantID, _ id: String) throws {
@@ -54,7 +54,7 @@ extension SQLiteTransaction {
         for m in ms {
             var extra: String? = nil
             if m.toolCallId != nil || m.name != nil || m.toolCalls != nil || m.metadata != nil {
-                extra = try Codec.encode(Extra(toolCallId: m.toolCallId, name: m.name, toolCalls: m.toolCalls, metadata: m.metadata))
+                extra = try StoredDocument.encode(Extra(toolCallId: m.toolCallId, name: m.name, toolCalls: m.toolCalls, metadata: m.metadata))
             }
             try statement.execute(arguments: [m.tenantId, m.sessionId, m.seq, m.role.rawValue, m.content, m.tokens, m.createdAt.ms, extra])
         }
@@ -64,7 +64,7 @@ extension SQLiteTransaction {
         var m = Message(tenantId: tenant, sessionId: session, seq: row[0], role: MessageRole(rawValue: row[1]) ?? .user,
                         content: row[2], tokens: row[3], createdAt: Date(millisecondsSince1970: row[4]))
         if let text: String = row[5] {
-            let extra = try Codec.decode(Extra.self, text)
+            let extra = try StoredDocument.decode(Extra.self, text)
             m.toolCallId = extra.toolCallId
             m.name = extra.name
             m.toolCalls = extra.toolCalls
@@ -105,7 +105,7 @@ extension SQLiteTransaction {
     // MARK: Events
 
     private func event(from row: Row, tenant: TenantID, stream: String) throws -> Event {
-        Event(tenantId: tenant, stream: stream, seq: row[0], type: row[1], data: try Codec.decode(JSONValue.self, row[3]),
+        Event(tenantId: tenant, stream: stream, seq: row[0], type: row[1], data: try StoredDocument.decode(JSONValue.self, row[3]),
               at: Date(millisecondsSince1970: row[2]), prevHash: row[4], hash: row[5])
     }
 
@@ -116,7 +116,7 @@ extension SQLiteTransaction {
 
     public func insertEvent(_ e: Event) throws {
         try execute("INSERT INTO events (tenant_id, stream, seq, type, at, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [e.tenantId, e.stream, e.seq, e.type, e.at.ms, try Codec.encode(e.data), e.prevHash, e.hash])
+                    [e.tenantId, e.stream, e.seq, e.type, e.at.ms, try StoredDocument.encode(e.data), e.prevHash, e.hash])
     }
 
     public func events(_ tenant: TenantID, stream: String, afterSeq: Int64, limit: Int) throws -> [Event] {

@@ -13,7 +13,7 @@ extension SQLiteTransaction {
 
     public func saveAPIKey(_ k: APIKey) throws {
         try execute("INSERT OR REPLACE INTO api_keys (id, tenant_id, secret_hash, created_at, doc) VALUES (?, ?, ?, ?, ?)",
-                    [k.id, k.tenantId, k.secretHash, k.createdAt.ms, try Codec.encode(k)])
+                    [k.id, k.tenantId, k.secretHash, k.createdAt.ms, try StoredDocument.encode(k)])
     }
 
     public func apiKeys(tenant: TenantID?) throws -> [APIKey] {
@@ -29,7 +29,7 @@ extension SQLiteTransaction {
 
     public func saveIdempotencyRecord(_ r: IdempotencyRecord) throws {
         try execute("INSERT OR REPLACE INTO idempotency (tenant_id, key, created_at, doc) VALUES (?, ?, ?, ?)",
-                    [r.tenantId, r.key, r.createdAt.ms, try Codec.encode(r)])
+                    [r.tenantId, r.key, r.createdAt.ms, try StoredDocument.encode(r)])
     }
 
     public func deleteIdempotencyRecord(_ tenant: TenantID, key: String) throws {

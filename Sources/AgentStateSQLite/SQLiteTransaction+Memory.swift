@@ -13,7 +13,7 @@ extension SQLiteTransaction {
         _ = try deleteMemory(item.tenantId, item.memoryKey)
         try execute("""
             INSERT INTO memory (tenant_id, user_id, namespace, key, expires_at, has_embedding, doc) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, [item.tenantId, item.userId, item.namespace, item.key, item.expiresAt?.ms, item.embedding != nil, try Codec.encode(item)])
+            """, [item.tenantId, item.userId, item.namespace, item.key, item.expiresAt?.ms, item.embedding != nil, try StoredDocument.encode(item)])
         if let text = item.text {
             try execute("INSERT INTO memory_fts (rowid, text) VALUES (?, ?)", [db.lastInsertedRowID, text])
         }
@@ -50,7 +50,7 @@ extension SQLiteTransaction {
         if let namespace { sql += " AND m.namespace = ?"; args += [namespace] }
         sql += " ORDER BY bm25(memory_fts), m.key LIMIT ?"
         args += [limit]
-        return try rows(sql, args).map { MemoryHit(item: try Codec.decode(MemoryItem.self, $0[0]), score: -($0[1] as Double)) }
+        return try rows(sql, args).map { MemoryHit(item: try StoredDocument.decode(MemoryItem.self, $0[0]), score: -($0[1] as Double)) }
     }
 
     public func memoryWithEmbeddings(_ tenant: TenantID, userId: String, namespace: String?) throws -> [MemoryItem] {

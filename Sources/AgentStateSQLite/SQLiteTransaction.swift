@@ -27,11 +27,11 @@ public final class SQLiteTransaction: StoreTransaction {
     }
 
     func docs<T: Decodable>(_ type: T.Type, _ sql: String, _ args: StatementArguments) throws -> [T] {
-        try String.fetchAll(db.cachedStatement(sql: sql), arguments: args).map { try Codec.decode(T.self, $0) }
+        try String.fetchAll(db.cachedStatement(sql: sql), arguments: args).map { try StoredDocument.decode(T.self, $0) }
     }
 
     func doc<T: Decodable>(_ type: T.Type, _ sql: String, _ args: StatementArguments) throws -> T? {
-        try String.fetchOne(db.cachedStatement(sql: sql), arguments: args).map { try Codec.decode(T.self, $0) }
+        try String.fetchOne(db.cachedStatement(sql: sql), arguments: args).map { try StoredDocument.decode(T.self, $0) }
     }
 
     /// Deletes and reports how many rows went.
@@ -50,16 +50,4 @@ public final class SQLiteTransaction: StoreTransaction {
 
 extension Date {
     var ms: Int64 { millisecondsSince1970 }
-}
-
-enum Codec {
-    static let encoder = JSONEncoder.agentState
-
-    static func encode(_ value: some Encodable) throws -> String {
-        String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
-        try JSONValueDecoder.storage.decode(T.self, from: text.utf8)
-    }
 }

@@ -1,0 +1,116 @@
+/// The schema as numbered migrations. A released migration is never edited; changes come as
+/// new ones. `agentstate migrate` (or `serve --migrate`) applies them; opening a store only
+/// checks that the database is up to date, so many servers never race to change it.
+///
+/// Every primary key and index leads with `tenant_id`, so the tables can be distributed by
+/// tenant (Citus: `create_distributed_table(…, 'tenant_id')`; `api_keys` is looked up by
+/// secret before the tenant is known, so it would be a reference table). Messages and events,
+/// the tables that grow without end, are partitioned by time with a default partition: an
+/// operator adds monthly partitions and detaches old ones without touching the store.
+/// Ids and keys sort bytewise (`COLLATE "C"`), as in every backend, whatever the database's
+/// locale. Times are milliseconds since 1970; records are JSON text in `doc` with the columns that
+/// queries filter or sort on beside it.
+enum PostgresSchema {
+    struct Migration: Sendable {
+        let version: String
+        let sql: String
+    }
+
+    static let migrations: [Migration] = [
+        Migration(version: "v1-core", sql: """
+            CREATE TABLE sessions (
+                tenant_id text NOT NULL, id text COLLATE "C" NOT NULL, user_id text, status text NOT NULL,
+                created_at bigint NOT NULL, expires_at bigint, doc text NOT NULL,
+                PRIMARY KEY (tenant_id, id));
+            CREATE INDEX sessions_by_time ON sessions (tenant_id, created_at, id);
+            CREATE INDEX sessions_by_user ON sessions (tenant_id, user_id, created_at, id);
+            CREATE INDEX sessions_by_status ON sessions (tenant_id, status, created_at, id);
+            CREATE INDEX sessions_expiring ON sessions (expires_at) WHERE status = 'active' AND expires_at IS NOT NULL;
+
+            CREATE TABLE messages (
+                tenant_id text NOT NULL, session_id text NOT NULL, seq bigint NOT NULL,
+                role text NOT NULL, content text NOT NULL, tokens integer NOT NULL, created_at bigint NOT NULL,
+                extra text,
+                PRIMARY KEY (tenant_id, session_id, seq, created_at)) PARTITION BY RANGE (created_at);
+            CREATE TABLE messages_default PARTITION OF messages DEFAULT;
+            CREATE INDEX messages_by_time ON messages (tenant_id, session_id, created_at, seq);
+
+            CREATE TABLE runs (
+                tenant_id text NOT NULL, id text COLLATE "C" NOT NULL, workflow text NOT NULL, status text NOT NULL,
+                owner text, user_id text, session_id text, created_at bigint NOT NULL, updated_at bigint NOT NULL,
+                claimable_at bigint, doc text NOT NULL,
+                PRIMARY KEY (tenant_id, id));
+            CREATE INDEX runs_by_time ON runs (tenant_id, created_at, id);
+            CREATE INDEX runs_by_status ON runs (tenant_id, status, created_at, id);
+            CREATE INDEX runs_by_owner ON runs (tenant_id, owner, created_at, id);
+            CREATE INDEX runs_by_workflow ON runs (tenant_id, workflow, created_at, id);
+            CREATE INDEX runs_by_user ON runs (tenant_id, user_id, created_at, id);
+            CREATE INDEX runs_by_session ON runs (tenant_id, session_id, status);
+            CREATE INDEX runs_by_update ON runs (tenant_id, updated_at);
+            CREATE INDEX runs_claimable ON runs (tenant_id, claimable_at, id) WHERE claimable_at IS NOT NULL;
+            CREATE INDEX runs_claimable_by_workflow ON runs (tenant_id, workflow, claimable_at, id) WHERE claimable_at IS NOT NULL;
+
+            CREATE TABLE steps (
+                tenant_id text NOT NULL, run_id text NOT NULL, name text NOT NULL, idx bigint NOT NULL, doc text NOT NULL,
+                PRIMARY KEY (tenant_id, run_id, name));
+            CREATE INDEX steps_in_order ON steps (tenant_id, run_id, idx);
+
+            CREATE TABLE effects (
+                tenant_id text NOT NULL, run_id text NOT NULL, key text COLLATE "C" NOT NULL, doc text NOT NULL,
+                PRIMARY KEY (tenant_id, run_id, key));
+
+            CREATE TABLE approvals (
+                tenant_id text NOT NULL, id text COLLATE "C" NOT NULL, run_id text NOT NULL, status text NOT NULL,
+                approver text, grp text, created_at bigint NOT NULL, expires_at bigint, doc text NOT NULL,
+                PRIMARY KEY (tenant_id, id));
+            CREATE INDEX approvals_by_time ON approvals (tenant_id, created_at, id);
+            CREATE INDEX approvals_by_status ON approvals (tenant_id, status, created_at, id);
+            CREATE INDEX approvals_by_approver ON approvals (tenant_id, approver, status, created_at, id);
+            CREATE INDEX approvals_by_group ON approvals (tenant_id, grp, status, created_at, id);
+            CREATE INDEX approvals_by_run ON approvals (tenant_id, run_id);
+            CREATE INDEX approvals_due ON approvals (expires_at) WHERE status = 'pending' AND expires_at IS NOT NULL;
+
+            CREATE TABLE timers (
+                tenant_id text NOT NULL, run_id text NOT NULL, fire_at bigint NOT NULL,
+                PRIMARY KEY (tenant_id, run_id));
+            CREATE INDEX timers_due ON timers (fire_at);
+
+            CREATE TABLE checkpoints (
+                tenant_id text NOT NULL, run_id text NOT NULL, seq bigint NOT NULL, step text, kind text NOT NULL,
+                body text NOT NULL, created_at bigint NOT NULL,
+                PRIMARY KEY (tenant_id, run_id, seq));
+            CREATE INDEX checkpoints_by_step ON checkpoints (tenant_id, run_id, step, seq);
+            CREATE INDEX checkpoints_full ON checkpoints (tenant_id, run_id, seq) WHERE kind = 'full';
+
+            CREATE TABLE checkpoint_heads (
+                tenant_id text NOT NULL, run_id text NOT NULL, doc text NOT NULL,
+                PRIMARY KEY (tenant_id, run_id));
+
+            CREATE TABLE events (
+                tenant_id text NOT NULL, stream text NOT NULL, seq bigint NOT NULL, type text NOT NULL,
+                at bigint NOT NULL, data text NOT NULL, prev_hash text NOT NULL, hash text NOT NULL,
+                PRIMARY KEY (tenant_id, stream, seq, at)) PARTITION BY RANGE (at);
+            CREATE TABLE events_default PARTITION OF events DEFAULT;
+
+            CREATE TABLE memory (
+                tenant_id text NOT NULL, user_id text NOT NULL, namespace text COLLATE "C" NOT NULL, key text COLLATE "C" NOT NULL,
+                expires_at bigint, has_embedding boolean NOT NULL, text text, doc text NOT NULL,
+                words tsvector GENERATED ALWAYS AS (to_tsvector('simple', coalesce(text, ''))) STORED,
+                PRIMARY KEY (tenant_id, user_id, namespace, key));
+            CREATE INDEX memory_expiring ON memory (expires_at) WHERE expires_at IS NOT NULL;
+            CREATE INDEX memory_words ON memory USING gin (words);
+
+            CREATE TABLE api_keys (
+                id text COLLATE "C" NOT NULL PRIMARY KEY, tenant_id text NOT NULL, secret_hash text NOT NULL UNIQUE,
+                created_at bigint NOT NULL, doc text NOT NULL);
+            CREATE INDEX api_keys_by_tenant ON api_keys (tenant_id, created_at, id);
+
+            CREATE TABLE idempotency (
+                tenant_id text NOT NULL, key text NOT NULL, created_at bigint NOT NULL, doc text NOT NULL,
+                PRIMARY KEY (tenant_id, key));
+            CREATE INDEX idempotency_by_age ON idempotency (created_at);
+            """),
+    ]
+
+    static var latest: String { migrations.last!.version }
+}

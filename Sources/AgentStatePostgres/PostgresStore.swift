@@ -1,0 +1,204 @@
+import AgentState
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+import Synchronization
+
+/// The durable store for many stateless servers: PostgreSQL through postgres-nio's pooled
+/// `PostgresClient`.
+///
+/// The operations are the shared ones of `TransactionalStore`, written over synchronous row
+/// primitives. Each transaction therefore runs on a thread of the store's own pool (never on an
+/// event loop or a cooperative thread), holding one pooled connection, and waits there for each
+/// statement's answer. In a write transaction every row it reads is locked (`FOR UPDATE`), so
+/// concurrent changes to one run or session queue up instead of overwriting each other, and
+/// queue-like reads (claims, the sweeper's due lists) skip rows another server holds
+/// (`SKIP LOCKED`). A transaction that loses a race anyway (a deadlock, a serialization failure,
+/// two inserts of one key) is run again from the start.
+public final class PostgresStore: TransactionalStore, Sendable {
+    public let configuration: Configuration
+    private let client: PostgresClient
+    private let clientTask: Task<Void, Never>
+    private let threads: NIOThreadPool
+    private let clock: any StoreClock
+    private let logger: Logger
+    private let maxAttempts = 8
+
+    /// Connects to the database. With `migrate`, brings the schema up to date first; without,
+    /// fails unless another process (`agentstate migrate`) already did.
+    public static func open(url: String, migrate: Bool = false, clock: any StoreClock = SystemClock(),
+                            logger: Logger = Logger(label: "agentstate.postgres")) async throws -> PostgresStore {
+        let store = try PostgresStore(configuration: Configuration(url: url), clock: clock, logger: logger)
+        do {
+            if migrate { try await store.migrate() }
+            try await store.checkSchema()
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        return store
+    }
+
+    public init(configuration: Configuration, clock: any StoreClock = SystemClock(),
+                logger: Logger = Logger(label: "agentstate.postgres")) throws {
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+        var config = PostgresClient.Configuration(host: configuration.host, port: configuration.port, username: configuration.user,
+                                                  password: configuration.password, database: configuration.database,
+                                                  tls: try Self.tls(configuration))
+        config.options.maximumConnections = configuration.poolSize
+        config.options.connectTimeout = configuration.connectTimeout
+        config.options.additionalStartupParameters = [("search_path", configuration.schema), ("application_name", "agentstate")]
+        client = PostgresClient(configuration: config, backgroundLogger: logger)
+        clientTask = Task { [client] in await client.run() }
+        threads = NIOThreadPool(numberOfThreads: configuration.poolSize)
+        threads.start()
+    }
+
+    private static func tls(_ c: Configuration) throws -> PostgresClient.Configuration.TLS {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        switch c.tls {
+        case .disable:
+            return .disable
+        case .prefer, .require:
+            tls.certificateVerification = .none
+            return c.tls == .prefer ? .prefer(tls) : .require(tls)
+        case .verifyFull:
+            if let path = c.rootCertificatePath {
+                tls.trustRoots = .file(path)
+            }
+            return .require(tls)
+        }
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (PostgresTransaction) throws -> T) async throws -> T {
+        try await transaction(writing: false, body)
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (PostgresTransaction) throws -> T) async throws -> T {
+        try await transaction(writing: true, body)
+    }
+
+    public func close() async throws {
+        clientTask.cancel()
+        await clientTask.value
+        try await threads.shutdownGracefully()
+    }
+
+    private func transaction<T: Sendable>(writing: Bool, _ body: @escaping @Sendable (PostgresTransaction) throws -> T) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await withConnection { [clock, logger, threads] connection in
+                    try await threads.runIfActive {
+                        try PostgresTransaction(connection, now: clock.now(), writing: writing, logger: logger).run(body)
+                    }
+                }
+            } catch let error as PSQLError {
+                let failure = PostgresFailure(error)
+                if failure.isRace, attempt < maxAttempts {
+                    attempt += 1
+                    try await Task.sleep(for: .milliseconds(Int64.random(in: 1...(5 * Int64(attempt)))))
+                    continue
+                }
+                throw failure.error
+            }
+        }
+    }
+
+    /// Leases a pooled connection for `body`, or fails as unavailable when none comes within the
+    /// connect timeout: with the database down the pool would otherwise keep the request waiting
+    /// while it retries.
+    private func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let leased = Flag()
+        let timeout = configuration.connectTimeout
+        let target = "\(configuration.host):\(configuration.port)"
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { [client] in
+                try await client.withConnection { connection in
+                    leased.set()
+                    return try await body(connection)
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                if leased.isSet { return nil }
+                throw AgentStateError(.unavailable, "PostgreSQL at \(target) gave no connection within \(timeout)")
+            }
+            while let result = try await group.next() {
+                if let result {
+                    group.cancelAll()
+                    return result
+                }
+            }
+            throw CancellationError()
+        }
+    }
+
+    // MARK: Schema
+
+    /// Applies the migrations the database lacks, each in its own transaction, under an advisory
+    /// lock so that servers started together apply each one once.
+    public func migrate() async throws {
+        let schema = configuration.schema
+        _ = try await write { tx in
+            try tx.execute("SELECT pg_advisory_xact_lock(hashtext('agentstate.migrate'))")
+            try tx.execute("CREATE SCHEMA IF NOT EXISTS \(schema)")
+            try tx.execute("CREATE TABLE IF NOT EXISTS \(schema).agentstate_migrations (version text PRIMARY KEY, applied_at bigint NOT NULL)")
+            let applied = Set(try tx.rows("SELECT version FROM \(schema).agentstate_migrations", []).map { try $0[0].decode(String.self) })
+            for migration in PostgresSchema.migrations where !applied.contains(migration.version) {
+                for statement in migration.sql.components(separatedBy: ";\n") where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    try tx.execute(statement)
+                }
+                try tx.execute("INSERT INTO \(schema).agentstate_migrations (version, applied_at) VALUES ($1, $2)",
+                               [migration.version, tx.now.millisecondsSince1970])
+            }
+            return true
+        }
+    }
+
+    /// The schema versions applied to the database, oldest first.
+    public func appliedMigrations() async throws -> [String] {
+        let schema = configuration.schema
+        return try await read { tx in
+            guard try tx.rows("SELECT to_regclass($1)::text", ["\(schema).agentstate_migrations"]).first?[0].decode(String?.self) != nil
+            else { return [] }
+            return try tx.rows("SELECT version FROM \(schema).agentstate_migrations ORDER BY applied_at, version", [])
+                .map { try $0[0].decode(String.self) }
+        }
+    }
+
+    private func checkSchema() async throws {
+        let applied = try await appliedMigrations()
+        let missing = PostgresSchema.migrations.map(\.version).filter { !applied.contains($0) }
+        guard missing.isEmpty else {
+            throw AgentStateError(.unavailable, """
+                the PostgreSQL schema '\(configuration.schema)' lacks migrations \(missing.joined(separator: ", ")): \
+                run `agentstate migrate --store …` or start the server with --migrate
+                """)
+        }
+    }
+
+    /// Runs raw SQL outside the store's rules: for tests that play an attacker, and for tools.
+    package func unsafeExecute(_ sql: String, _ arguments: [any SQLBindable] = []) async throws {
+        _ = try await write { tx in try tx.execute(sql, arguments); return true }
+    }
+
+    /// Reads rows outside the store's rules (for tests that check query plans).
+    package func unsafeRows(_ sql: String, _ arguments: [any SQLBindable] = []) async throws -> [[String?]] {
+        try await read { tx in
+            try tx.rows(sql, arguments).map { row in try (0..<row.count).map { try row[$0].decode(String?.self) } }
+        }
+    }
+}
+
+/// A flag set once, read from another task.
+private final class Flag: Sendable {
+    private let value = Atomic(false)
+    func set() { value.store(true, ordering: .releasing) }
+    var isSet: Bool { value.load(ordering: .acquiring) }
+}

@@ -1,0 +1,163 @@
+import AgentState
+import Foundation
+import PostgresNIO
+
+extension PostgresTransaction {
+    // MARK: Sessions
+
+    public func session(_ tenant: TenantID, _ id: String) throws -> Session? {
+        try doc(Session.self, "SELECT doc FROM sessions WHERE tenant_id = $1 AND id = $2" + lock, [tenant, id])
+    }
+
+    public func insertSession(_ s: Session) throws {
+        try execute("INSERT INTO sessions (tenant_id, id, user_id, status, created_at, expires_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    [s.tenantId, s.id, s.userId, s.status.rawValue, s.createdAt, s.expiresAt, try StoredDocument.encode(s)])
+    }
+
+    public func updateSession(_ s: Session) throws {
+        try execute("UPDATE sessions SET user_id = $1, status = $2, expires_at = $3, doc = $4 WHERE tenant_id = $5 AND id = $6",
+                    [s.userId, s.status.rawValue, s.expiresAt, try StoredDocument.encode(s), s.tenantId, s.id])
+    }
+
+    public func deleteSession(_ tenant: TenantID, _ id: String) throws {
+        try execute("DELETE FROM sessions WHERE tenant_id = $1 AND id = $2", [tenant, id])
+    }
+
+    public func sessions(_ tenant: TenantID, userId: String?, status: SessionStatus?, before: PageCursor?, limit: Int) throws -> [Session] {
+        var list = ListQuery(tenant: tenant)
+        if let userId { list.add("user_id = ?", userId) }
+        if let status { list.add("status = ?", status.rawValue) }
+        list.after(before, descending: true)
+        let q = list.select(from: "sessions", descending: true, limit: limit)
+        return try docs(Session.self, q.sql, q.arguments)
+    }
+
+    public func expiredSessions(at now: Date, limit: Int) throws -> [Session] {
+        try docs(Session.self, """
+            SELECT doc FROM sessions WHERE status = 'active' AND expires_at IS NOT NULL AND expires_at <= $1 ORDER BY expires_at LIMIT $2
+            """ + lockOrSkip, [now, limit])
+    }
+
+    // MARK: Messages
+
+    /// Tool-call fields and metadata, present on few messages, share one JSON column.
+    private struct Extra: Codable {
+        var toolCallId: String?
+        var name: String?
+        var toolCalls: [ToolCall]?
+        var metadata: JSONValue?
+    }
+
+    /// One statement for the whole batch: the columns go as arrays and come back as rows.
+    public func insertMessages(_ ms: [Message]) throws {
+        guard let first = ms.first else { return }
+        var seqs: [Int64] = [], roles: [String] = [], contents: [String] = [], tokens: [Int64] = [], times: [Int64] = []
+        var extras: [String?] = []
+        for m in ms {
+            seqs.append(m.seq)
+            roles.append(m.role.rawValue)
+            contents.append(m.content)
+            tokens.append(Int64(m.tokens))
+            times.append(m.createdAt.millisecondsSince1970)
+            var extra: String? = nil
+            if m.toolCallId != nil || m.name != nil || m.toolCalls != nil || m.metadata != nil {
+                extra = try StoredDocument.encode(Extra(toolCallId: m.toolCallId, name: m.name, toolCalls: m.toolCalls, metadata: m.metadata))
+            }
+            extras.append(extra)
+        }
+        var binds = PostgresBindings(capacity: 8)
+        binds.append(first.tenantId)
+        binds.append(first.sessionId)
+        binds.append(seqs)
+        binds.append(roles)
+        binds.append(contents)
+        binds.append(tokens)
+        binds.append(times)
+        binds.append(extras.map { $0 ?? "" })
+        _ = try connection.query(PostgresQuery(unsafeSQL: """
+            INSERT INTO messages (tenant_id, session_id, seq, role, content, tokens, created_at, extra)
+            SELECT $1, $2, m.seq, m.role, m.content, m.tokens, m.created_at, NULLIF(m.extra, '')
+            FROM unnest($3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[])
+                AS m(seq, role, content, tokens, created_at, extra)
+            """, binds: binds), logger: logger).wait()
+    }
+
+    private func message(from row: PostgresRandomAccessRow, tenant: TenantID, session: String) throws -> Message {
+        var m = Message(tenantId: tenant, sessionId: session, seq: try row[0].decode(Int64.self),
+                        role: MessageRole(rawValue: try row[1].decode(String.self)) ?? .user,
+                        content: try row[2].decode(String.self), tokens: try row[3].decode(Int.self),
+                        createdAt: Date(ms: try row[4].decode(Int64.self)))
+        if let text = try row[5].decode(String?.self) {
+            let extra = try StoredDocument.decode(Extra.self, text)
+            m.toolCallId = extra.toolCallId
+            m.name = extra.name
+            m.toolCalls = extra.toolCalls
+            m.metadata = extra.metadata
+        }
+        return m
+    }
+
+    private static let messageColumns = "seq, role, content, tokens, created_at, extra"
+
+    public func messages(_ tenant: TenantID, _ sessionId: String, afterSeq: Int64, limit: Int) throws -> [Message] {
+        try rows("SELECT \(Self.messageColumns) FROM messages WHERE tenant_id = $1 AND session_id = $2 AND seq > $3 ORDER BY seq LIMIT $4",
+                 [tenant, sessionId, afterSeq, limit]).map { try message(from: $0, tenant: tenant, session: sessionId) }
+    }
+
+    public func messagesDescending(_ tenant: TenantID, _ sessionId: String, beforeSeq: Int64, afterSeq: Int64, limit: Int) throws -> [Message] {
+        try rows("""
+            SELECT \(Self.messageColumns) FROM messages WHERE tenant_id = $1 AND session_id = $2 AND seq < $3 AND seq > $4
+            ORDER BY seq DESC LIMIT $5
+            """, [tenant, sessionId, beforeSeq, afterSeq, limit]).map { try message(from: $0, tenant: tenant, session: sessionId) }
+    }
+
+    public func messages(_ tenant: TenantID, _ sessionId: String, since: Date?, until: Date?, limit: Int) throws -> [Message] {
+        try rows("""
+            SELECT \(Self.messageColumns) FROM messages
+            WHERE tenant_id = $1 AND session_id = $2 AND created_at >= $3 AND created_at < $4 ORDER BY created_at, seq LIMIT $5
+            """, [tenant, sessionId, since?.millisecondsSince1970 ?? Int64.min, until?.millisecondsSince1970 ?? Int64.max, limit])
+            .map { try message(from: $0, tenant: tenant, session: sessionId) }
+    }
+
+    public func message(_ tenant: TenantID, _ sessionId: String, seq: Int64) throws -> Message? {
+        try row("SELECT \(Self.messageColumns) FROM messages WHERE tenant_id = $1 AND session_id = $2 AND seq = $3", [tenant, sessionId, seq])
+            .map { try message(from: $0, tenant: tenant, session: sessionId) }
+    }
+
+    public func deleteMessages(_ tenant: TenantID, _ sessionId: String) throws -> Int {
+        try delete("DELETE FROM messages WHERE tenant_id = $1 AND session_id = $2", [tenant, sessionId])
+    }
+
+    // MARK: Events
+
+    private func event(from row: PostgresRandomAccessRow, tenant: TenantID, stream: String) throws -> Event {
+        Event(tenantId: tenant, stream: stream, seq: try row[0].decode(Int64.self), type: try row[1].decode(String.self),
+              data: try StoredDocument.decode(JSONValue.self, row[3].decode(String.self)),
+              at: Date(ms: try row[2].decode(Int64.self)), prevHash: try row[4].decode(String.self), hash: try row[5].decode(String.self))
+    }
+
+    /// In a write transaction this first takes the stream's lock, held to the end of the
+    /// transaction: the next event's seq and link are then this transaction's alone. (The
+    /// partitioned events table cannot enforce `(stream, seq)` unique by itself.)
+    public func streamHead(_ tenant: TenantID, stream: String) throws -> (seq: Int64, hash: String)? {
+        if writing {
+            try execute("SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 0))", [tenant, stream])
+        }
+        return try row("SELECT seq, hash FROM events WHERE tenant_id = $1 AND stream = $2 ORDER BY seq DESC LIMIT 1", [tenant, stream])
+            .map { (try $0[0].decode(Int64.self), try $0[1].decode(String.self)) }
+    }
+
+    public func insertEvent(_ e: Event) throws {
+        try execute("INSERT INTO events (tenant_id, stream, seq, type, at, data, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    [e.tenantId, e.stream, e.seq, e.type, e.at, try StoredDocument.encode(e.data), e.prevHash, e.hash])
+    }
+
+    public func events(_ tenant: TenantID, stream: String, afterSeq: Int64, limit: Int) throws -> [Event] {
+        try rows("SELECT seq, type, at, data, prev_hash, hash FROM events WHERE tenant_id = $1 AND stream = $2 AND seq > $3 ORDER BY seq LIMIT $4",
+                 [tenant, stream, afterSeq, limit]).map { try event(from: $0, tenant: tenant, stream: stream) }
+    }
+
+    public func deleteEvents(_ tenant: TenantID, stream: String) throws -> Int {
+        try delete("DELETE FROM events WHERE tenant_id = $1 AND stream = $2", [tenant, stream])
+    }
+}

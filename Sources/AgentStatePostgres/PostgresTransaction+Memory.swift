@@ -1,0 +1,67 @@
+import AgentState
+import Foundation
+import PostgresNIO
+
+extension PostgresTransaction {
+    public func memory(_ tenant: TenantID, _ key: MemoryKey) throws -> MemoryItem? {
+        try doc(MemoryItem.self, "SELECT doc FROM memory WHERE tenant_id = $1 AND user_id = $2 AND namespace = $3 AND key = $4" + lock,
+                [tenant, key.userId, key.namespace, key.key])
+    }
+
+    /// The searchable words are a generated column, kept by PostgreSQL with the row.
+    public func saveMemory(_ item: MemoryItem) throws {
+        try execute("""
+            INSERT INTO memory (tenant_id, user_id, namespace, key, expires_at, has_embedding, text, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            ON CONFLICT (tenant_id, user_id, namespace, key) DO UPDATE SET expires_at = excluded.expires_at,
+                has_embedding = excluded.has_embedding, text = excluded.text, doc = excluded.doc
+            """, [item.tenantId, item.userId, item.namespace, item.key, item.expiresAt, item.embedding != nil, item.text,
+                  try StoredDocument.encode(item)])
+    }
+
+    public func deleteMemory(_ tenant: TenantID, _ key: MemoryKey) throws -> Bool {
+        try delete("DELETE FROM memory WHERE tenant_id = $1 AND user_id = $2 AND namespace = $3 AND key = $4",
+                   [tenant, key.userId, key.namespace, key.key]) > 0
+    }
+
+    public func memoryItems(_ tenant: TenantID, userId: String, namespace: String, prefix: String?, afterKey: String?, limit: Int) throws -> [MemoryItem] {
+        // A prefix is a key range (keys sort bytewise), so the primary key serves it.
+        let low = max(prefix ?? "", afterKey ?? "")
+        let high = prefix.map { $0 + "\u{10FFFF}" } ?? "\u{10FFFF}"
+        let inclusive = afterKey == nil || (prefix ?? "") > (afterKey ?? "")
+        return try docs(MemoryItem.self, """
+            SELECT doc FROM memory WHERE tenant_id = $1 AND user_id = $2 AND namespace = $3 AND key \(inclusive ? ">=" : ">") $4 AND key < $5
+            ORDER BY key LIMIT $6
+            """, [tenant, userId, namespace, low, high, limit])
+    }
+
+    /// The terms are plain words (letters and digits), given to `plainto_tsquery`, which joins
+    /// them with AND and cannot be made to read query syntax.
+    public func searchMemoryText(_ tenant: TenantID, userId: String, namespace: String?, terms: [String], limit: Int) throws -> [MemoryHit] {
+        var sql = """
+            SELECT doc, ts_rank(words, q)::float8 FROM memory, plainto_tsquery('simple', $1) q
+            WHERE words @@ q AND tenant_id = $2 AND user_id = $3
+            """
+        var args: [any SQLBindable] = [terms.joined(separator: " "), tenant, userId]
+        if let namespace { sql += " AND namespace = $4"; args.append(namespace) }
+        sql += " ORDER BY 2 DESC, key LIMIT $\(args.count + 1)"
+        return try rows(sql, args + [limit]).map {
+            MemoryHit(item: try StoredDocument.decode(MemoryItem.self, $0[0].decode(String.self)), score: try $0[1].decode(Double.self))
+        }
+    }
+
+    public func memoryWithEmbeddings(_ tenant: TenantID, userId: String, namespace: String?) throws -> [MemoryItem] {
+        if let namespace {
+            return try docs(MemoryItem.self, "SELECT doc FROM memory WHERE tenant_id = $1 AND user_id = $2 AND namespace = $3 AND has_embedding",
+                            [tenant, userId, namespace])
+        }
+        return try docs(MemoryItem.self, "SELECT doc FROM memory WHERE tenant_id = $1 AND user_id = $2 AND has_embedding", [tenant, userId])
+    }
+
+    public func memoryItems(_ tenant: TenantID, userId: String) throws -> [MemoryItem] {
+        try docs(MemoryItem.self, "SELECT doc FROM memory WHERE tenant_id = $1 AND user_id = $2 ORDER BY namespace, key", [tenant, userId])
+    }
+
+    public func expiredMemory(at now: Date, limit: Int) throws -> [MemoryItem] {
+        try docs(MemoryItem.self, "SELECT doc FROM memory WHERE expires_at IS NOT NULL AND expires_at <= $1 LIMIT $2" + lockOrSkip, [now, limit])
+    }
+}

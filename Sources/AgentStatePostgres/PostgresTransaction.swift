@@ -1,0 +1,141 @@
+import AgentState
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The row primitives over one pooled connection inside one transaction. It runs on a thread of
+/// the store's pool and waits there for each statement, which is why the shared operations can
+/// stay synchronous.
+public final class PostgresTransaction: StoreTransaction {
+    let connection: PostgresConnection
+    public let now: Date
+    /// In a write transaction, rows read are locked until it ends.
+    let writing: Bool
+    let logger: Logger
+
+    init(_ connection: PostgresConnection, now: Date, writing: Bool, logger: Logger) {
+        self.connection = connection
+        self.now = now
+        self.writing = writing
+        self.logger = logger
+    }
+
+    /// Runs `body` between BEGIN and COMMIT, rolling back if it throws. Reads see one snapshot.
+    func run<T>(_ body: (PostgresTransaction) throws -> T) throws -> T {
+        try execute(writing ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        do {
+            let result = try body(self)
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// `FOR UPDATE` in a write transaction: whatever the transaction read, it may change
+    /// without another one changing it in between.
+    var lock: String { writing ? " FOR UPDATE" : "" }
+
+    /// Like `lock`, but passing over rows another transaction holds: for queues.
+    var lockOrSkip: String { writing ? " FOR UPDATE SKIP LOCKED" : "" }
+
+    // MARK: Statement helpers
+
+    @discardableResult
+    func query(_ sql: String, _ arguments: [any SQLBindable]) throws -> PostgresQueryResult {
+        var binds = PostgresBindings(capacity: arguments.count)
+        for argument in arguments { argument.bind(into: &binds) }
+        return try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait()
+    }
+
+    func execute(_ sql: String, _ arguments: [any SQLBindable] = []) throws {
+        try query(sql, arguments)
+    }
+
+    func rows(_ sql: String, _ arguments: [any SQLBindable]) throws -> [PostgresRandomAccessRow] {
+        try query(sql, arguments).rows.map { $0.makeRandomAccess() }
+    }
+
+    func row(_ sql: String, _ arguments: [any SQLBindable]) throws -> PostgresRandomAccessRow? {
+        try query(sql, arguments).rows.first?.makeRandomAccess()
+    }
+
+    func docs<T: Decodable>(_ type: T.Type, _ sql: String, _ arguments: [any SQLBindable]) throws -> [T] {
+        try query(sql, arguments).rows.map { try StoredDocument.decode(T.self, $0.makeRandomAccess()[0].decode(String.self)) }
+    }
+
+    func doc<T: Decodable>(_ type: T.Type, _ sql: String, _ arguments: [any SQLBindable]) throws -> T? {
+        try docs(type, sql, arguments).first
+    }
+
+    /// Runs a DELETE and reports how many rows went.
+    func delete(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int {
+        try query(sql, arguments).metadata.rows ?? 0
+    }
+}
+
+/// The WHERE clause of a filtered, paged list of one tenant's records, with its parameters
+/// numbered as they are added.
+struct ListQuery {
+    private var conditions = ["tenant_id = $1"]
+    private var arguments: [any SQLBindable]
+
+    init(tenant: TenantID) { arguments = [tenant] }
+
+    private var next: String { "$\(arguments.count + 1)" }
+
+    /// Adds a condition whose `?` stands for `value`.
+    mutating func add(_ condition: String, _ value: any SQLBindable) {
+        conditions.append(condition.replacingOccurrences(of: "?", with: next))
+        arguments.append(value)
+    }
+
+    /// Keeps the records strictly after the cursor in `(created_at, id)` order.
+    mutating func after(_ cursor: PageCursor?, descending: Bool) {
+        guard let cursor else { return }
+        conditions.append("(created_at, id) \(descending ? "<" : ">") (\(next), $\(arguments.count + 2))")
+        arguments += [cursor.time, cursor.id]
+    }
+
+    func select(from table: String, descending: Bool, limit: Int) -> (sql: String, arguments: [any SQLBindable]) {
+        let order = descending ? "created_at DESC, id DESC" : "created_at, id"
+        return ("SELECT doc FROM \(table) WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order) LIMIT \(next)", arguments + [limit])
+    }
+}
+
+/// A value that can be a statement's parameter.
+public protocol SQLBindable: Sendable {
+    func bind(into binds: inout PostgresBindings)
+}
+
+extension String: SQLBindable {
+    public func bind(into binds: inout PostgresBindings) { binds.append(self) }
+}
+
+extension Int64: SQLBindable {
+    public func bind(into binds: inout PostgresBindings) { binds.append(self) }
+}
+
+extension Int: SQLBindable {
+    public func bind(into binds: inout PostgresBindings) { binds.append(Int64(self)) }
+}
+
+extension Bool: SQLBindable {
+    public func bind(into binds: inout PostgresBindings) { binds.append(self) }
+}
+
+extension Date: SQLBindable {
+    /// Times are stored as milliseconds since 1970.
+    public func bind(into binds: inout PostgresBindings) { binds.append(millisecondsSince1970) }
+}
+
+extension Optional: SQLBindable where Wrapped: SQLBindable {
+    public func bind(into binds: inout PostgresBindings) {
+        if let self { self.bind(into: &binds) } else { binds.appendNull() }
+    }
+}
+
+extension Date {
+    init(ms: Int64) { self.init(millisecondsSince1970: ms) }
+}
