@@ -94,6 +94,7 @@ let package = Package(
             dependencies: [
                 "AgentState",
                 "AgentStateSQLite",
+                "AgentStatePostgres",
                 "AgentStateServer",
                 "AgentStateClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

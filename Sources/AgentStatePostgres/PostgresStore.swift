@@ -30,9 +30,10 @@ public final class PostgresStore: TransactionalStore, Sendable {
     /// Connects to the database. With `migrate`, brings the schema up to date first; without,
     /// fails unless another process (`agentstate migrate`) already did.
     public static func open(url: String, migrate: Bool = false, clock: any StoreClock = SystemClock(),
-                            logger: Logger = Logger(label: "agentstate.postgres")) async throws -> PostgresStore {
+                            logger: Logger = PostgresStore.quietLogger) async throws -> PostgresStore {
         let store = try PostgresStore(configuration: Configuration(url: url), clock: clock, logger: logger)
         do {
+            try await store.probe()
             if migrate { try await store.migrate() }
             try await store.checkSchema()
         } catch {
@@ -42,14 +43,22 @@ public final class PostgresStore: TransactionalStore, Sendable {
         return store
     }
 
+    /// The driver reports each failed connection attempt at `info`, which a command-line
+    /// user does not want to read; the failures that matter reach the caller as errors.
+    public static var quietLogger: Logger {
+        var logger = Logger(label: "agentstate.postgres")
+        logger.logLevel = .warning
+        return logger
+    }
+
     public init(configuration: Configuration, clock: any StoreClock = SystemClock(),
-                logger: Logger = Logger(label: "agentstate.postgres")) throws {
+                logger: Logger = PostgresStore.quietLogger) throws {
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
         var config = PostgresClient.Configuration(host: configuration.host, port: configuration.port, username: configuration.user,
                                                   password: configuration.password, database: configuration.database,
-                                                  tls: try Self.tls(configuration))
+                                                  tls: Self.clientTLS(configuration))
         config.options.maximumConnections = configuration.poolSize
         config.options.connectTimeout = configuration.connectTimeout
         config.options.additionalStartupParameters = [("search_path", configuration.schema), ("application_name", "agentstate")]
@@ -59,19 +68,46 @@ public final class PostgresStore: TransactionalStore, Sendable {
         threads.start()
     }
 
-    private static func tls(_ c: Configuration) throws -> PostgresClient.Configuration.TLS {
+    /// The TLS settings of the URL's `sslmode`: none, or a configuration and whether TLS is required.
+    private static func tls(_ c: Configuration) -> (configuration: TLSConfiguration, required: Bool)? {
         var tls = TLSConfiguration.makeClientConfiguration()
         switch c.tls {
         case .disable:
-            return .disable
+            return nil
         case .prefer, .require:
             tls.certificateVerification = .none
-            return c.tls == .prefer ? .prefer(tls) : .require(tls)
+            return (tls, c.tls == .require)
         case .verifyFull:
-            if let path = c.rootCertificatePath {
-                tls.trustRoots = .file(path)
-            }
-            return .require(tls)
+            if let path = c.rootCertificatePath { tls.trustRoots = .file(path) }
+            return (tls, true)
+        }
+    }
+
+    private static func clientTLS(_ c: Configuration) -> PostgresClient.Configuration.TLS {
+        guard let tls = tls(c) else { return .disable }
+        return tls.required ? .require(tls.configuration) : .prefer(tls.configuration)
+    }
+
+    /// One connection outside the pool, made and closed at once: a wrong password or an
+    /// unreachable host is then reported as such when the store opens, rather than as a
+    /// request that found no connection.
+    private func probe() async throws {
+        let c = configuration
+        var tls = PostgresConnection.Configuration.TLS.disable
+        if let settings = Self.tls(c) {
+            let context = try NIOSSLContext(configuration: settings.configuration)
+            tls = settings.required ? .require(context) : .prefer(context)
+        }
+        var config = PostgresConnection.Configuration(host: c.host, port: c.port, username: c.user, password: c.password,
+                                                      database: c.database, tls: tls)
+        config.options.connectTimeout = .nanoseconds(c.connectTimeout.components.seconds * 1_000_000_000
+                                                      + c.connectTimeout.components.attoseconds / 1_000_000_000)
+        do {
+            let connection = try await PostgresConnection.connect(configuration: config, id: 0, logger: logger)
+            try await connection.close()
+        } catch let error as PSQLError {
+            let reason = error.serverInfo?[.message] ?? error.underlying.map { "\($0)" } ?? "\(error.code)"
+            throw AgentStateError(.unavailable, "cannot connect to PostgreSQL at \(c.host):\(c.port) as '\(c.user)': \(reason)")
         }
     }
 
@@ -93,9 +129,10 @@ public final class PostgresStore: TransactionalStore, Sendable {
         var attempt = 1
         while true {
             do {
-                return try await withConnection { [clock, logger, threads] connection in
+                return try await withConnection { [clock, logger, threads, configuration] connection in
                     try await threads.runIfActive {
-                        try PostgresTransaction(connection, now: clock.now(), writing: writing, logger: logger).run(body)
+                        try PostgresTransaction(connection, now: clock.now(), writing: writing, logger: logger,
+                                                observer: configuration.statementObserver).run(body)
                     }
                 }
             } catch let error as PSQLError {
@@ -188,10 +225,12 @@ public final class PostgresStore: TransactionalStore, Sendable {
         _ = try await write { tx in try tx.execute(sql, arguments); return true }
     }
 
-    /// Reads rows outside the store's rules (for tests that check query plans).
-    package func unsafeRows(_ sql: String, _ arguments: [any SQLBindable] = []) async throws -> [[String?]] {
+    /// Reads rows outside the store's rules, after `settings` (`SET LOCAL …`) in the same
+    /// transaction: for tests that check query plans.
+    package func unsafeRows(_ sql: String, _ arguments: [any SQLBindable] = [], settings: [String] = []) async throws -> [[String?]] {
         try await read { tx in
-            try tx.rows(sql, arguments).map { row in try (0..<row.count).map { try row[$0].decode(String?.self) } }
+            for setting in settings { try tx.execute(setting) }
+            return try tx.rows(sql, arguments).map { row in try (0..<row.count).map { try row[$0].decode(String?.self) } }
         }
     }
 }

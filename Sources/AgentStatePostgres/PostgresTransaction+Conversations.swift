@@ -52,34 +52,26 @@ extension PostgresTransaction {
     public func insertMessages(_ ms: [Message]) throws {
         guard let first = ms.first else { return }
         var seqs: [Int64] = [], roles: [String] = [], contents: [String] = [], tokens: [Int64] = [], times: [Int64] = []
-        var extras: [String?] = []
+        var extras: [String] = []  // "" for none: the driver sends no NULLs inside arrays
         for m in ms {
             seqs.append(m.seq)
             roles.append(m.role.rawValue)
             contents.append(m.content)
             tokens.append(Int64(m.tokens))
             times.append(m.createdAt.millisecondsSince1970)
-            var extra: String? = nil
+            var extra = ""
             if m.toolCallId != nil || m.name != nil || m.toolCalls != nil || m.metadata != nil {
                 extra = try StoredDocument.encode(Extra(toolCallId: m.toolCallId, name: m.name, toolCalls: m.toolCalls, metadata: m.metadata))
             }
             extras.append(extra)
         }
-        var binds = PostgresBindings(capacity: 8)
-        binds.append(first.tenantId)
-        binds.append(first.sessionId)
-        binds.append(seqs)
-        binds.append(roles)
-        binds.append(contents)
-        binds.append(tokens)
-        binds.append(times)
-        binds.append(extras.map { $0 ?? "" })
-        _ = try connection.query(PostgresQuery(unsafeSQL: """
+        try execute("""
             INSERT INTO messages (tenant_id, session_id, seq, role, content, tokens, created_at, extra)
             SELECT $1, $2, m.seq, m.role, m.content, m.tokens, m.created_at, NULLIF(m.extra, '')
             FROM unnest($3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[])
                 AS m(seq, role, content, tokens, created_at, extra)
-            """, binds: binds), logger: logger).wait()
+            """, [first.tenantId, first.sessionId, SQLArray.ints(seqs), SQLArray.texts(roles), SQLArray.texts(contents),
+                  SQLArray.ints(tokens), SQLArray.ints(times), SQLArray.texts(extras)])
     }
 
     private func message(from row: PostgresRandomAccessRow, tenant: TenantID, session: String) throws -> Message {

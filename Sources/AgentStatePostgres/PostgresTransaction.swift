@@ -12,12 +12,15 @@ public final class PostgresTransaction: StoreTransaction {
     /// In a write transaction, rows read are locked until it ends.
     let writing: Bool
     let logger: Logger
+    let observer: (@Sendable (String, [any SQLBindable]) -> Void)?
 
-    init(_ connection: PostgresConnection, now: Date, writing: Bool, logger: Logger) {
+    init(_ connection: PostgresConnection, now: Date, writing: Bool, logger: Logger,
+         observer: (@Sendable (String, [any SQLBindable]) -> Void)? = nil) {
         self.connection = connection
         self.now = now
         self.writing = writing
         self.logger = logger
+        self.observer = observer
     }
 
     /// Runs `body` between BEGIN and COMMIT, rolling back if it throws. Reads see one snapshot.
@@ -44,6 +47,7 @@ public final class PostgresTransaction: StoreTransaction {
 
     @discardableResult
     func query(_ sql: String, _ arguments: [any SQLBindable]) throws -> PostgresQueryResult {
+        observer?(sql, arguments)
         var binds = PostgresBindings(capacity: arguments.count)
         for argument in arguments { argument.bind(into: &binds) }
         return try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait()
@@ -128,6 +132,19 @@ extension Bool: SQLBindable {
 extension Date: SQLBindable {
     /// Times are stored as milliseconds since 1970.
     public func bind(into binds: inout PostgresBindings) { binds.append(millisecondsSince1970) }
+}
+
+/// A column of values sent as one array parameter, for inserting many rows in one statement.
+public enum SQLArray: SQLBindable {
+    case texts([String])
+    case ints([Int64])
+
+    public func bind(into binds: inout PostgresBindings) {
+        switch self {
+        case .texts(let values): binds.append(values)
+        case .ints(let values): binds.append(values)
+        }
+    }
 }
 
 extension Optional: SQLBindable where Wrapped: SQLBindable {

@@ -69,7 +69,7 @@ struct StoreOptions: ParsableArguments {
 
     mutating func open() async throws -> any StateStore {
         let env = ProcessInfo.processInfo.environment
-        guard let server = server ?? env["AGENTSTATE_SERVER"] else { return try StoreOpener.open(try url()) }
+        guard let server = server ?? env["AGENTSTATE_SERVER"] else { return try await StoreOpener.open(try url()) }
         guard let key = key ?? env["AGENTSTATE_KEY"] else {
             throw AgentStateError.invalidInput(field: "key", "--server needs --key (or AGENTSTATE_KEY)")
         }

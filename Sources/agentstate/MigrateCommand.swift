@@ -1,4 +1,5 @@
 import AgentState
+import AgentStatePostgres
 import AgentStateSQLite
 import ArgumentParser
 
@@ -8,12 +9,18 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var options: StoreOptions
 
     mutating func run() async throws {
-        let store = try await options.open()
-        if let sqlite = store as? SQLiteStore {
-            let applied = try sqlite.appliedMigrations()
-            print("\(try options.url()): schema at \(applied.last ?? "none") (\(applied.count) migrations applied)")
+        let url = try options.url()
+        let store = try await StoreOpener.open(url, migrate: true)
+        let applied: [String]?
+        switch store {
+        case let sqlite as SQLiteStore: applied = try sqlite.appliedMigrations()
+        case let postgres as PostgresStore: applied = try await postgres.appliedMigrations()
+        default: applied = nil
+        }
+        if let applied {
+            print("\(url): schema at \(applied.last ?? "none") (\(applied.count) migrations applied)")
         } else {
-            print("\(try options.url()): nothing to migrate")
+            print("\(url): nothing to migrate")
         }
         try await store.close()
     }

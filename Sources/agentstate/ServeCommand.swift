@@ -13,6 +13,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Store URL (env AGENTSTATE_STORE; default sqlite:./agentstate.sqlite).") var store: String?
     @Option(help: "Address to listen on (env AGENTSTATE_HOST; default 127.0.0.1).") var host: String?
     @Option(help: "Port (env AGENTSTATE_PORT; default 8080; 0 picks a free one).") var port: Int?
+    @Flag(help: "Bring a PostgreSQL store's schema up to date before serving (env AGENTSTATE_MIGRATE=1).") var migrate = false
     @Flag(help: "For local use: create an admin key for tenant 'default' and print it.") var dev = false
 
     func run() async throws {
@@ -23,7 +24,8 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "agentstate")
-        let backend = try StoreOpener.open(config.store)
+        let migrate = migrate || ProcessInfo.processInfo.environment["AGENTSTATE_MIGRATE"] == "1"
+        let backend = try await StoreOpener.open(config.store, migrate: migrate)
         if dev {
             let issued = try await backend.createAPIKey("default", role: .admin, name: "dev")
             FileHandle.standardOutput.write(Data("dev key for tenant 'default' (role admin): \(issued.secret)\n".utf8))

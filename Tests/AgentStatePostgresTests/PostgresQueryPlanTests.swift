@@ -1,0 +1,91 @@
+import AgentState
+import AgentStatePostgres
+import AgentStateTesting
+import Synchronization
+import Testing
+
+@Suite("PostgreSQL: query plans, schema and URLs")
+struct PostgresQueryPlanTests {
+    @Test("every statement of the hot paths can be answered from an index, none needs a scan of a table")
+    func everyHotQueryUsesAnIndex() async throws {
+        let seen = Mutex<[String: [any SQLBindable]]>([:])
+        var config = try PostgresStore.Configuration(url: TestDatabase.freshURL())
+        config.statementObserver = { sql, arguments in seen.withLock { if $0[sql] == nil { $0[sql] = arguments } } }
+        let clock = ManualClock()
+        let store = try PostgresStore(configuration: config, clock: clock)
+        try await store.migrate()
+
+        try await HotPaths.exercise(store, clock: clock)
+
+        let statements = seen.withLock { $0 }.filter { sql, _ in
+            let s = sql.uppercased()
+            return (s.hasPrefix("SELECT") || s.hasPrefix("UPDATE") || s.hasPrefix("DELETE") || s.hasPrefix("WITH")) && s.contains(" FROM ")
+                && !s.contains("AGENTSTATE_MIGRATIONS")
+        }
+        #expect(statements.count > 40)
+        for (sql, arguments) in statements.sorted(by: { $0.key < $1.key }) {
+            // The test tables are tiny, so the planner would rightly prefer reading them whole;
+            // with sequential scans priced out it shows whether an index can serve the query.
+            let plan = try await store.unsafeRows("EXPLAIN " + sql, arguments, settings: ["SET LOCAL enable_seqscan = off"])
+                .compactMap { $0.first ?? nil }
+            #expect(!plan.contains { $0.contains("Seq Scan") }, "\(sql)\n  → \(plan.joined(separator: "\n    "))")
+        }
+        try await store.close()
+    }
+
+    @Test("the claim query names the index meant for it")
+    func claimUsesItsIndex() async throws {
+        let store = try await TestDatabase.freshStore()
+        let plan = try await store.unsafeRows("""
+            EXPLAIN SELECT doc FROM runs WHERE tenant_id = $1 AND workflow = $2 AND claimable_at IS NOT NULL AND claimable_at <= $3
+            ORDER BY claimable_at, id LIMIT 1 FOR UPDATE SKIP LOCKED
+            """, ["t", "wf", Int64(0)], settings: ["SET LOCAL enable_seqscan = off"]).compactMap { $0.first ?? nil }
+        #expect(plan.contains { $0.contains("runs_claimable_by_workflow") }, "\(plan)")
+        let window = try await store.unsafeRows("""
+            EXPLAIN SELECT seq FROM messages WHERE tenant_id = $1 AND session_id = $2 AND seq < $3 AND seq > $4 ORDER BY seq DESC LIMIT 20
+            """, ["t", "s", Int64.max, Int64(0)], settings: ["SET LOCAL enable_seqscan = off"]).compactMap { $0.first ?? nil }
+        #expect(window.contains { $0.contains("messages_default_pkey") }, "\(window)")
+        try await store.close()
+    }
+
+    @Test("a database not yet migrated is refused with the command that fixes it; migrating twice changes nothing")
+    func migrations() async throws {
+        let url = try TestDatabase.freshURL()
+        let error = await #expect(throws: AgentStateError.self) { try await PostgresStore.open(url: url) }
+        #expect(error?.code == .unavailable && error?.message.contains("agentstate migrate") == true)
+        let first = try await PostgresStore.open(url: url, migrate: true)
+        #expect(try await first.appliedMigrations() == ["v1-core"])
+        try await first.close()
+        let second = try await PostgresStore.open(url: url, migrate: true)
+        #expect(try await second.appliedMigrations() == ["v1-core"])
+        try await second.close()
+    }
+
+    @Test("store URLs: every option read, bad ones refused naming the option, the password never echoed")
+    func urls() throws {
+        let c = try PostgresStore.Configuration(url: "postgres://ann:s%40cret@db.example:6543/agents?sslmode=verify-full&schema=tenant_a&pool=40&connect_timeout=1.5")
+        #expect(c.host == "db.example" && c.port == 6543 && c.user == "ann" && c.password == "s@cret" && c.database == "agents")
+        #expect(c.tls == .verifyFull && c.schema == "tenant_a" && c.poolSize == 40 && c.connectTimeout == .milliseconds(1500))
+        let d = try PostgresStore.Configuration(url: "postgresql://localhost")
+        #expect(d.port == 5432 && d.tls == .prefer && d.schema == "public")
+        for bad in ["postgres://h/db?sslmode=sometimes", "postgres://h/db?schema=Robert');DROP", "postgres://h/db?pool=0",
+                    "postgres://h/db?colour=blue", "mysql://h/db"] {
+            let error = #expect(throws: AgentStateError.self) { try PostgresStore.Configuration(url: bad) }
+            #expect(error?.code == .invalidInput && error?.field == "store", "\(bad)")
+        }
+        let error = #expect(throws: AgentStateError.self) { try PostgresStore.Configuration(url: "mysql://ann:hunter2@h/db") }
+        #expect(error?.message.contains("hunter2") == false)
+    }
+
+    @Test("a wrong password or an unreachable server is a clear error when the store opens")
+    func unreachable() async throws {
+        let good = try PostgresStore.Configuration(url: TestDatabase.url())
+        let wrong = "postgres://\(good.user):not-the-password@\(good.host):\(good.port)/\(good.database)?sslmode=disable"
+        let error = await #expect(throws: AgentStateError.self) { try await PostgresStore.open(url: wrong) }
+        #expect(error?.code == .unavailable && error?.message.contains("password authentication failed") == true)
+        let closed = await #expect(throws: AgentStateError.self) {
+            try await PostgresStore.open(url: "postgres://x@127.0.0.1:1/db?sslmode=disable&connect_timeout=1")
+        }
+        #expect(closed?.code == .unavailable)
+    }
+}
