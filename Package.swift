@@ -158,7 +158,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["AgentState", "AgentStateSQLite", "AgentStateClient", "agentstate", "AgentStateTestWorker"],
+            dependencies: [
+                "AgentState", "AgentStateSQLite", "AgentStateClient", "AgentStateTesting", "agentstate", "AgentStateTestWorker",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: strict
         ),
     ],

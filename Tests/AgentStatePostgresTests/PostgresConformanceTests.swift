@@ -5,11 +5,11 @@ import Testing
 
 let postgresBackend = Conformance.Backend(
     name: "postgres",
-    make: { clock in try await TestDatabase.freshStore(clock: clock) },
+    make: { clock in try await TestPostgres.freshStore(clock: clock) },
     reopen: { store, clock in
         let schema = (store as! PostgresStore).configuration.schema
         try await store.close()
-        return try await PostgresStore.open(url: TestDatabase.url() + "&schema=\(schema)", clock: clock)
+        return try await PostgresStore.open(url: TestPostgres.url(schema: schema), clock: clock)
     },
     tamper: { store, tenant, stream, seq, data in
         try await (store as! PostgresStore).unsafeExecute(

@@ -9,7 +9,7 @@ struct PostgresQueryPlanTests {
     @Test("every statement of the hot paths can be answered from an index, none needs a scan of a table")
     func everyHotQueryUsesAnIndex() async throws {
         let seen = Mutex<[String: [any SQLBindable]]>([:])
-        var config = try PostgresStore.Configuration(url: TestDatabase.freshURL())
+        var config = try PostgresStore.Configuration(url: TestPostgres.freshURL())
         config.statementObserver = { sql, arguments in seen.withLock { if $0[sql] == nil { $0[sql] = arguments } } }
         let clock = ManualClock()
         let store = try PostgresStore(configuration: config, clock: clock)
@@ -35,7 +35,7 @@ struct PostgresQueryPlanTests {
 
     @Test("the claim query names the index meant for it")
     func claimUsesItsIndex() async throws {
-        let store = try await TestDatabase.freshStore()
+        let store = try await TestPostgres.freshStore()
         let plan = try await store.unsafeRows("""
             EXPLAIN SELECT doc FROM runs WHERE tenant_id = $1 AND workflow = $2 AND claimable_at IS NOT NULL AND claimable_at <= $3
             ORDER BY claimable_at, id LIMIT 1 FOR UPDATE SKIP LOCKED
@@ -50,7 +50,7 @@ struct PostgresQueryPlanTests {
 
     @Test("a database not yet migrated is refused with the command that fixes it; migrating twice changes nothing")
     func migrations() async throws {
-        let url = try TestDatabase.freshURL()
+        let url = try TestPostgres.freshURL()
         let error = await #expect(throws: AgentStateError.self) { try await PostgresStore.open(url: url) }
         #expect(error?.code == .unavailable && error?.message.contains("agentstate migrate") == true)
         let first = try await PostgresStore.open(url: url, migrate: true)
@@ -79,7 +79,7 @@ struct PostgresQueryPlanTests {
 
     @Test("a wrong password or an unreachable server is a clear error when the store opens")
     func unreachable() async throws {
-        let good = try PostgresStore.Configuration(url: TestDatabase.url())
+        let good = try PostgresStore.Configuration(url: TestPostgres.url())
         let wrong = "postgres://\(good.user):not-the-password@\(good.host):\(good.port)/\(good.database)?sslmode=disable"
         let error = await #expect(throws: AgentStateError.self) { try await PostgresStore.open(url: wrong) }
         #expect(error?.code == .unavailable && error?.message.contains("password authentication failed") == true)

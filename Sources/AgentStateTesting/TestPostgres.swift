@@ -1,0 +1,26 @@
+import AgentState
+import Foundation
+
+/// The PostgreSQL the test command started (`scripts/postgres start`). Without it the tests
+/// that need it fail and say so: they are never skipped.
+public enum TestPostgres {
+    public static func url() throws -> String {
+        guard let url = ProcessInfo.processInfo.environment["AGENTSTATE_TEST_POSTGRES"], !url.isEmpty else {
+            throw AgentStateError(.unavailable, """
+                AGENTSTATE_TEST_POSTGRES is not set: run ./scripts/test, which starts a PostgreSQL for the tests, \
+                or export the URL that `scripts/postgres start` prints
+                """)
+        }
+        return url
+    }
+
+    /// The URL with a schema of its own, so that each test starts empty.
+    public static func freshURL() throws -> String {
+        try url(schema: "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20))
+    }
+
+    public static func url(schema: String) throws -> String {
+        let base = try url()
+        return base + (base.contains("?") ? "&" : "?") + "schema=\(schema)"
+    }
+}

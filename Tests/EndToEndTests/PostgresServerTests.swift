@@ -1,0 +1,79 @@
+import AgentState
+import AgentStateClient
+import AgentStateTesting
+import Foundation
+import Synchronization
+import Testing
+
+/// Many stateless servers on one PostgreSQL: DESIGN.md §6's scale-out, with real processes.
+@Suite("Servers on PostgreSQL")
+struct PostgresServerTests {
+    @Test("two servers, eight workers claiming from both: every run claimed and completed once, every effect performed once, even delivered twice")
+    func twoServersEightWorkers() async throws {
+        let store = try TestPostgres.freshURL()
+        let migrated = try runProcess(builtExecutable("agentstate"), ["migrate", "--store", store])
+        #expect(migrated.status == 0, "\(migrated.stderr)")
+        let key = try makeKey(store: store, tenant: "acme", role: "agent")
+        let servers = [try await ServerProcess(store: store), try await ServerProcess(store: store)]
+        let clients = servers.map { AgentStateClient(baseURL: $0.url, apiKey: key, tenant: "acme") }
+
+        let runCount = 80
+        for i in 0..<runCount {
+            _ = try await clients[i % 2].createRun("acme", RunCreate(id: "job-\(i)", workflow: "ship", input: ["n": .int(Int64(i))]))
+        }
+
+        // The external system: counts every charge it receives, by run.
+        let charges = Tally()
+        let claimsByWorker = try await withThrowingTaskGroup(of: [String].self) { group in
+            for w in 0..<8 {
+                let client = clients[w % 2]
+                group.addTask {
+                    var mine: [String] = []
+                    while let claimed = try await client.claim("acme", ClaimRequest(worker: "w\(w)", leaseSeconds: 60, workflow: "ship")) {
+                        let run = claimed.run.id, token = claimed.lease.token
+                        mine.append(run)
+                        _ = try await client.putStep("acme", run, "charge", StepWrite(status: .running, fencingToken: token))
+                        // The step is delivered twice at once, through both servers (a retry racing
+                        // the original): only one delivery may charge.
+                        let begin = EffectBegin(holder: "w\(w)", request: ["run": .string(run)], fencingToken: token)
+                        async let viaA = clients[0].beginEffect("acme", run, "charge", begin)
+                        async let viaB = clients[1].beginEffect("acme", run, "charge", begin)
+                        for begun in try await [viaA, viaB] where begun.outcome == .acquired {
+                            charges.add(run)
+                            _ = try await client.completeEffect("acme", run, "charge", attemptToken: begun.effect.attemptToken,
+                                                                result: ["ok": true], externalId: "ch-\(run)")
+                        }
+                        _ = try await client.putStep("acme", run, "charge", StepWrite(status: .completed, fencingToken: token))
+                        _ = try await client.transition("acme", run, RunTransition(to: .completed, output: ["charged": true], fencingToken: token))
+                    }
+                    return mine
+                }
+            }
+            return try await group.reduce(into: [[String]]()) { $0.append($1) }
+        }
+
+        let claimed = claimsByWorker.flatMap { $0 }
+        #expect(claimed.count == runCount, "each run claimed once in all")
+        #expect(Set(claimed).count == runCount, "no run claimed twice")
+        #expect(claimsByWorker.filter { !$0.isEmpty }.count > 1, "the work was shared among the workers")
+        #expect(charges.counts.count == runCount && charges.counts.values.allSatisfy { $0 == 1 }, "one charge per run")
+        for i in 0..<runCount {
+            let id = "job-\(i)"
+            let run = try await clients[(i + 1) % 2].run("acme", id)
+            #expect(run.status == .completed, "\(id)")
+            let events = try await clients[i % 2].events("acme", stream: "run:\(id)", afterSeq: 0, limit: 100)
+            #expect(events.filter { $0.type == "run.claimed" }.count == 1, "\(id) claimed once")
+            #expect(events.filter { $0.type == "run.transitioned" && $0.data["to"] == "completed" }.count == 1, "\(id) completed once")
+            #expect(try await clients[0].effect("acme", id, "charge").externalId == "ch-\(id)")
+        }
+        #expect(try await clients[1].verifyChain("acme", stream: "run:job-7").valid)
+        for server in servers { #expect(server.terminate() == 0) }
+    }
+}
+
+/// Counts by name, from many tasks.
+final class Tally: Sendable {
+    private let state = Mutex<[String: Int]>([:])
+    func add(_ name: String) { state.withLock { $0[name, default: 0] += 1 } }
+    var counts: [String: Int] { state.withLock { $0 } }
+}
