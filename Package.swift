@@ -161,6 +161,8 @@ let package = Package(
             dependencies: [
                 "AgentState", "AgentStateSQLite", "AgentStateClient", "AgentStateTesting", "agentstate", "AgentStateTestWorker",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

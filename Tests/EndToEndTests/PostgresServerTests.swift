@@ -1,7 +1,10 @@
 import AgentState
 import AgentStateClient
 import AgentStateTesting
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
 import Synchronization
 import Testing
 
@@ -76,4 +79,89 @@ final class Tally: Sendable {
     private let state = Mutex<[String: Int]>([:])
     func add(_ name: String) { state.withLock { $0[name, default: 0] += 1 } }
     var counts: [String: Int] { state.withLock { $0 } }
+}
+
+@Suite("PostgreSQL outage")
+struct PostgresOutageTests {
+    struct Outcome: Sendable {
+        var status: UInt
+        var retryAfter: Bool
+        var content: String
+        var session: String
+        var started: ContinuousClock.Instant
+        var seconds: Double
+    }
+
+    @Test("PostgreSQL restarted under load: requests in the outage get 503 with Retry-After at once, later ones succeed, no acknowledged write is missing")
+    func restartUnderLoad() async throws {
+        let pg = try ThrowawayPostgres.start()
+        defer { pg.stop() }
+        let store = pg.url + "&connect_timeout=1"
+        #expect(try runProcess(builtExecutable("agentstate"), ["migrate", "--store", store]).status == 0)
+        let key = try makeKey(store: store, tenant: "acme", role: "agent")
+        let server = try await ServerProcess(store: store)
+        let client = AgentStateClient(baseURL: server.url, apiKey: key, tenant: "acme")
+        let sessions = (0..<4).map { "s\($0)" }
+        for s in sessions { _ = try await client.createSession("acme", SessionCreate(id: s)) }
+
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let stopAt = start + .seconds(9)
+        let outcomes = try await withThrowingTaskGroup(of: [Outcome].self) { group in
+            for (w, session) in sessions.enumerated() {
+                group.addTask {
+                    var mine: [Outcome] = []
+                    var i = 0
+                    while clock.now < stopAt {
+                        i += 1
+                        let content = "w\(w)-\(i)"
+                        var request = HTTPClientRequest(url: "\(server.url)/v1/sessions/\(session)/messages")
+                        request.method = .POST
+                        request.headers.add(name: "Authorization", value: "Bearer \(key)")
+                        request.headers.add(name: "Content-Type", value: "application/json")
+                        request.body = .bytes(ByteBuffer(string: #"{"messages":[{"role":"user","content":"\#(content)"}]}"#))
+                        let t0 = clock.now
+                        let response = try await http.execute(request, timeout: .seconds(20))
+                        _ = try await response.body.collect(upTo: 1 << 20)
+                        mine.append(Outcome(status: response.status.code, retryAfter: response.headers.first(name: "Retry-After") != nil,
+                                            content: content, session: session, started: t0, seconds: (clock.now - t0).seconds))
+                        try await Task.sleep(for: .milliseconds(20))
+                    }
+                    return mine
+                }
+            }
+            group.addTask {
+                try await Task.sleep(until: start + .seconds(2))
+                try pg.pause()
+                try await Task.sleep(until: start + .seconds(5))
+                try pg.resume()
+                return []
+            }
+            return try await group.reduce(into: [Outcome]()) { $0 += $1 }
+        }
+        try await http.shutdown()
+
+        let unavailable = outcomes.filter { $0.status == 503 }
+        #expect(!unavailable.isEmpty, "the outage was seen")
+        #expect(unavailable.allSatisfy { $0.retryAfter }, "every 503 says when to retry")
+        #expect(outcomes.allSatisfy { $0.status == 201 || $0.status == 503 }, "\(Set(outcomes.map(\.status)))")
+        #expect(outcomes.map(\.seconds).max()! < 5, "no request hung (slowest \(outcomes.map(\.seconds).max()!) s)")
+        let late = outcomes.filter { $0.started > start + .seconds(7.5) }
+        #expect(!late.isEmpty && late.allSatisfy { $0.status == 201 }, "after the restart requests succeed: \(late.map(\.status))")
+
+        // Every acknowledged append is stored, once, in the order it was acknowledged.
+        for session in sessions {
+            let stored = try await client.messages("acme", session, .after(seq: 0, limit: 1000)).messages.map(\.content)
+            let acknowledged = outcomes.filter { $0.session == session && $0.status == 201 }.sorted { $0.started < $1.started }.map(\.content)
+            #expect(acknowledged.allSatisfy(stored.contains), "\(session): an acknowledged write is missing")
+            #expect(Set(stored).count == stored.count, "\(session): a write is stored twice")
+            #expect(stored.filter(acknowledged.contains) == acknowledged, "\(session): order")
+        }
+        #expect(server.terminate() == 0)
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -28,8 +28,21 @@ func runProcess(_ executable: URL, _ arguments: [String], environment: [String: 
     try p.run()
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     let errData = err.fileHandleForReading.readDataToEndOfFile()
+    return Finished(status: exitStatus(of: p), stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// Waits for the child with `waitpid` itself: Foundation's `waitUntilExit` was seen never to
+/// return for a script that starts a daemon (`scripts/postgres start` under `runuser`), though
+/// the script had exited.
+private func exitStatus(of p: Process) -> Int32 {
+    var status: Int32 = 0
+    while true {
+        if waitpid(p.processIdentifier, &status, 0) != -1 { return (status >> 8) & 0xff }
+        if errno != EINTR { break }
+    }
+    // Foundation reaped it first.
     p.waitUntilExit()
-    return Finished(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    return p.terminationStatus
 }
 
 /// Reads a child's output until `done` says so or the pipe closes, off the cooperative pool
