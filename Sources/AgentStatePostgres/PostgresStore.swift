@@ -18,10 +18,14 @@ import Synchronization
 /// queue-like reads (claims, the sweeper's due lists) skip rows another server holds
 /// (`SKIP LOCKED`). A transaction that loses a race anyway (a deadlock, a serialization failure,
 /// two inserts of one key) is run again from the start.
-public final class PostgresStore: TransactionalStore, Sendable {
+public final class PostgresStore: TransactionalStore, ChangeNotifying, Sendable {
     public let configuration: Configuration
+    /// Fed by LISTEN on the store's channel: commits on every server that shares the database.
+    public let changes = ChangeHub()
     private let client: PostgresClient
     private let clientTask: Task<Void, Never>
+    private let listenerTask: Task<Void, Never>
+    private let listening = Flag()
     private let threads: NIOThreadPool
     private let clock: any StoreClock
     private let logger: Logger
@@ -59,11 +63,14 @@ public final class PostgresStore: TransactionalStore, Sendable {
         var config = PostgresClient.Configuration(host: configuration.host, port: configuration.port, username: configuration.user,
                                                   password: configuration.password, database: configuration.database,
                                                   tls: Self.clientTLS(configuration))
-        config.options.maximumConnections = configuration.poolSize
+        config.options.maximumConnections = configuration.poolSize + 1  // one more for the LISTEN connection
         config.options.connectTimeout = configuration.connectTimeout
         config.options.additionalStartupParameters = [("search_path", configuration.schema), ("application_name", "agentstate")]
         client = PostgresClient(configuration: config, backgroundLogger: logger)
         clientTask = Task { [client] in await client.run() }
+        listenerTask = Task { [client, changes, listening] in
+            await Self.listen(client: client, channel: Self.channel(configuration), changes: changes, listening: listening, logger: logger)
+        }
         threads = NIOThreadPool(numberOfThreads: configuration.poolSize)
         threads.start()
     }
@@ -120,6 +127,8 @@ public final class PostgresStore: TransactionalStore, Sendable {
     }
 
     public func close() async throws {
+        listenerTask.cancel()
+        await listenerTask.value
         clientTask.cancel()
         await clientTask.value
         try await threads.shutdownGracefully()
@@ -132,7 +141,7 @@ public final class PostgresStore: TransactionalStore, Sendable {
                 return try await withConnection { [clock, logger, threads, configuration] connection in
                     try await threads.runIfActive {
                         try PostgresTransaction(connection, now: clock.now(), writing: writing, logger: logger,
-                                                observer: configuration.statementObserver).run(body)
+                                                channel: Self.channel(configuration), observer: configuration.statementObserver).run(body)
                     }
                 }
             } catch let error as PSQLError {
@@ -175,6 +184,41 @@ public final class PostgresStore: TransactionalStore, Sendable {
             throw CancellationError()
         }
     }
+
+    // MARK: Change notifications
+
+    /// The NOTIFY channel of the store's schema (names longer than PostgreSQL's 63 bytes would be cut).
+    static func channel(_ c: Configuration) -> String {
+        String(("agentstate_" + c.schema).prefix(63))
+    }
+
+    /// Holds one pooled connection listening on the channel, and relays what arrives to the
+    /// feeds. After a lost connection it listens again and wakes every feed, since changes made
+    /// meanwhile were not heard.
+    private static func listen(client: PostgresClient, channel: String, changes: ChangeHub, listening: Flag, logger: Logger) async {
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: channel) { notifications in
+                        changes.notifyAll()
+                        listening.set(true)
+                        for try await notification in notifications {
+                            let parts = notification.payload.split(separator: "\n", maxSplits: 1).map(String.init)
+                            if parts.count == 2 { changes.notify([ChangedStream(parts[0], parts[1])]) }
+                        }
+                    }
+                }
+            } catch {
+                listening.set(false)
+                if Task.isCancelled { return }
+                logger.debug("listening for changes failed; trying again", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    /// Whether change notices are being heard now (for tests and the health of the feed).
+    package var isListening: Bool { listening.isSet }
 
     // MARK: Schema
 
@@ -235,9 +279,9 @@ public final class PostgresStore: TransactionalStore, Sendable {
     }
 }
 
-/// A flag set once, read from another task.
+/// A flag set in one task, read from another.
 private final class Flag: Sendable {
     private let value = Atomic(false)
-    func set() { value.store(true, ordering: .releasing) }
+    func set(_ on: Bool = true) { value.store(on, ordering: .releasing) }
     var isSet: Bool { value.load(ordering: .acquiring) }
 }

@@ -48,7 +48,8 @@ extension PostgresTransaction {
         var metadata: JSONValue?
     }
 
-    /// One statement for the whole batch: the columns go as arrays and come back as rows.
+    /// One statement for the whole batch: the columns go as arrays and come back as rows. The
+    /// session's change notice rides in the same statement, costing no round trip.
     public func insertMessages(_ ms: [Message]) throws {
         guard let first = ms.first else { return }
         var seqs: [Int64] = [], roles: [String] = [], contents: [String] = [], tokens: [Int64] = [], times: [Int64] = []
@@ -69,9 +70,10 @@ extension PostgresTransaction {
             INSERT INTO messages (tenant_id, session_id, seq, role, content, tokens, created_at, extra)
             SELECT $1, $2, m.seq, m.role, m.content, m.tokens, m.created_at, NULLIF(m.extra, '')
             FROM unnest($3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[])
-                AS m(seq, role, content, tokens, created_at, extra)
+                AS m(seq, role, content, tokens, created_at, extra), (SELECT pg_notify($9, $10)) AS announced
             """, [first.tenantId, first.sessionId, SQLArray.ints(seqs), SQLArray.texts(roles), SQLArray.texts(contents),
-                  SQLArray.ints(tokens), SQLArray.ints(times), SQLArray.texts(extras)])
+                  SQLArray.ints(tokens), SQLArray.ints(times), SQLArray.texts(extras),
+                  channel, notice(first.tenantId, EventStream.session(first.sessionId))])
     }
 
     private func message(from row: PostgresRandomAccessRow, tenant: TenantID, session: String) throws -> Message {
@@ -139,9 +141,13 @@ extension PostgresTransaction {
             .map { (try $0[0].decode(Int64.self), try $0[1].decode(String.self)) }
     }
 
+    /// The stream's change notice rides in the insert (see `insertMessages`).
     public func insertEvent(_ e: Event) throws {
-        try execute("INSERT INTO events (tenant_id, stream, seq, type, at, data, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    [e.tenantId, e.stream, e.seq, e.type, e.at, try StoredDocument.encode(e.data), e.prevHash, e.hash])
+        try execute("""
+            INSERT INTO events (tenant_id, stream, seq, type, at, data, prev_hash, hash)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8 FROM (SELECT pg_notify($9, $10)) AS announced
+            """, [e.tenantId, e.stream, e.seq, e.type, e.at, try StoredDocument.encode(e.data), e.prevHash, e.hash,
+                  channel, notice(e.tenantId, e.stream)])
     }
 
     public func events(_ tenant: TenantID, stream: String, afterSeq: Int64, limit: Int) throws -> [Event] {

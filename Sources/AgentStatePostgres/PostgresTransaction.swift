@@ -12,16 +12,22 @@ public final class PostgresTransaction: StoreTransaction {
     /// In a write transaction, rows read are locked until it ends.
     let writing: Bool
     let logger: Logger
+    /// Where inserts of events and messages announce themselves (NOTIFY, delivered on commit).
+    let channel: String
     let observer: (@Sendable (String, [any SQLBindable]) -> Void)?
 
-    init(_ connection: PostgresConnection, now: Date, writing: Bool, logger: Logger,
+    init(_ connection: PostgresConnection, now: Date, writing: Bool, logger: Logger, channel: String,
          observer: (@Sendable (String, [any SQLBindable]) -> Void)? = nil) {
         self.connection = connection
         self.now = now
         self.writing = writing
         self.logger = logger
+        self.channel = channel
         self.observer = observer
     }
+
+    /// The NOTIFY payload for a changed stream.
+    func notice(_ tenant: TenantID, _ stream: String) -> String { tenant + "\n" + stream }
 
     /// Runs `body` between BEGIN and COMMIT, rolling back if it throws. Reads see one snapshot.
     func run<T>(_ body: (PostgresTransaction) throws -> T) throws -> T {

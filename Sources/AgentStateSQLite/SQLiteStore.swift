@@ -6,7 +6,7 @@ import GRDB
 ///
 /// Every operation is one SQLite transaction, so a state change and its events commit together.
 /// Several processes may open the same file; SQLite serialises their writes.
-public final class SQLiteStore: TransactionalStore {
+public final class SQLiteStore: TransactionalStore, ChangeNotifying {
     public enum Durability: String, Sendable, CaseIterable {
         /// Survives any crash of the process (WAL with `synchronous=NORMAL`).
         case process
@@ -32,6 +32,9 @@ public final class SQLiteStore: TransactionalStore {
     public let path: String
     private let pool: DatabasePool
     private let clock: any StoreClock
+    /// Reports this process's commits. Another process writing the same file is not heard;
+    /// feeds still look for news at their poll interval.
+    public let changes = ChangeHub()
 
     /// Opens (creating if needed) the file at `path` and brings its schema up to date.
     public init(path: String, configuration: Configuration = Configuration(), clock: any StoreClock = SystemClock()) throws {
@@ -73,9 +76,14 @@ public final class SQLiteStore: TransactionalStore {
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteTransaction) throws -> T) async throws -> T {
         let clock = self.clock
-        return try await Self.translatingErrors {
-            try await pool.write { db in try body(SQLiteTransaction(db, now: clock.now())) }
+        let (result, changed) = try await Self.translatingErrors {
+            try await pool.write { db in
+                let tx = SQLiteTransaction(db, now: clock.now())
+                return (try body(tx), tx.changed)
+            }
         }
+        changes.notify(changed)
+        return result
     }
 
     public func close() async throws {

@@ -49,6 +49,7 @@ extension SQLiteTransaction {
     }
 
     public func insertMessages(_ ms: [Message]) throws {
+        if let first = ms.first { changed.insert(ChangedStream(first.tenantId, EventStream.session(first.sessionId))) }
         let sql = "INSERT INTO messages (tenant_id, session_id, seq, role, content, tokens, created_at, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         let statement = try db.cachedStatement(sql: sql)
         for m in ms {
@@ -115,6 +116,7 @@ extension SQLiteTransaction {
     }
 
     public func insertEvent(_ e: Event) throws {
+        changed.insert(ChangedStream(e.tenantId, e.stream))
         try execute("INSERT INTO events (tenant_id, stream, seq, type, at, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [e.tenantId, e.stream, e.seq, e.type, e.at.ms, try StoredDocument.encode(e.data), e.prevHash, e.hash])
     }

@@ -6,6 +6,8 @@ import GRDB
 public final class SQLiteTransaction: StoreTransaction {
     let db: Database
     public let now: Date
+    /// The streams whose events or messages this transaction added to, for the change feeds.
+    var changed: Set<ChangedStream> = []
 
     init(_ db: Database, now: Date) {
         self.db = db

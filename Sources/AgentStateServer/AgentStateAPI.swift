@@ -7,8 +7,13 @@ struct AgentStateAPI: Sendable {
     let store: any StateStore
     let limits: ServerConfiguration.Limits
     let keyCache: KeyCache
-    /// How often an idle change feed looks for news, and how often it says it is alive.
+    /// The store's change notices, when it gives them: feeds then wait for news instead of polling.
+    var changes: ChangeHub?
+    /// How often an idle change feed looks for news without notices, and how often with them
+    /// (`ServerConfiguration.feedRecheckInterval`).
     var feedPollInterval: Duration = .milliseconds(200)
+    var feedRecheckInterval: Duration = .seconds(1)
+    /// How often an idle feed says it is alive.
     var feedHeartbeat: Duration = .seconds(15)
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {

@@ -8,9 +8,11 @@ import ServiceLifecycle
 public func buildApplication(store: any StateStore, configuration: ServerConfiguration, logger: Logger,
                              onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
     let metrics = ServerMetrics()
+    let changes = (store as? any ChangeNotifying)?.changes
     let store = InstrumentedStore(store, metrics: metrics)
     let router = Router(context: AppRequestContext.self)
-    let api = AgentStateAPI(store: store, limits: configuration.limits, keyCache: KeyCache())
+    var api = AgentStateAPI(store: store, limits: configuration.limits, keyCache: KeyCache(), changes: changes)
+    api.feedRecheckInterval = configuration.feedRecheckInterval
     router.middlewares.add(MetricsMiddleware(metrics: metrics))
     router.middlewares.add(ProblemMiddleware(routes: RouteTable(document: OpenAPIDocument.json)))
     api.addHealthRoutes(to: router)

@@ -13,6 +13,9 @@ public struct ServerConfiguration: Sendable {
     /// How often the sweeper looks for due timers and deadlines; `nil` runs none (another
     /// process sweeps, or a test does it by hand).
     public var sweepInterval: Duration? = .seconds(1)
+    /// How often an idle change feed rechecks the store when the store sends change notices:
+    /// a safety net for changes no notice reported (another process on the same SQLite file).
+    public var feedRecheckInterval: Duration = .seconds(1)
 
     public struct Limits: Sendable {
         /// Largest request body, bytes (413 beyond).

@@ -89,3 +89,34 @@ struct PostgresQueryPlanTests {
         #expect(closed?.code == .unavailable)
     }
 }
+
+@Suite("PostgreSQL: change notices across servers")
+struct PostgresChangeNoticeTests {
+    @Test("a message appended through one store wakes a feed subscribed on another store of the same database")
+    func listenNotify() async throws {
+        let url = try TestPostgres.freshURL()
+        let writer = try await PostgresStore.open(url: url, migrate: true)
+        let reader = try await PostgresStore.open(url: url)
+        _ = try await writer.createSession("acme", SessionCreate(id: "s"))
+        let session = reader.changes.subscribe("acme", stream: EventStream.session("s"))
+        let run = reader.changes.subscribe("acme", stream: EventStream.run("r"))
+        defer { session.cancel(); run.cancel() }
+        // The listener wakes every feed once it listens: wait for that, and take that wake-up.
+        while !reader.isListening { try await Task.sleep(for: .milliseconds(20)) }
+        await session.next(timeout: .milliseconds(1))
+        await run.next(timeout: .milliseconds(1))
+
+        let clock = ContinuousClock()
+        var start = clock.now
+        _ = try await writer.appendMessages("acme", "s", [.user("hi")], expectedLastSeq: nil)
+        await session.next(timeout: .seconds(120))
+        #expect(clock.now - start < .seconds(60), "the other store heard the append")
+
+        start = clock.now
+        _ = try await writer.createRun("acme", RunCreate(id: "r", workflow: "wf"))
+        await run.next(timeout: .seconds(120))
+        #expect(clock.now - start < .seconds(60), "the other store heard the run's event")
+        try await writer.close()
+        try await reader.close()
+    }
+}

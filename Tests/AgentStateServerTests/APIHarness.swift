@@ -28,9 +28,11 @@ struct APIHarness {
             otherTenant: try await store.createAPIKey("globex", role: .agent, name: nil).secret)
     }
 
-    func run(limits: ServerConfiguration.Limits = .init(), _ body: @escaping @Sendable (Client) async throws -> Void) async throws {
+    func run(limits: ServerConfiguration.Limits = .init(), feedRecheck: Duration = .seconds(1),
+             _ body: @escaping @Sendable (Client) async throws -> Void) async throws {
         var config = ServerConfiguration()
         config.limits = limits
+        config.feedRecheckInterval = feedRecheck
         config.port = 0
         let app = buildApplication(store: store, configuration: config, logger: Logger(label: "test"))
         try await app.test(.router) { client in try await body(Client(client: client, defaultKey: agent)) }

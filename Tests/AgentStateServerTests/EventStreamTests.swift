@@ -47,6 +47,22 @@ struct EventStreamTests {
         }
     }
 
+    @Test("an idle feed wakes on the store's change notice, not on its next recheck")
+    func wakesOnNotice() async throws {
+        let h = try await APIHarness.make()
+        try await h.run(feedRecheck: .seconds(120)) { api in
+            _ = try await api.call(.post, "/v1/sessions", #"{"id":"s"}"#)
+            let clock = ContinuousClock()
+            let start = clock.now
+            async let feed = api.call(.get, "/v1/events/stream?session_id=s&max_events=2")
+            try await Task.sleep(for: .milliseconds(300))
+            _ = try await api.call(.post, "/v1/sessions/s/messages", #"{"messages":[{"role":"user","content":"hello"}]}"#)
+            let text = try await feed.text
+            #expect(Self.types(text) == ["session.created", "message.appended"])
+            #expect(clock.now - start < .seconds(60), "woken by the notice; the recheck would take 120 s")
+        }
+    }
+
     @Test("bad feed requests are problems before any stream starts")
     func errors() async throws {
         let h = try await APIHarness.make()

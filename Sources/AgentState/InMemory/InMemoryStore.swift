@@ -3,9 +3,10 @@ import Synchronization
 
 /// A store in process memory, for tests and demos. Operations run one at a time under a lock;
 /// a failed operation is undone before the lock is released.
-public final class InMemoryStore: TransactionalStore {
+public final class InMemoryStore: TransactionalStore, ChangeNotifying {
     private let tables = Mutex(InMemoryTables())
     private let clock: any StoreClock
+    public let changes = ChangeHub()
 
     public init(clock: any StoreClock = SystemClock()) {
         self.clock = clock
@@ -17,15 +18,17 @@ public final class InMemoryStore: TransactionalStore {
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (InMemoryTransaction) throws -> T) async throws -> T {
         let now = clock.now()
-        return try tables.withLock { tables in
+        let (result, changed) = try tables.withLock { tables in
             let tx = InMemoryTransaction(tables: tables, now: now)
             do {
-                return try body(tx)
+                return (try body(tx), tx.changed)
             } catch {
                 tx.rollback()
                 throw error
             }
         }
+        changes.notify(changed)
+        return result
     }
 
     public func close() async throws {}

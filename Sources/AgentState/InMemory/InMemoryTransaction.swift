@@ -5,6 +5,8 @@ public final class InMemoryTransaction: StoreTransaction {
     private let t: InMemoryTables
     public let now: Date
     private var undo: [() -> Void] = []
+    /// The streams whose events or messages this transaction added to, for the change feeds.
+    private(set) var changed: Set<ChangedStream> = []
 
     init(tables: InMemoryTables, now: Date) {
         self.t = tables
@@ -55,6 +57,7 @@ public final class InMemoryTransaction: StoreTransaction {
 
     public func insertMessages(_ ms: [Message]) throws {
         guard let first = ms.first else { return }
+        changed.insert(ChangedStream(first.tenantId, EventStream.session(first.sessionId)))
         let k = Key(first.tenantId, first.sessionId)
         let t = self.t
         let count = t.messages[k]?.count ?? 0
@@ -230,6 +233,7 @@ public final class InMemoryTransaction: StoreTransaction {
     }
 
     public func insertEvent(_ e: Event) throws {
+        changed.insert(ChangedStream(e.tenantId, e.stream))
         let k = Key(e.tenantId, e.stream)
         let t = self.t
         let count = t.events[k]?.count ?? 0

@@ -29,7 +29,8 @@ extension AgentStateAPI {
     /// `GET /v1/events/stream?run_id=…|session_id=…` as Server-Sent Events. A run's feed carries
     /// its events; a session's, its events and its new messages. Reconnecting with
     /// `Last-Event-ID` resumes after what was sent. The feed reads from the store only as fast as
-    /// the client takes it, so a slow reader holds no growing buffer.
+    /// the client takes it, so a slow reader holds no growing buffer. An idle feed waits for the
+    /// store's change notice (LISTEN/NOTIFY across servers on PostgreSQL), or polls without one.
     func addEventStreamRoutes(to v1: RouterGroup<AppRequestContext>) {
         v1.get("events/stream") { request, context in
             try context.require(.read)
@@ -43,23 +44,27 @@ extension AgentStateAPI {
             // Answer 404 now, before the stream starts, for a record that is not there.
             if let runId { _ = try await store.run(tenant, runId) }
             if let sessionId { _ = try await store.session(tenant, sessionId) }
-            let store = self.store
-            let poll = feedPollInterval, heartbeat = feedHeartbeat
+            let store = self.store, changes = self.changes
+            let poll = changes == nil ? feedPollInterval : feedRecheckInterval, heartbeat = feedHeartbeat
+            let stream = runId.map(EventStream.run) ?? EventStream.session(sessionId!)
 
             let body = ResponseBody { writer in
+                // Subscribed before the first read, so a change made in between is not missed.
+                let subscription = changes?.subscribe(tenant, stream: stream)
+                defer { subscription?.cancel() }
                 var position = start
                 var sent = 0
                 var lastWrite = ContinuousClock.now
                 try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
                 while !Task.isCancelled && !Task.isShuttingDownGracefully {
                     var frames: [String] = []
-                    if let runId {
-                        for e in try await store.events(tenant, stream: EventStream.run(runId), afterSeq: position.event, limit: 100) {
+                    if runId != nil {
+                        for e in try await store.events(tenant, stream: stream, afterSeq: position.event, limit: 100) {
                             position.event = e.seq
                             frames.append(try Self.frame(id: "\(e.seq)", type: e.type, e))
                         }
                     } else if let sessionId {
-                        for e in try await store.events(tenant, stream: EventStream.session(sessionId), afterSeq: position.event, limit: 100) {
+                        for e in try await store.events(tenant, stream: stream, afterSeq: position.event, limit: 100) {
                             position.event = e.seq
                             frames.append(try Self.frame(id: position.id, type: e.type, e))
                         }
@@ -81,7 +86,7 @@ extension AgentStateAPI {
                             try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
                             lastWrite = .now
                         }
-                        try await Task.sleep(for: poll)
+                        if let subscription { await subscription.next(timeout: poll) } else { try await Task.sleep(for: poll) }
                     }
                 }
                 try await writer.finish(nil)
