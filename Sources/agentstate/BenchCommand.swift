@@ -9,10 +9,20 @@ import NIOHTTP1
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure conversation turns: append a user and an assistant message (300 and 600 bytes), read the last 20.",
-        discussion: "Against a server (--server, --key) or a store directly (--store). Each client has its own session.")
+        abstract: "Measure a workload: conversation turns or run steps, with throughput and latency percentiles.",
+        discussion: """
+            turn: append a user and an assistant message (300 and 600 bytes), then read the last 20; each client has \
+            its own session. step: write a step's result and a 2 KB checkpoint, then read the checkpoint back; each \
+            client creates and claims a run, ten steps per run. Against a server (--server, --key) or a store \
+            directly (--store).
+            """)
+
+    enum Workload: String, ExpressibleByArgument, CaseIterable {
+        case turn, step
+    }
 
     @OptionGroup var options: StoreOptions
+    @Option(help: "turn or step.") var workload = Workload.turn
     @Option(help: "Concurrent clients.") var concurrency = 16
     @Option(help: "Seconds to measure.") var duration = 10.0
     @Option(help: "Seconds to run first without measuring.") var warmup = 2.0
@@ -21,24 +31,26 @@ struct BenchCommand: AsyncParsableCommand {
     mutating func run() async throws {
         guard (1...1024).contains(concurrency) else { throw AgentStateError.invalidInput(field: "concurrency", "must be 1 to 1024") }
         guard duration > 0, warmup >= 0 else { throw AgentStateError.invalidInput(field: "duration", "must be positive") }
-        let user = NewMessage.user(String(repeating: "u", count: 300))
-        let assistant = NewMessage.assistant(String(repeating: "a", count: 600))
         let run = "bench-\(UInt32.random(in: 0...UInt32.max))"
-        let driver: any TurnDriver
+        let driver: any BenchDriver
         var http: HTTPClient? = nil
-        if let server = options.server ?? ProcessInfo.processInfo.environment["AGENTSTATE_SERVER"] {
-            // A pool as wide as the load, so clients never queue inside the client.
-            var config = HTTPClient.Configuration()
-            config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)
-            http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
-            let store = try await options.open()   // checks the key and learns its tenant
+        let store = try await options.open()   // with a server, this checks the key and learns its tenant
+        switch workload {
+        case .turn:
+            let messages = [NewMessage.user(String(repeating: "u", count: 300)), NewMessage.assistant(String(repeating: "a", count: 600))]
             for c in 0..<concurrency { _ = try await store.createSession(options.tenantID, SessionCreate(id: "\(run)-\(c)")) }
-            let key = options.key ?? ProcessInfo.processInfo.environment["AGENTSTATE_KEY"] ?? ""
-            driver = try HTTPTurns(http: http!, baseURL: server, key: key, messages: [user, assistant], idempotencyKeys: idempotencyKeys)
-        } else {
-            let store = try await options.open()
-            for c in 0..<concurrency { _ = try await store.createSession(options.tenantID, SessionCreate(id: "\(run)-\(c)")) }
-            driver = StoreTurns(store: store, tenant: options.tenantID, messages: [user, assistant])
+            if let server = options.server ?? ProcessInfo.processInfo.environment["AGENTSTATE_SERVER"] {
+                // A pool as wide as the load, so clients never queue inside the client.
+                var config = HTTPClient.Configuration()
+                config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)
+                http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+                let key = options.key ?? ProcessInfo.processInfo.environment["AGENTSTATE_KEY"] ?? ""
+                driver = try HTTPTurns(http: http!, baseURL: server, key: key, messages: messages, idempotencyKeys: idempotencyKeys, prefix: run)
+            } else {
+                driver = StoreTurns(store: store, tenant: options.tenantID, messages: messages, prefix: run)
+            }
+        case .step:
+            driver = StoreSteps(store: store, tenant: options.tenantID, prefix: run)
         }
 
         let start = ContinuousClock.now
@@ -46,14 +58,15 @@ struct BenchCommand: AsyncParsableCommand {
         let end = measureFrom + .milliseconds(Int(duration * 1000))
         let samples = try await withThrowingTaskGroup(of: [Double].self) { group in
             for c in 0..<concurrency {
-                let session = "\(run)-\(c)"
                 group.addTask {
                     var mine: [Double] = []
                     mine.reserveCapacity(100_000)
+                    var i = 0
                     while true {
                         let t0 = ContinuousClock.now
                         if t0 >= end { break }
-                        try await driver.turn(session: session)
+                        try await driver.once(client: c, iteration: i)
+                        i += 1
                         if t0 >= measureFrom { mine.append((ContinuousClock.now - t0).milliseconds) }
                     }
                     return mine
@@ -63,15 +76,16 @@ struct BenchCommand: AsyncParsableCommand {
         }.sorted()
         try await http?.shutdown()
 
-        guard !samples.isEmpty else { throw AgentStateError(.unavailable, "no turn finished inside the measured window") }
+        try await store.close()
+        guard !samples.isEmpty else { throw AgentStateError(.unavailable, "no \(workload) finished inside the measured window") }
         func p(_ q: Double) -> String { String(format: "%.2f ms", samples[min(samples.count - 1, Int(Double(samples.count) * q))]) }
         let storeURL = try options.url()
         let target = options.server.map { "server \($0)" } ?? "store \(storeURL)"
         print("""
             target       \(target)
             clients      \(concurrency)   measured \(duration) s after \(warmup) s warm-up
-            turns        \(samples.count)   (\(2 * samples.count) requests)
-            throughput   \(String(format: "%.0f", Double(samples.count) / duration)) turns/s
+            workload     \(workload.rawValue)   \(samples.count) done
+            throughput   \(String(format: "%.0f", Double(samples.count) / duration)) \(workload.rawValue)s/s
             latency      p50 \(p(0.50))   p99 \(p(0.99))   p999 \(p(0.999))   max \(p(1.0))
             """)
     }
@@ -81,41 +95,71 @@ extension Duration {
     var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
 }
 
-/// One conversation turn: append the two messages, read the last 20.
-protocol TurnDriver: Sendable {
-    func turn(session: String) async throws
+/// One round of a workload, by one of the concurrent clients.
+protocol BenchDriver: Sendable {
+    func once(client: Int, iteration: Int) async throws
 }
 
-/// Turns through the store API (embedded, or the Swift client).
-struct StoreTurns: TurnDriver {
+/// Conversation turns through the store API (embedded, or the Swift client): append the two
+/// messages, read the last 20.
+struct StoreTurns: BenchDriver {
     let store: any StateStore
     let tenant: TenantID
     let messages: [NewMessage]
+    let prefix: String
 
-    func turn(session: String) async throws {
+    func once(client: Int, iteration: Int) async throws {
+        let session = "\(prefix)-\(client)"
         _ = try await store.appendMessages(tenant, session, messages, expectedLastSeq: nil)
         _ = try await store.messages(tenant, session, .last(20))
     }
 }
 
+/// Run steps: every tenth step starts a new run (created and claimed); each step writes its
+/// result, saves a 2 KB checkpoint and reads it back.
+struct StoreSteps: BenchDriver {
+    let store: any StateStore
+    let tenant: TenantID
+    let prefix: String
+    static let notes = JSONValue.string(String(repeating: "n", count: 2000))
+
+    func once(client: Int, iteration: Int) async throws {
+        let run = "\(prefix)-\(client)-\(iteration / 10)"
+        if iteration % 10 == 0 {
+            _ = try await store.createRun(tenant, RunCreate(id: run, workflow: "bench-\(prefix)-\(client)"))
+            guard try await store.claim(tenant, ClaimRequest(worker: "w\(client)", workflow: "bench-\(prefix)-\(client)")) != nil else {
+                throw AgentStateError(.conflict, "the bench run \(run) could not be claimed")
+            }
+        }
+        let step = "s\(iteration % 10)"
+        _ = try await store.putStep(tenant, run, step, StepWrite(status: .completed, result: ["ok": true, "n": .int(Int64(iteration))]))
+        let state = JSONValue.object(["notes": Self.notes, "cursor": .int(Int64(iteration))])
+        _ = try await store.saveCheckpoint(tenant, run, CheckpointWrite(step: step, state: .full(state)))
+        _ = try await store.checkpoint(tenant, run, .latest)
+    }
+}
+
 /// Turns as raw HTTP: the bodies are encoded once and responses are read but not decoded, so the
 /// load generator spends its share of the machine on sending, not on parsing.
-struct HTTPTurns: TurnDriver {
+struct HTTPTurns: BenchDriver {
     let http: HTTPClient
     let baseURL: String
     let key: String
     let body: ByteBuffer
     let idempotencyKeys: Bool
+    let prefix: String
 
-    init(http: HTTPClient, baseURL: String, key: String, messages: [NewMessage], idempotencyKeys: Bool) throws {
+    init(http: HTTPClient, baseURL: String, key: String, messages: [NewMessage], idempotencyKeys: Bool, prefix: String) throws {
         self.http = http
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.key = key
         self.body = ByteBuffer(bytes: try APICoding.encoder.encode(AppendBody(messages: messages, expectedLastSeq: nil)))
         self.idempotencyKeys = idempotencyKeys
+        self.prefix = prefix
     }
 
-    func turn(session: String) async throws {
+    func once(client: Int, iteration: Int) async throws {
+        let session = "\(prefix)-\(client)"
         var append = HTTPClientRequest(url: "\(baseURL)/v1/sessions/\(session)/messages")
         append.method = .POST
         append.headers.add(name: "Authorization", value: "Bearer \(key)")
