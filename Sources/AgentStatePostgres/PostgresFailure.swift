@@ -29,7 +29,7 @@ struct PostgresFailure {
                 error = AgentStateError(.unavailable, "PostgreSQL is unavailable: \(message)")
             default:
                 isRace = false
-                error = e
+                error = PostgresServerError(sqlState: state, message: message)
             }
         case .connectionError, .serverClosedConnection, .uncleanShutdown, .clientClosedConnection, .poolClosed,
              .sslUnsupported, .failedToAddSSLHandler:
@@ -40,4 +40,12 @@ struct PostgresFailure {
             error = e
         }
     }
+}
+
+/// An error PostgreSQL reported that the store has no meaning for: its SQLSTATE and message
+/// (the driver's own description hides both).
+struct PostgresServerError: Error, CustomStringConvertible {
+    let sqlState: String
+    let message: String
+    var description: String { "PostgreSQL error \(sqlState): \(message)" }
 }

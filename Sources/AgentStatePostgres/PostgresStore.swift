@@ -112,8 +112,13 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, Sendable 
         do {
             let connection = try await PostgresConnection.connect(configuration: config, id: 0, logger: logger)
             try await connection.close()
-        } catch let error as PSQLError {
-            let reason = error.serverInfo?[.message] ?? error.underlying.map { "\($0)" } ?? "\(error.code)"
+        } catch {
+            let reason: String
+            if let error = error as? PSQLError {
+                reason = error.serverInfo?[.message] ?? error.underlying.map { "\($0)" } ?? "\(error.code)"
+            } else {
+                reason = "\(error)"
+            }
             throw AgentStateError(.unavailable, "cannot connect to PostgreSQL at \(c.host):\(c.port) as '\(c.user)': \(reason)")
         }
     }
@@ -140,8 +145,8 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, Sendable 
             do {
                 return try await withConnection { [clock, logger, threads, configuration] connection in
                     try await threads.runIfActive {
-                        try PostgresTransaction(connection, now: clock.now(), writing: writing, logger: logger,
-                                                channel: Self.channel(configuration), observer: configuration.statementObserver).run(body)
+                        try PostgresTransaction(connection, now: clock.now(), writing: writing, logger: logger, channel: Self.channel(configuration),
+                                                observer: configuration.statementObserver).run(body)
                     }
                 }
             } catch let error as PSQLError {

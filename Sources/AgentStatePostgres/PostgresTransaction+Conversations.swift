@@ -6,10 +6,15 @@ extension PostgresTransaction {
     // MARK: Sessions
 
     public func session(_ tenant: TenantID, _ id: String) throws -> Session? {
-        try doc(Session.self, "SELECT doc FROM sessions WHERE tenant_id = $1 AND id = $2" + lock, [tenant, id])
+        let session = try doc(Session.self, "SELECT doc FROM sessions WHERE tenant_id = $1 AND id = $2" + lock, [tenant, id])
+        if writing, session != nil { lockedStreams.insert(tenant + "\n" + EventStream.session(id)) }
+        return session
     }
 
+    /// A row this transaction inserts is its own until it commits (another insert of the key
+    /// waits, then fails), and so is the row's event stream.
     public func insertSession(_ s: Session) throws {
+        lockedStreams.insert(s.tenantId + "\n" + EventStream.session(s.id))
         try execute("INSERT INTO sessions (tenant_id, id, user_id, status, created_at, expires_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                     [s.tenantId, s.id, s.userId, s.status.rawValue, s.createdAt, s.expiresAt, try StoredDocument.encode(s)])
     }
@@ -33,9 +38,11 @@ extension PostgresTransaction {
     }
 
     public func expiredSessions(at now: Date, limit: Int) throws -> [Session] {
-        try docs(Session.self, """
+        let sessions = try docs(Session.self, """
             SELECT doc FROM sessions WHERE status = 'active' AND expires_at IS NOT NULL AND expires_at <= $1 ORDER BY expires_at LIMIT $2
             """ + lockOrSkip, [now, limit])
+        if writing { for s in sessions { lockedStreams.insert(s.tenantId + "\n" + EventStream.session(s.id)) } }
+        return sessions
     }
 
     // MARK: Messages
@@ -130,11 +137,12 @@ extension PostgresTransaction {
               at: Date(ms: try row[2].decode(Int64.self)), prevHash: try row[4].decode(String.self), hash: try row[5].decode(String.self))
     }
 
-    /// In a write transaction this first takes the stream's lock, held to the end of the
-    /// transaction: the next event's seq and link are then this transaction's alone. (The
-    /// partitioned events table cannot enforce `(stream, seq)` unique by itself.)
+    /// In a write transaction the stream must be this transaction's alone until it ends, so the
+    /// next event's seq and link cannot be taken twice (the partitioned events table cannot
+    /// enforce `(stream, seq)` unique by itself). Holding the run's or session's row does that;
+    /// otherwise the stream's own advisory lock is taken.
     public func streamHead(_ tenant: TenantID, stream: String) throws -> (seq: Int64, hash: String)? {
-        if writing {
+        if writing, !lockedStreams.contains(tenant + "\n" + stream) {
             try execute("SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 0))", [tenant, stream])
         }
         return try row("SELECT seq, hash FROM events WHERE tenant_id = $1 AND stream = $2 ORDER BY seq DESC LIMIT 1", [tenant, stream])

@@ -6,10 +6,14 @@ extension PostgresTransaction {
     // MARK: Runs
 
     public func run(_ tenant: TenantID, _ id: String) throws -> Run? {
-        try doc(Run.self, "SELECT doc FROM runs WHERE tenant_id = $1 AND id = $2" + lock, [tenant, id])
+        let run = try doc(Run.self, "SELECT doc FROM runs WHERE tenant_id = $1 AND id = $2" + lock, [tenant, id])
+        if writing, run != nil { lockedStreams.insert(tenant + "\n" + EventStream.run(id)) }
+        return run
     }
 
+    /// The new row, and so its event stream, is this transaction's until it commits.
     public func insertRun(_ r: Run) throws {
+        lockedStreams.insert(r.tenantId + "\n" + EventStream.run(r.id))
         try execute("""
             INSERT INTO runs (tenant_id, id, workflow, status, owner, user_id, session_id, created_at, updated_at, claimable_at, doc)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
@@ -47,11 +51,16 @@ extension PostgresTransaction {
             return try doc(Run.self, """
                 SELECT doc FROM runs WHERE tenant_id = $1 AND workflow = $2 AND claimable_at IS NOT NULL AND claimable_at <= $3
                 ORDER BY claimable_at, id LIMIT 1
-                """ + lockOrSkip, [tenant, workflow, now])
+                """ + lockOrSkip, [tenant, workflow, now]).map(lockedRun)
         }
         return try doc(Run.self, """
             SELECT doc FROM runs WHERE tenant_id = $1 AND claimable_at IS NOT NULL AND claimable_at <= $2 ORDER BY claimable_at, id LIMIT 1
-            """ + lockOrSkip, [tenant, now])
+            """ + lockOrSkip, [tenant, now]).map(lockedRun)
+    }
+
+    private func lockedRun(_ run: Run) -> Run {
+        if writing { lockedStreams.insert(run.tenantId + "\n" + EventStream.run(run.id)) }
+        return run
     }
 
     // MARK: Steps

@@ -30,17 +30,34 @@ public final class PostgresTransaction: StoreTransaction {
     func notice(_ tenant: TenantID, _ stream: String) -> String { tenant + "\n" + stream }
 
     /// Runs `body` between BEGIN and COMMIT, rolling back if it throws. Reads see one snapshot.
+    ///
+    /// Each statement waited for costs this thread a sleep and a wake-up, so what need not be
+    /// waited for is not: BEGIN is sent and the body's first statement queued behind it on the
+    /// connection (if BEGIN fails, so does that statement), and a read-only transaction's COMMIT
+    /// is left to finish while the connection goes back to the pool (the next user's statements
+    /// queue behind it). A write's COMMIT is always waited for: it is the acknowledgement.
     func run<T>(_ body: (PostgresTransaction) throws -> T) throws -> T {
-        try execute(writing ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        let begun = send(writing ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         do {
             let result = try body(self)
-            try execute("COMMIT")
+            try begun.wait()
+            if writing { try execute("COMMIT") } else { _ = send("COMMIT") }
             return result
         } catch {
             try? execute("ROLLBACK")
             throw error
         }
     }
+
+    /// Sends a statement without parameters and without waiting for its answer.
+    private func send(_ sql: String) -> EventLoopFuture<PostgresQueryResult> {
+        observer?(sql, [])
+        return connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+    }
+
+    /// Streams (`run:…`, `session:…`) whose owning row this transaction holds locked: their
+    /// events are then this transaction's alone without a lock of their own.
+    var lockedStreams: Set<String> = []
 
     /// `FOR UPDATE` in a write transaction: whatever the transaction read, it may change
     /// without another one changing it in between.
@@ -157,6 +174,7 @@ extension Optional: SQLBindable where Wrapped: SQLBindable {
     public func bind(into binds: inout PostgresBindings) {
         if let self { self.bind(into: &binds) } else { binds.appendNull() }
     }
+
 }
 
 extension Date {

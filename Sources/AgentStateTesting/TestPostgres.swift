@@ -19,6 +19,14 @@ public enum TestPostgres {
         try url(schema: "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20))
     }
 
+    /// The server's directory (`scripts/postgres`), holding its TLS certificate `server.crt`.
+    public static func directory() throws -> String {
+        guard let dir = ProcessInfo.processInfo.environment["AGENTSTATE_TEST_POSTGRES_DIR"], !dir.isEmpty else {
+            throw AgentStateError(.unavailable, "AGENTSTATE_TEST_POSTGRES_DIR is not set: run ./scripts/test")
+        }
+        return dir
+    }
+
     public static func url(schema: String) throws -> String {
         let base = try url()
         return base + (base.contains("?") ? "&" : "?") + "schema=\(schema)"

@@ -1,6 +1,7 @@
 import AgentState
 import AgentStatePostgres
 import AgentStateTesting
+import Foundation
 import Synchronization
 import Testing
 
@@ -75,6 +76,26 @@ struct PostgresQueryPlanTests {
         }
         let error = #expect(throws: AgentStateError.self) { try PostgresStore.Configuration(url: "mysql://ann:hunter2@h/db") }
         #expect(error?.message.contains("hunter2") == false)
+    }
+
+    @Test("TLS when asked: sslmode=require encrypts, verify-full also checks the certificate against sslrootcert")
+    func tls() async throws {
+        let plain = try TestPostgres.freshURL()
+        let certificate = try TestPostgres.directory() + "/server.crt"
+        func encrypted(_ url: String) async throws -> Bool {
+            let store = try await PostgresStore.open(url: url, migrate: true)
+            let ssl = try await store.unsafeRows("SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+            try await store.close()
+            return ssl.first?.first == "true"
+        }
+        #expect(try await encrypted(plain) == false)
+        #expect(try await encrypted(plain.replacingOccurrences(of: "sslmode=disable", with: "sslmode=require")))
+        #expect(try await encrypted(plain.replacingOccurrences(of: "sslmode=disable", with: "sslmode=verify-full&sslrootcert=\(certificate)")))
+        // A self-signed certificate is not trusted without being named.
+        let error = await #expect(throws: AgentStateError.self) {
+            try await PostgresStore.open(url: plain.replacingOccurrences(of: "sslmode=disable", with: "sslmode=verify-full"))
+        }
+        #expect(error?.code == .unavailable && error?.message.contains("cannot connect") == true, "\(String(describing: error))")
     }
 
     @Test("a wrong password or an unreachable server is a clear error when the store opens")
