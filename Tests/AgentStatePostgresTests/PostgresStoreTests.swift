@@ -141,3 +141,46 @@ struct PostgresChangeNoticeTests {
         try await reader.close()
     }
 }
+
+@Suite("PostgreSQL: the sweeper on every server")
+struct PostgresSweeperTests {
+    @Test("sweepers of several servers running at once fire each timer and expire each approval once")
+    func concurrentSweepers() async throws {
+        let url = try TestPostgres.freshURL()
+        let clock = ManualClock()
+        let first = try await PostgresStore.open(url: url, migrate: true, clock: clock)
+        let stores = [first, try await PostgresStore.open(url: url, clock: clock), try await PostgresStore.open(url: url, clock: clock)]
+        let count = 120
+        for i in 0..<count {
+            _ = try await first.createRun("acme", RunCreate(id: "r\(i)", workflow: "wf"))
+            let claimed = try #require(try await first.claim("acme", ClaimRequest(worker: "w")))
+            if i % 2 == 0 {
+                _ = try await first.wait("acme", claimed.run.id, WaitRequest(until: clock.now().adding(seconds: 10), fencingToken: claimed.lease.token))
+            } else {
+                _ = try await first.requestApproval("acme", claimed.run.id, ApprovalRequest(approver: "ann", reason: "ok?", timeoutSeconds: 10,
+                                                                                             fencingToken: claimed.lease.token))
+            }
+        }
+        clock.advance(by: 60)
+
+        let reports = try await withThrowingTaskGroup(of: [SweepReport].self) { group in
+            for store in stores {
+                group.addTask {
+                    var mine: [SweepReport] = []
+                    for _ in 0..<4 { mine.append(try await store.sweep()) }
+                    return mine
+                }
+            }
+            return try await group.reduce(into: [SweepReport]()) { $0 += $1 }
+        }
+        #expect(reports.map(\.timersFired).reduce(0, +) == count / 2, "each timer fired once in all")
+        #expect(reports.map(\.approvalsExpired).reduce(0, +) == count / 2, "each approval expired once in all")
+        for i in 0..<count {
+            let events = try await first.events("acme", stream: EventStream.run("r\(i)"), afterSeq: 0, limit: 100)
+            let fired = events.filter { $0.type == "timer.fired" }.count
+            #expect(i % 2 == 1 || fired == 1, "r\(i): fired \(fired) times")
+        }
+        #expect(try await first.runs("acme", RunQuery(status: .waiting)).items.isEmpty)
+        for store in stores { try await store.close() }
+    }
+}
