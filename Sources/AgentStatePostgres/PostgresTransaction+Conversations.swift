@@ -7,14 +7,14 @@ extension PostgresTransaction {
 
     public func session(_ tenant: TenantID, _ id: String) throws -> Session? {
         let session = try doc(Session.self, "SELECT doc FROM sessions WHERE tenant_id = $1 AND id = $2" + lock, [tenant, id])
-        if writing, session != nil { lockedStreams.insert(tenant + "\n" + EventStream.session(id)) }
+        if session != nil { hold(tenant, stream: EventStream.session(id)) }
         return session
     }
 
     /// A row this transaction inserts is its own until it commits (another insert of the key
     /// waits, then fails), and so is the row's event stream.
     public func insertSession(_ s: Session) throws {
-        lockedStreams.insert(s.tenantId + "\n" + EventStream.session(s.id))
+        hold(s.tenantId, stream: EventStream.session(s.id))
         try execute("INSERT INTO sessions (tenant_id, id, user_id, status, created_at, expires_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                     [s.tenantId, s.id, s.userId, s.status.rawValue, s.createdAt, s.expiresAt, try StoredDocument.encode(s)])
     }
@@ -41,19 +41,11 @@ extension PostgresTransaction {
         let sessions = try docs(Session.self, """
             SELECT doc FROM sessions WHERE status = 'active' AND expires_at IS NOT NULL AND expires_at <= $1 ORDER BY expires_at LIMIT $2
             """ + lockOrSkip, [now, limit])
-        if writing { for s in sessions { lockedStreams.insert(s.tenantId + "\n" + EventStream.session(s.id)) } }
+        if writing { for s in sessions { hold(s.tenantId, stream: EventStream.session(s.id)) } }
         return sessions
     }
 
     // MARK: Messages
-
-    /// Tool-call fields and metadata, present on few messages, share one JSON column.
-    private struct Extra: Codable {
-        var toolCallId: String?
-        var name: String?
-        var toolCalls: [ToolCall]?
-        var metadata: JSONValue?
-    }
 
     /// One statement for the whole batch: the columns go as arrays and come back as rows. The
     /// session's change notice rides in the same statement, costing no round trip.
@@ -67,11 +59,7 @@ extension PostgresTransaction {
             contents.append(m.content)
             tokens.append(Int64(m.tokens))
             times.append(m.createdAt.millisecondsSince1970)
-            var extra = ""
-            if m.toolCallId != nil || m.name != nil || m.toolCalls != nil || m.metadata != nil {
-                extra = try StoredDocument.encode(Extra(toolCallId: m.toolCallId, name: m.name, toolCalls: m.toolCalls, metadata: m.metadata))
-            }
-            extras.append(extra)
+            extras.append(try StoredMessageExtras.encode(m) ?? "")
         }
         try execute("""
             INSERT INTO messages (tenant_id, session_id, seq, role, content, tokens, created_at, extra)
@@ -89,11 +77,7 @@ extension PostgresTransaction {
                         content: try row[2].decode(String.self), tokens: try row[3].decode(Int.self),
                         createdAt: Date(ms: try row[4].decode(Int64.self)))
         if let text = try row[5].decode(String?.self) {
-            let extra = try StoredDocument.decode(Extra.self, text)
-            m.toolCallId = extra.toolCallId
-            m.name = extra.name
-            m.toolCalls = extra.toolCalls
-            m.metadata = extra.metadata
+            try StoredMessageExtras.apply(text, to: &m)
         }
         return m
     }
@@ -142,7 +126,7 @@ extension PostgresTransaction {
     /// enforce `(stream, seq)` unique by itself). Holding the run's or session's row does that;
     /// otherwise the stream's own advisory lock is taken.
     public func streamHead(_ tenant: TenantID, stream: String) throws -> (seq: Int64, hash: String)? {
-        if writing, !lockedStreams.contains(tenant + "\n" + stream) {
+        if writing, !lockedStreams.contains(ChangedStream(tenant, stream)) {
             try execute("SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 0))", [tenant, stream])
         }
         return try row("SELECT seq, hash FROM events WHERE tenant_id = $1 AND stream = $2 ORDER BY seq DESC LIMIT 1", [tenant, stream])

@@ -7,13 +7,13 @@ extension PostgresTransaction {
 
     public func run(_ tenant: TenantID, _ id: String) throws -> Run? {
         let run = try doc(Run.self, "SELECT doc FROM runs WHERE tenant_id = $1 AND id = $2" + lock, [tenant, id])
-        if writing, run != nil { lockedStreams.insert(tenant + "\n" + EventStream.run(id)) }
+        if run != nil { hold(tenant, stream: EventStream.run(id)) }
         return run
     }
 
     /// The new row, and so its event stream, is this transaction's until it commits.
     public func insertRun(_ r: Run) throws {
-        lockedStreams.insert(r.tenantId + "\n" + EventStream.run(r.id))
+        hold(r.tenantId, stream: EventStream.run(r.id))
         try execute("""
             INSERT INTO runs (tenant_id, id, workflow, status, owner, user_id, session_id, created_at, updated_at, claimable_at, doc)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
@@ -59,7 +59,7 @@ extension PostgresTransaction {
     }
 
     private func lockedRun(_ run: Run) -> Run {
-        if writing { lockedStreams.insert(run.tenantId + "\n" + EventStream.run(run.id)) }
+        hold(run.tenantId, stream: EventStream.run(run.id))
         return run
     }
 

@@ -31,33 +31,49 @@ public final class PostgresTransaction: StoreTransaction {
 
     /// Runs `body` between BEGIN and COMMIT, rolling back if it throws. Reads see one snapshot.
     ///
-    /// Each statement waited for costs this thread a sleep and a wake-up, so what need not be
-    /// waited for is not: BEGIN is sent and the body's first statement queued behind it on the
-    /// connection (if BEGIN fails, so does that statement), and a read-only transaction's COMMIT
-    /// is left to finish while the connection goes back to the pool (the next user's statements
-    /// queue behind it). A write's COMMIT is always waited for: it is the acknowledgement.
+    /// Each statement is waited for. Sending BEGIN (and a read's COMMIT) without waiting saved a
+    /// wake-up per transaction, but with the connection dropping underneath, a statement queued
+    /// behind an unanswered one was seen never to be answered, so it is not done.
     func run<T>(_ body: (PostgresTransaction) throws -> T) throws -> T {
-        let begun = send(writing ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try execute(writing ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         do {
             let result = try body(self)
-            try begun.wait()
-            if writing { try execute("COMMIT") } else { _ = send("COMMIT") }
+            try execute("COMMIT")
             return result
         } catch {
-            try? execute("ROLLBACK")
+            // A connection that closed has nothing to roll back (the server already did).
+            if !connection.isClosed { try? execute("ROLLBACK") }
             throw error
         }
     }
 
-    /// Sends a statement without parameters and without waiting for its answer.
-    private func send(_ sql: String) -> EventLoopFuture<PostgresQueryResult> {
-        observer?(sql, [])
-        return connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
-    }
-
     /// Streams (`run:…`, `session:…`) whose owning row this transaction holds locked: their
     /// events are then this transaction's alone without a lock of their own.
-    var lockedStreams: Set<String> = []
+    private(set) var lockedStreams: Set<ChangedStream> = []
+
+    /// Notes, in a write transaction, that the stream's owning row is held.
+    func hold(_ tenant: TenantID, stream: String) {
+        if writing { lockedStreams.insert(ChangedStream(tenant, stream)) }
+    }
+
+    /// How long one statement may keep this thread waiting. The driver fails a statement when
+    /// its connection drops, but a wait must not hang a request (or a shutdown) if it does not.
+    static let statementTimeout: TimeAmount = .seconds(60)
+
+    /// Waits for a statement's answer, at most `statementTimeout`.
+    private func answer<T: Sendable>(_ future: EventLoopFuture<T>) throws -> T {
+        let promise = future.eventLoop.makePromise(of: T.self)
+        future.cascade(to: promise)
+        let connection = self.connection
+        let timer = future.eventLoop.scheduleTask(in: Self.statementTimeout) {
+            // What the connection would say next cannot be trusted: close it, so the pool
+            // replaces it.
+            let _: EventLoopFuture<Void> = connection.close()
+            promise.fail(AgentStateError(.unavailable, "PostgreSQL did not answer within \(Self.statementTimeout.nanoseconds / 1_000_000_000) s"))
+        }
+        defer { timer.cancel() }
+        return try promise.futureResult.wait()
+    }
 
     /// `FOR UPDATE` in a write transaction: whatever the transaction read, it may change
     /// without another one changing it in between.
@@ -73,7 +89,7 @@ public final class PostgresTransaction: StoreTransaction {
         observer?(sql, arguments)
         var binds = PostgresBindings(capacity: arguments.count)
         for argument in arguments { argument.bind(into: &binds) }
-        return try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait()
+        return try answer(connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger))
     }
 
     func execute(_ sql: String, _ arguments: [any SQLBindable] = []) throws {

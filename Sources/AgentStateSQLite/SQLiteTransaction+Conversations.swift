@@ -40,24 +40,13 @@ extension SQLiteTransaction {
 
     // MARK: Messages
 
-    /// Tool-call fields and metadata, present on few messages, share one JSON column.
-    private struct Extra: Codable {
-        var toolCallId: String?
-        var name: String?
-        var toolCalls: [ToolCall]?
-        var metadata: JSONValue?
-    }
-
     public func insertMessages(_ ms: [Message]) throws {
         if let first = ms.first { changed.insert(ChangedStream(first.tenantId, EventStream.session(first.sessionId))) }
         let sql = "INSERT INTO messages (tenant_id, session_id, seq, role, content, tokens, created_at, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         let statement = try db.cachedStatement(sql: sql)
         for m in ms {
-            var extra: String? = nil
-            if m.toolCallId != nil || m.name != nil || m.toolCalls != nil || m.metadata != nil {
-                extra = try StoredDocument.encode(Extra(toolCallId: m.toolCallId, name: m.name, toolCalls: m.toolCalls, metadata: m.metadata))
-            }
-            try statement.execute(arguments: [m.tenantId, m.sessionId, m.seq, m.role.rawValue, m.content, m.tokens, m.createdAt.ms, extra])
+            try statement.execute(arguments: [m.tenantId, m.sessionId, m.seq, m.role.rawValue, m.content, m.tokens, m.createdAt.ms,
+                                              try StoredMessageExtras.encode(m)])
         }
     }
 
@@ -65,11 +54,7 @@ extension SQLiteTransaction {
         var m = Message(tenantId: tenant, sessionId: session, seq: row[0], role: MessageRole(rawValue: row[1]) ?? .user,
                         content: row[2], tokens: row[3], createdAt: Date(millisecondsSince1970: row[4]))
         if let text: String = row[5] {
-            let extra = try StoredDocument.decode(Extra.self, text)
-            m.toolCallId = extra.toolCallId
-            m.name = extra.name
-            m.toolCalls = extra.toolCalls
-            m.metadata = extra.metadata
+            try StoredMessageExtras.apply(text, to: &m)
         }
         return m
     }

@@ -13,3 +13,28 @@ public enum StoredDocument {
         try JSONValueDecoder.storage.decode(T.self, from: text.utf8)
     }
 }
+
+/// The fields few messages carry (tool calls, a tool result's call id and name, metadata),
+/// stored together as one JSON column beside the plain ones, the same in every backend.
+public enum StoredMessageExtras {
+    private struct Extras: Codable {
+        var toolCallId: String?
+        var name: String?
+        var toolCalls: [ToolCall]?
+        var metadata: JSONValue?
+    }
+
+    /// The column's text, or `nil` for a message with none of these fields.
+    public static func encode(_ m: Message) throws -> String? {
+        guard m.toolCallId != nil || m.name != nil || m.toolCalls != nil || m.metadata != nil else { return nil }
+        return try StoredDocument.encode(Extras(toolCallId: m.toolCallId, name: m.name, toolCalls: m.toolCalls, metadata: m.metadata))
+    }
+
+    public static func apply(_ text: String, to m: inout Message) throws {
+        let extras = try StoredDocument.decode(Extras.self, text)
+        m.toolCallId = extras.toolCallId
+        m.name = extras.name
+        m.toolCalls = extras.toolCalls
+        m.metadata = extras.metadata
+    }
+}
