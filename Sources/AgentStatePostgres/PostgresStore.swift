@@ -26,6 +26,8 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, Sendable 
     private let clientTask: Task<Void, Never>
     private let listenerTask: Task<Void, Never>
     private let listening = Flag()
+    /// The NOTIFY channel of the store's schema.
+    private let channel: String
     private let threads: NIOThreadPool
     private let clock: any StoreClock
     private let logger: Logger
@@ -68,8 +70,10 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, Sendable 
         config.options.additionalStartupParameters = [("search_path", configuration.schema), ("application_name", "agentstate")]
         client = PostgresClient(configuration: config, backgroundLogger: logger)
         clientTask = Task { [client] in await client.run() }
+        let channel = Self.channel(configuration)
+        self.channel = channel
         listenerTask = Task { [client, changes, listening] in
-            await Self.listen(client: client, channel: Self.channel(configuration), changes: changes, listening: listening, logger: logger)
+            await Self.listen(client: client, channel: channel, changes: changes, listening: listening, logger: logger)
         }
         threads = NIOThreadPool(numberOfThreads: configuration.poolSize)
         threads.start()
@@ -143,10 +147,10 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, Sendable 
         var attempt = 1
         while true {
             do {
-                return try await withConnection { [clock, logger, threads, configuration] connection in
+                return try await withConnection { [clock, logger, threads, channel, observer = configuration.statementObserver] connection in
                     try await threads.runIfActive {
-                        try PostgresTransaction(connection, now: clock.now(), writing: writing, logger: logger, channel: Self.channel(configuration),
-                                                observer: configuration.statementObserver).run(body)
+                        try PostgresTransaction(connection, now: clock.now(), writing: writing, logger: logger, channel: channel,
+                                                observer: observer).run(body)
                     }
                 }
             } catch let error as PSQLError {

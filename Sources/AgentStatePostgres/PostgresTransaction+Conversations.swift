@@ -75,7 +75,7 @@ extension PostgresTransaction {
         var m = Message(tenantId: tenant, sessionId: session, seq: try row[0].decode(Int64.self),
                         role: MessageRole(rawValue: try row[1].decode(String.self)) ?? .user,
                         content: try row[2].decode(String.self), tokens: try row[3].decode(Int.self),
-                        createdAt: Date(ms: try row[4].decode(Int64.self)))
+                        createdAt: Date(millisecondsSince1970: try row[4].decode(Int64.self)))
         if let text = try row[5].decode(String?.self) {
             try StoredMessageExtras.apply(text, to: &m)
         }
@@ -118,7 +118,7 @@ extension PostgresTransaction {
     private func event(from row: PostgresRandomAccessRow, tenant: TenantID, stream: String) throws -> Event {
         Event(tenantId: tenant, stream: stream, seq: try row[0].decode(Int64.self), type: try row[1].decode(String.self),
               data: try StoredDocument.decode(JSONValue.self, row[3].decode(String.self)),
-              at: Date(ms: try row[2].decode(Int64.self)), prevHash: try row[4].decode(String.self), hash: try row[5].decode(String.self))
+              at: Date(millisecondsSince1970: try row[2].decode(Int64.self)), prevHash: try row[4].decode(String.self), hash: try row[5].decode(String.self))
     }
 
     /// In a write transaction the stream must be this transaction's alone until it ends, so the

@@ -164,7 +164,7 @@ extension PostgresTransaction {
             SELECT t.tenant_id, t.run_id, t.fire_at FROM timers t JOIN runs r ON r.tenant_id = t.tenant_id AND r.id = t.run_id
             WHERE t.fire_at <= $1 ORDER BY t.fire_at LIMIT $2
             """ + (writing ? " FOR UPDATE OF r SKIP LOCKED" : ""), [now, limit]).map {
-            RunTimer(tenantId: try $0[0].decode(String.self), runId: try $0[1].decode(String.self), fireAt: Date(ms: try $0[2].decode(Int64.self)))
+            RunTimer(tenantId: try $0[0].decode(String.self), runId: try $0[1].decode(String.self), fireAt: Date(millisecondsSince1970: try $0[2].decode(Int64.self)))
         }
     }
 
@@ -183,7 +183,7 @@ extension PostgresTransaction {
             CheckpointRecord(tenantId: tenant, runId: runId, seq: try row[0].decode(Int64.self), step: try row[1].decode(String?.self),
                              kind: CheckpointKind(rawValue: try row[2].decode(String.self)) ?? .full,
                              body: try StoredDocument.decode(JSONValue.self, row[3].decode(String.self)),
-                             createdAt: Date(ms: try row[4].decode(Int64.self)))
+                             createdAt: Date(millisecondsSince1970: try row[4].decode(Int64.self)))
         }
     }
 

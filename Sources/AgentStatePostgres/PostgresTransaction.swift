@@ -192,7 +192,3 @@ extension Optional: SQLBindable where Wrapped: SQLBindable {
     }
 
 }
-
-extension Date {
-    init(ms: Int64) { self.init(millisecondsSince1970: ms) }
-}
