@@ -72,6 +72,13 @@ public final class PostgresTransaction: StoreTransaction {
             promise.fail(AgentStateError(.unavailable, "PostgreSQL did not answer within \(Self.statementTimeout.nanoseconds / 1_000_000_000) s"))
         }
         defer { timer.cancel() }
+        // A statement written after the connection closed and its handlers were removed is
+        // dropped without its answer ever being failed by the driver. Tasks on the event loop run
+        // in order, so this one runs after the write: if the connection is closed by then, the
+        // statement either was failed already (this changes nothing) or never will be.
+        future.eventLoop.execute {
+            if connection.isClosed { promise.fail(AgentStateError(.unavailable, "the connection to PostgreSQL closed")) }
+        }
         return try promise.futureResult.wait()
     }
 
