@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "AgentStateSQLite", targets: ["AgentStateSQLite"]),
         .library(name: "AgentStatePostgres", targets: ["AgentStatePostgres"]),
         .library(name: "AgentStateTesting", targets: ["AgentStateTesting"]),
+        .library(name: "RESP", targets: ["RESP"]),
         .library(name: "AgentStateServer", targets: ["AgentStateServer"]),
         .library(name: "AgentStateClient", targets: ["AgentStateClient"]),
         .executable(name: "agentstate", targets: ["agentstate"]),
@@ -55,6 +56,16 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Redis's RESP3 protocol on SwiftNIO; knows nothing of agents.
+        .target(
+            name: "RESP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strict
         ),
@@ -129,6 +140,11 @@ let package = Package(
         .testTarget(
             name: "AgentStatePostgresTests",
             dependencies: ["AgentState", "AgentStatePostgres", "AgentStateTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RESPTests",
+            dependencies: ["RESP", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
         .testTarget(
