@@ -34,6 +34,8 @@ public struct RESPConfiguration: Sendable, Equatable {
     public var certificateAuthorityPath: String?
     public var connectTimeout: Duration = .seconds(5)
     public var commandTimeout: Duration = .seconds(5)
+    /// What `CLIENT LIST` shows for the connections.
+    public var clientName = "agentstate"
 
     public init() {}
 

@@ -72,7 +72,7 @@ public final class RESPConnection: Sendable {
         if let password = configuration.password {
             hello += ["AUTH", .string(configuration.username ?? "default"), .string(password)]
         }
-        hello += ["SETNAME", "agentstate"]
+        hello += ["SETNAME", .string(configuration.clientName)]
         do {
             _ = try await send(RESPCommand("HELLO", hello))
         } catch where error.code == .server {

@@ -108,7 +108,7 @@ struct PostgresOutageTests {
 
     @Test("PostgreSQL restarted under load: requests in the outage get 503 with Retry-After at once, later ones succeed, no acknowledged write is missing")
     func restartUnderLoad() async throws {
-        let pg = try ThrowawayPostgres.start()
+        let pg = try ThrowawayServer.start("postgres")
         defer { pg.stop() }
         let store = pg.url + "&connect_timeout=1"
         #expect(try runProcess(builtExecutable("agentstate"), ["migrate", "--store", store]).status == 0)

@@ -1,3 +1,4 @@
+import AgentStateTesting
 import Foundation
 
 /// `agentstate serve` as a child process on a free loopback port.

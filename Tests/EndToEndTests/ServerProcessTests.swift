@@ -1,3 +1,4 @@
+import AgentStateTesting
 import AgentState
 import AgentStateClient
 import Foundation

@@ -1,3 +1,4 @@
+import AgentStateTesting
 import Foundation
 
 /// A PostgreSQL of a test's own (`scripts/postgres`), for tests that stop and start it: the

@@ -1,0 +1,84 @@
+import AgentStateTesting
+import Foundation
+import RESP
+import Testing
+
+@Suite("RESP client: the pool, and Redis going away and coming back")
+struct RESPClientTests {
+    @Test("two hundred concurrent tasks share at most poolSize connections, and every command counts once")
+    func pool() async throws {
+        var configuration = try TestRedis.configuration()
+        configuration.clientName = "pool-\(UUID().uuidString.prefix(8))"
+        let client = RESPClient(configuration: configuration, poolSize: 3)
+        let counter = TestRedis.key("pool")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<200 {
+                group.addTask { _ = try await client.send(RESPCommand("INCR", .string(counter))) }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await client.send(RESPCommand("GET", .string(counter))).string == "200")
+        let clients = try await client.send(RESPCommand("CLIENT", "LIST")).string ?? ""
+        let mine = clients.split(separator: "\n").filter { $0.contains("name=\(configuration.clientName) ") }.count
+        #expect(mine >= 1 && mine <= 3, "\(mine) connections")
+        await client.close()
+    }
+
+    @Test("with Redis stopped, commands fail at once as connect errors; once it is back, they succeed again")
+    func outage() async throws {
+        let redis = try ThrowawayServer.start("redis")
+        defer { redis.stop() }
+        var configuration = try RESPConfiguration(url: redis.url)
+        configuration.connectTimeout = .seconds(1)
+        let client = RESPClient(configuration: configuration, poolSize: 2)
+        #expect(try await client.send(RESPCommand("SET", "k", "before")) == .simpleString("OK"))
+        #expect(client.isConnected)
+
+        try redis.pause()
+        let clock = ContinuousClock()
+        var slowest = Duration.zero
+        var failures: [RESPError.Code] = []
+        for _ in 0..<20 {
+            let start = clock.now
+            do {
+                _ = try await client.send(RESPCommand("GET", "k"))
+                Issue.record("a GET succeeded while Redis was stopped")
+            } catch {
+                failures.append(error.code)
+            }
+            slowest = max(slowest, clock.now - start)
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(!client.isConnected)
+        #expect(failures.allSatisfy { $0 == .connectFailed || $0 == .connectionClosed }, "\(failures)")
+        #expect(slowest < .milliseconds(1500), "no command waited longer than a connect timeout (slowest \(slowest))")
+
+        try redis.resume()
+        let deadline = clock.now + .seconds(10)
+        var value: String?
+        while value == nil, clock.now < deadline {
+            value = try? await client.send(RESPCommand("GET", "k")).string
+            if value == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        // The append-only file kept what was written before the stop.
+        #expect(value == "before")
+        #expect(client.isConnected)
+        await client.close()
+    }
+
+    @Test("a dedicated connection serves a blocking command without stalling the shared ones")
+    func dedicated() async throws {
+        let client = RESPClient(configuration: try TestRedis.configuration(), poolSize: 1)
+        let list = TestRedis.key("queue")
+        async let popped: RESPValue = client.withDedicatedConnection { connection in
+            try await connection.send(RESPCommand("BLPOP", .string(list), 5), timeout: .seconds(10))
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        let clock = ContinuousClock()
+        let start = clock.now
+        #expect(try await client.send(RESPCommand("RPUSH", .string(list), "job")) == .integer(1))
+        #expect(clock.now - start < .seconds(1))
+        #expect(try await popped.elements?.last?.string == "job")
+        await client.close()
+    }
+}
