@@ -16,8 +16,9 @@ package struct ThrowawayServer: Sendable {
             .appendingPathComponent("scripts/\(kind)")
     }
 
-    package static func start(_ kind: String) throws -> ThrowawayServer {
-        let r = try runProcess(script(kind), ["start"])
+    /// Runs `scripts/<kind> <verb>`: `start`, or for Redis also `start-sentinel`.
+    package static func start(_ kind: String, _ verb: String = "start") throws -> ThrowawayServer {
+        let r = try runProcess(script(kind), [verb])
         var values: [String: String] = [:]
         for line in r.stdout.split(separator: "\n") {
             let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
@@ -25,19 +26,20 @@ package struct ThrowawayServer: Sendable {
         }
         let prefix = "AGENTSTATE_TEST_\(kind.uppercased())"
         guard r.status == 0, values[prefix] != nil, values[prefix + "_DIR"] != nil else {
-            throw AgentStateError(.unavailable, "scripts/\(kind) start failed: \(r.stderr)")
+            throw AgentStateError(.unavailable, "scripts/\(kind) \(verb) failed: \(r.stderr)")
         }
         return ThrowawayServer(kind: kind, variables: values)
     }
 
     /// Stops the server (PostgreSQL: a fast shutdown, sessions cut off), keeping its data.
-    package func pause() throws { try run("pause") }
+    /// `server` names one server of a group (a directory the script printed); by default, the one.
+    package func pause(_ server: String? = nil) throws { try run("pause", server ?? directory) }
 
-    package func resume() throws { try run("resume") }
+    package func resume(_ server: String? = nil) throws { try run("resume", server ?? directory) }
 
     package func stop() { _ = try? runProcess(Self.script(kind), ["stop", directory]) }
 
-    private func run(_ verb: String) throws {
+    private func run(_ verb: String, _ directory: String) throws {
         let r = try runProcess(Self.script(kind), [verb, directory])
         guard r.status == 0 else { throw AgentStateError(.unavailable, "scripts/\(kind) \(verb) failed: \(r.stderr)") }
     }

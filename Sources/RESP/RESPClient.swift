@@ -10,7 +10,8 @@ import Synchronization
 /// at once (`.connectFailed`) instead of each waiting out a connect timeout: a caller with a
 /// fallback (the tiered store's durable store) can take it without delay. With a
 /// `redis+sentinel://` configuration, the primary's address is asked of the sentinels on every
-/// new connection, so a failover is followed.
+/// new connection, and a connection to a server that answers `READONLY` (a primary demoted by
+/// a failover) is dropped, so a failover is followed.
 public final class RESPClient: Sendable {
     public let configuration: RESPConfiguration
     public let poolSize: Int
@@ -49,13 +50,24 @@ public final class RESPClient: Sendable {
 
     /// Sends one command; an error reply is thrown.
     public func send(_ command: RESPCommand, timeout: Duration? = nil) async throws(RESPError) -> RESPValue {
-        try await connection().send(command, timeout: timeout)
+        let connection = try await connection()
+        do {
+            return try await connection.send(command, timeout: timeout)
+        } catch {
+            if error.prefix == "READONLY" { await connection.close() }
+            throw error
+        }
     }
 
     /// Sends the commands in one write on one connection; replies in order, error replies as values.
     /// `MULTI … EXEC` sent this way reaches Redis unbroken by other tasks' commands.
     public func pipeline(_ commands: [RESPCommand], timeout: Duration? = nil) async throws(RESPError) -> [RESPValue] {
-        try await connection().pipeline(commands, timeout: timeout)
+        let connection = try await connection()
+        let replies = try await connection.pipeline(commands, timeout: timeout)
+        if replies.contains(where: { if case .error(let message) = $0 { message.hasPrefix("READONLY") } else { false } }) {
+            await connection.close()
+        }
+        return replies
     }
 
     /// A connection of its own for `body`, closed afterwards: for blocking commands (`BLPOP`,

@@ -82,3 +82,40 @@ struct RESPClientTests {
         await client.close()
     }
 }
+
+@Suite("RESP client with Sentinel")
+struct RESPSentinelTests {
+    @Test("the client finds the primary through the sentinels, and after the primary stops, follows the failover to the promoted replica")
+    func failover() async throws {
+        let group = try ThrowawayServer.start("redis", "start-sentinel")
+        defer { group.stop() }
+        let primaryDir = group.variables["AGENTSTATE_TEST_REDIS_PRIMARY_DIR"]!
+        let replicaDir = group.variables["AGENTSTATE_TEST_REDIS_REPLICA_DIR"]!
+        let replicaPort = try String(contentsOfFile: replicaDir + "/port", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let primaryPort = try String(contentsOfFile: primaryDir + "/port", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+
+        var configuration = try RESPConfiguration(url: group.url)
+        configuration.connectTimeout = .seconds(1)
+        let client = RESPClient(configuration: configuration, poolSize: 2)
+        func servingPort() async throws -> String? {
+            try await client.send(RESPCommand("CONFIG", "GET", "port")).pairs?.first?.value.string
+        }
+        #expect(try await servingPort() == primaryPort)
+        #expect(try await client.send(RESPCommand("SET", "before", "1")) == .simpleString("OK"))
+        // The write reached the replica before the primary goes.
+        _ = try await client.send(RESPCommand("WAIT", 1, 2000))
+
+        try group.pause(primaryDir)
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(30)
+        var written = false
+        while !written, clock.now < deadline {
+            written = (try? await client.send(RESPCommand("SET", "after", "2"))) == .simpleString("OK")
+            if !written { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        #expect(written, "a write succeeded within 30 s of the primary stopping")
+        #expect(try await servingPort() == replicaPort)
+        #expect(try await client.send(RESPCommand("GET", "before")).string == "1")
+        await client.close()
+    }
+}
