@@ -1,12 +1,13 @@
 import NIOCore
 
 /// One argument of a command: text, bytes or a number, written as a bulk string.
-public enum RESPArgument: Sendable, Hashable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
+public enum RESPArgument: Sendable, Hashable, ExpressibleByStringInterpolation, ExpressibleByIntegerLiteral {
     case string(String)
     case bytes(ByteBuffer)
     case integer(Int64)
 
     public init(stringLiteral value: String) { self = .string(value) }
+    public init(stringInterpolation: DefaultStringInterpolation) { self = .string(String(stringInterpolation: stringInterpolation)) }
     public init(integerLiteral value: Int64) { self = .integer(value) }
 }
 

@@ -2,7 +2,8 @@ import Foundation
 
 /// Where Redis is and how to talk to it, read from a URL:
 ///
-/// - `redis://[user[:password]@]host[:port][/db]` — plain TCP;
+/// - `redis://[user[:password]@]host[:port][/db]` — plain TCP; several `host:port`, separated by
+///   commas, are the seed nodes of a Redis Cluster;
 /// - `rediss://…` — the same over TLS;
 /// - `redis+sentinel://[user[:password]@]host[:port][,host[:port]…]/primary[/db]` — the
 ///   sentinels to ask where the primary named `primary` is.
@@ -22,7 +23,7 @@ public struct RESPConfiguration: Sendable, Equatable {
         public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
     }
 
-    /// The server, or with `sentinelPrimary` set, the sentinels.
+    /// The server, or a cluster's seed nodes, or with `sentinelPrimary` set, the sentinels.
     public var endpoints: [Endpoint] = [Endpoint(host: "127.0.0.1", port: 6379)]
     /// The name the sentinels know the primary by; nil to connect to `endpoints` directly.
     public var sentinelPrimary: String?
@@ -77,9 +78,6 @@ public struct RESPConfiguration: Sendable, Equatable {
         let defaultPort = scheme == "redis+sentinel" ? 26379 : 6379
         endpoints = try hosts.split(separator: ",").map { item throws(RESPError) in try Self.endpoint(item, defaultPort: defaultPort) }
         if endpoints.isEmpty { endpoints = [Endpoint(host: "127.0.0.1", port: defaultPort)] }
-        if scheme != "redis+sentinel", endpoints.count > 1 {
-            throw Self.invalid("a \(scheme):// URL names one server; list several only with redis+sentinel://")
-        }
 
         var databaseText: String?
         if scheme == "redis+sentinel" {

@@ -49,7 +49,6 @@ struct RESPConfigurationTests {
             ("redis://h:99999", "port"),
             ("redis://h/abc", "database"),
             ("redis://h/1/2", "path"),
-            ("redis://a,b", "one server"),
             ("redis+sentinel://s1", "primary"),
             ("redis://h?pool=3", "'pool' is not a Redis URL option"),
             ("redis://h?timeout=-1", "timeout"),
