@@ -5,6 +5,9 @@ struct RESPRequest {
     var commands: [RESPCommand]
     var promise: EventLoopPromise<[RESPValue]>
     var deadline: NIODeadline
+    /// False for commands answered by push messages alone (`SUBSCRIBE` in RESP3): the request
+    /// is complete once written.
+    var expectsReplies = true
 }
 
 /// Writes requests and matches replies to them in order (Redis answers in the order it was
@@ -46,6 +49,20 @@ final class RESPChannelHandler: ChannelDuplexHandler {
         guard !request.commands.isEmpty else {
             request.promise.succeed([])
             promise?.succeed(())
+            return
+        }
+        guard request.expectsReplies else {
+            var buffer = context.channel.allocator.buffer(capacity: 64 * request.commands.count)
+            for command in request.commands { command.encode(into: &buffer) }
+            let written = context.eventLoop.makePromise(of: Void.self)
+            written.futureResult.whenComplete { result in
+                switch result {
+                case .success: request.promise.succeed([])
+                case .failure(let error): request.promise.fail(RESPError(.connectionClosed, "\(error)"))
+                }
+            }
+            written.futureResult.cascade(to: promise)
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: written)
             return
         }
         var buffer = context.channel.allocator.buffer(capacity: 64 * request.commands.count)

@@ -187,10 +187,11 @@ public final class RESPClient: Sendable {
 
     /// Opens a connection (asking the sentinels where the primary is, if configured), and
     /// records success, or the failure and when to try again.
-    private func connect() async throws(RESPError) -> RESPConnection {
+    func connect(onPush: @escaping @Sendable (RESPValue) -> Void = { _ in }) async throws(RESPError) -> RESPConnection {
         let result: Result<RESPConnection, RESPError>
         do {
-            result = .success(try await RESPConnection.connect(configuration, endpoint: try await primaryEndpoint(), group: group))
+            result = .success(try await RESPConnection.connect(configuration, endpoint: try await primaryEndpoint(), group: group,
+                                                               onPush: onPush))
         } catch {
             result = .failure(error)
         }

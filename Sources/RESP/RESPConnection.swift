@@ -98,6 +98,16 @@ public final class RESPConnection: Sendable {
     /// - Parameter timeout: how long the replies may take (the configuration's command
     ///   timeout by default; longer for blocking commands). On timeout the connection closes.
     public func pipeline(_ commands: [RESPCommand], timeout: Duration? = nil) async throws(RESPError) -> [RESPValue] {
+        try await write(commands, timeout: timeout, expectsReplies: true)
+    }
+
+    /// Writes commands whose answers arrive as push messages (`SUBSCRIBE`, `UNSUBSCRIBE`), for
+    /// the `onPush` handler to see.
+    func writeForPushReplies(_ commands: [RESPCommand]) async throws(RESPError) {
+        _ = try await write(commands, timeout: nil, expectsReplies: false)
+    }
+
+    private func write(_ commands: [RESPCommand], timeout: Duration?, expectsReplies: Bool) async throws(RESPError) -> [RESPValue] {
         let loop = channel.eventLoop
         let promise = loop.makePromise(of: [RESPValue].self)
         let written = loop.makePromise(of: Void.self)
@@ -107,7 +117,8 @@ public final class RESPConnection: Sendable {
             promise.fail(error as? RESPError ?? RESPError(.connectionClosed, "the connection to Redis is closed"))
         }
         let deadline = NIODeadline.now() + .nanoseconds(Int64((timeout ?? commandTimeout).nanoseconds))
-        channel.writeAndFlush(RESPRequest(commands: commands, promise: promise, deadline: deadline), promise: written)
+        channel.writeAndFlush(RESPRequest(commands: commands, promise: promise, deadline: deadline, expectsReplies: expectsReplies),
+                              promise: written)
         do {
             return try await withTaskCancellationHandler {
                 try await promise.futureResult.get()
