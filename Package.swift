@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "AgentStatePostgres", targets: ["AgentStatePostgres"]),
         .library(name: "AgentStateTesting", targets: ["AgentStateTesting"]),
         .library(name: "RESP", targets: ["RESP"]),
+        .library(name: "AgentStateRedis", targets: ["AgentStateRedis"]),
         .library(name: "AgentStateServer", targets: ["AgentStateServer"]),
         .library(name: "AgentStateClient", targets: ["AgentStateClient"]),
         .executable(name: "agentstate", targets: ["agentstate"]),
@@ -69,6 +70,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The Redis hot tier, and what a deployment's Redis must be for it.
+        .target(
+            name: "AgentStateRedis",
+            dependencies: ["AgentState", "RESP"],
+            swiftSettings: strict
+        ),
         // The HTTP/JSON API over any StateStore.
         .target(
             name: "AgentStateServer",
@@ -106,6 +113,8 @@ let package = Package(
                 "AgentState",
                 "AgentStateSQLite",
                 "AgentStatePostgres",
+                "AgentStateRedis",
+                "RESP",
                 "AgentStateServer",
                 "AgentStateClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -145,6 +154,11 @@ let package = Package(
         .testTarget(
             name: "RESPTests",
             dependencies: ["RESP", "AgentStateTesting", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AgentStateRedisTests",
+            dependencies: ["AgentState", "AgentStateRedis", "RESP"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -30,7 +30,7 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
     }
 
     public let path: String
-    private let pool: DatabasePool
+    let pool: DatabasePool
     private let clock: any StoreClock
     /// Reports this process's commits. Another process writing the same file is not heard;
     /// feeds still look for news at their poll interval.

@@ -1,3 +1,4 @@
+import AgentStateTesting
 import NIOCore
 import RESP
 import Testing

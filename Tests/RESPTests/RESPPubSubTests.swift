@@ -1,3 +1,4 @@
+import AgentStateTesting
 import Foundation
 import NIOCore
 import RESP
