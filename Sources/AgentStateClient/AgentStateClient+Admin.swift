@@ -34,6 +34,10 @@ extension AgentStateClient: StateStore {
         }
     }
 
+    public func importMessages(_ tenant: TenantID, _ sessionId: String, _ messages: [Message]) async throws -> Int64 {
+        throw AgentStateError(.unsupported, "importing numbered messages is for a durable store under a hot tier, not for the API")
+    }
+
     public func beginIdempotent(_ tenant: TenantID, key: String, requestHash: String) async throws -> IdempotencyStart {
         throw AgentStateError(.unsupported, "idempotency records live inside the server; send an Idempotency-Key header instead")
     }

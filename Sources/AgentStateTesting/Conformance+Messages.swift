@@ -24,6 +24,31 @@ extension Conformance {
             #expect(all.lastSeq == 3)
             #expect(try await h.store.session(tenant, "s").lastSeq == 3)
         },
+        check("messages: importing numbered messages keeps their seqs and times, skips those stored already, refuses a gap") { h in
+            _ = try await h.store.createSession(tenant, SessionCreate(id: "s"))
+            _ = try await h.store.appendMessages(tenant, "s", [.user("one")], expectedLastSeq: 0)
+            let then = h.clock.now().adding(seconds: -30)
+            func numbered(_ seq: Int64, _ content: String, role: MessageRole = .user) -> Message {
+                Message(tenantId: tenant, sessionId: "s", seq: seq, role: role, content: content, tokens: 2, createdAt: then)
+            }
+            #expect(try await h.store.importMessages(tenant, "s", [numbered(2, "two"), numbered(3, "three", role: .assistant)]) == 3)
+            // Repeating a flush, or one that overlaps what is stored, changes nothing already there.
+            #expect(try await h.store.importMessages(tenant, "s", [numbered(2, "two"), numbered(3, "three", role: .assistant), numbered(4, "four")]) == 4)
+            let gap = await expectFailure(.conflict, "a gap after the last seq") {
+                try await h.store.importMessages(tenant, "s", [numbered(6, "six")])
+            }
+            #expect(gap?.current == "4")
+            let stored = try await h.store.messages(tenant, "s", .after(seq: 0, limit: 10)).messages
+            #expect(stored.map(\.content) == ["one", "two", "three", "four"])
+            #expect(stored[1].createdAt == then && stored[2].role == .assistant)
+            // Appends go on after the imported ones; a closed session still takes a flush.
+            #expect(try await h.store.appendMessages(tenant, "s", [.user("five")], expectedLastSeq: 4).map(\.seq) == [5])
+            _ = try await h.store.closeSession(tenant, "s")
+            #expect(try await h.store.importMessages(tenant, "s", [numbered(6, "six")]) == 6)
+            await expectFailure(.invalidInput, "another session's message") {
+                try await h.store.importMessages(tenant, "s", [Message(tenantId: tenant, sessionId: "t", seq: 7, role: .user, content: "x", tokens: 1, createdAt: then)])
+            }
+        },
         check("messages: last N, after a seq, and a time range") { h in
             _ = try await h.store.createSession(tenant, SessionCreate(id: "s"))
             for i in 1...30 {

@@ -32,6 +32,30 @@ extension TransactionalStore {
         }
     }
 
+    public func importMessages(_ tenant: TenantID, _ sessionId: String, _ messages: [Message]) async throws -> Int64 {
+        for (i, m) in messages.enumerated() {
+            guard m.tenantId == tenant, m.sessionId == sessionId else {
+                throw AgentStateError.invalidInput(field: "messages[\(i)]", "belongs to another session")
+            }
+        }
+        return try await write { tx in
+            var s = try tx.requireSession(tenant, sessionId)
+            let fresh = messages.filter { $0.seq > s.lastSeq }.sorted { $0.seq < $1.seq }
+            guard !fresh.isEmpty else { return s.lastSeq }
+            for (offset, m) in fresh.enumerated() where m.seq != s.lastSeq + 1 + Int64(offset) {
+                throw AgentStateError(.conflict, "message \(m.seq) would leave a gap after the session's last seq \(s.lastSeq)",
+                                      current: String(s.lastSeq))
+            }
+            try tx.insertMessages(fresh)
+            if s.systemSeq == nil, let first = fresh.first(where: { $0.role == .system }) { s.systemSeq = first.seq }
+            s.lastSeq = fresh.last!.seq
+            s.updatedAt = max(s.updatedAt, fresh.last!.createdAt)
+            s.refreshExpiry(at: tx.now)
+            try tx.updateSession(s)
+            return s.lastSeq
+        }
+    }
+
     public func messages(_ tenant: TenantID, _ sessionId: String, _ query: MessageQuery) async throws -> MessageWindow {
         switch query {
         case .last(let n): try Rules.checkLimit(n, field: "last")

@@ -31,6 +31,10 @@ extension InstrumentedStore {
         try await timed("appendMessages") { try await base.appendMessages(tenant, sessionId, messages, expectedLastSeq: expectedLastSeq) }
     }
 
+    public func importMessages(_ tenant: TenantID, _ sessionId: String, _ messages: [Message]) async throws -> Int64 {
+        try await timed("importMessages") { try await base.importMessages(tenant, sessionId, messages) }
+    }
+
     public func messages(_ tenant: TenantID, _ sessionId: String, _ query: MessageQuery) async throws -> MessageWindow {
         try await timed("messages") { try await base.messages(tenant, sessionId, query) }
     }
