@@ -25,7 +25,8 @@ extension SQLiteStore {
         if let mode = (attributes?[.posixPermissions] as? NSNumber)?.intValue {
             let octal = String(mode & 0o777, radix: 8)
             if mode & 0o077 != 0 {
-                out.append(DeploymentFinding(component, "permissions", .warning, "mode \(octal): other users of the host can read or change the state",
+                let reach = mode & 0o022 != 0 ? "read and change" : "read"
+                out.append(DeploymentFinding(component, "permissions", .warning, "mode \(octal): other users of the host can \(reach) the state",
                                              advice: "chmod 600 \(path) \(path)-wal \(path)-shm"))
             } else {
                 out.append(DeploymentFinding(component, "permissions", .ok, "mode \(octal): the owner only"))

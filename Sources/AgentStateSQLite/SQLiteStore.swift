@@ -51,8 +51,12 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
                 }
             }
         }
+        let isNew = !FileManager.default.fileExists(atPath: path)
         do {
             pool = try DatabasePool(path: path, configuration: config)
+            // Conversations are private: a new file is the owner's alone, whatever the umask
+            // (SQLite gives the -wal and -shm files the same mode).
+            if isNew { chmod(path, 0o600) }
             try SQLiteSchema.migrator.migrate(pool)
             // Set on the writer after GRDB's own WAL set-up, which picks NORMAL.
             let synchronous = configuration.durability == .strict ? "FULL" : "NORMAL"

@@ -11,12 +11,11 @@ struct DoctorTests {
         try JSONDecoder().decode([DeploymentFinding].self, from: Data(r.stdout.utf8))
     }
 
-    @Test("a SQLite file and a Redis set up as advised: nothing to fix, exit 0; a file others can read is a warning")
+    @Test("a new SQLite file (created for its owner only) and a Redis set up as advised: nothing to fix, exit 0; a file others can read is a warning")
     func healthy() throws {
         let dir = temporaryDirectory()
         let file = dir.appendingPathComponent("state.sqlite").path
         #expect(try runProcess(cli, ["migrate", "--store", "sqlite:\(file)"]).status == 0)
-        chmod(file, 0o600)
         let r = try runProcess(cli, ["doctor", "--store", "sqlite:\(file)", "--cache", try TestRedis.url(), "--json"])
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         let found = try findings(r)
