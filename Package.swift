@@ -73,7 +73,11 @@ let package = Package(
         // The Redis hot tier, and what a deployment's Redis must be for it.
         .target(
             name: "AgentStateRedis",
-            dependencies: ["AgentState", "RESP"],
+            dependencies: [
+                "AgentState", "RESP",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         // The HTTP/JSON API over any StateStore.
@@ -158,7 +162,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentStateRedisTests",
-            dependencies: ["AgentState", "AgentStateRedis", "RESP"],
+            dependencies: ["AgentState", "AgentStateRedis", "AgentStateTesting", "RESP"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,89 @@
+/// The hot tier's multi-key changes, each one Lua script so that Redis applies it whole.
+enum HotTierScripts {
+    /// Appends messages if the session is cached, active, and (when asked) still at the expected
+    /// seq; numbers them; records the session in the outbox; and takes the TTL off the session's
+    /// keys, since they now hold turns the durable store lacks (under a `volatile-*` policy,
+    /// keys without a TTL are never evicted).
+    ///
+    /// KEYS: meta, recent, outbox. ARGV: expected last seq or "", tenant, session, index of the
+    /// first system message in the batch or 0, then the messages' JSON.
+    /// Returns {"OK", first seq} or {"MISS"} or {"CLOSED", last} or {"CONFLICT", last}.
+    static let append = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return {'MISS'} end
+        local meta = redis.call('HMGET', KEYS[1], 'last', 'status', 'system')
+        local last = tonumber(meta[1])
+        if meta[2] ~= 'active' then return {'CLOSED', last} end
+        if ARGV[1] ~= '' and tonumber(ARGV[1]) ~= last then return {'CONFLICT', last} end
+        local n = #ARGV - 4
+        for i = 1, n do
+          redis.call('RPUSH', KEYS[2], (last + i) .. '\\t' .. ARGV[4 + i])
+        end
+        local system = tonumber(ARGV[4])
+        if system > 0 and not meta[3] then
+          redis.call('HSET', KEYS[1], 'system', last + system, 'system_entry', (last + system) .. '\\t' .. ARGV[4 + system])
+        end
+        redis.call('HSET', KEYS[1], 'last', last + n)
+        redis.call('PERSIST', KEYS[1])
+        redis.call('PERSIST', KEYS[2])
+        redis.call('XADD', KEYS[3], '*', 't', ARGV[2], 's', ARGV[3], 'last', last + n)
+        return {'OK', last + 1}
+        """
+
+    /// Caches a session read from the durable store, unless it is cached already (another
+    /// server may have done it, and appended since).
+    ///
+    /// KEYS: meta, recent. ARGV: last seq, status, ttl seconds, system seq or "", system entry or
+    /// "", then the newest entries (`seq<TAB>json`), oldest first, ending at the last seq.
+    /// Returns 1 if it cached the session, 0 if it was cached already.
+    static let hydrate = """
+        if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+        redis.call('DEL', KEYS[2])
+        redis.call('HSET', KEYS[1], 'last', ARGV[1], 'flushed', ARGV[1], 'status', ARGV[2])
+        if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'system', ARGV[4], 'system_entry', ARGV[5]) end
+        for i = 6, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
+        redis.call('EXPIRE', KEYS[1], ARGV[3])
+        if #ARGV >= 6 then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
+        return 1
+        """
+
+    /// Records that the durable store holds the session up to a seq: trims the list to `cap`
+    /// entries (never dropping one not yet flushed) and, once nothing is left to flush, lets the
+    /// keys expire again.
+    ///
+    /// KEYS: meta, recent. ARGV: flushed through seq, cap, ttl seconds. Returns the flushed seq.
+    static let markFlushed = """
+        local m = redis.call('HMGET', KEYS[1], 'last', 'flushed')
+        if not m[1] then return -1 end
+        local last = tonumber(m[1])
+        local flushed = math.max(tonumber(m[2]), tonumber(ARGV[1]))
+        redis.call('HSET', KEYS[1], 'flushed', flushed)
+        local keep = math.max(tonumber(ARGV[2]), last - flushed)
+        local len = redis.call('LLEN', KEYS[2])
+        if len > keep then redis.call('LTRIM', KEYS[2], len - keep, -1) end
+        if flushed >= last then
+          redis.call('EXPIRE', KEYS[1], ARGV[3])
+          redis.call('EXPIRE', KEYS[2], ARGV[3])
+        end
+        return flushed
+        """
+
+    /// The session's counters and its newest entries, read together.
+    ///
+    /// KEYS: meta, recent. ARGV: how many entries at most, ttl seconds (refreshed when nothing
+    /// is left to flush). Returns {} on a miss, else {last, flushed, status, system seq or "",
+    /// system entry or "", entries…}.
+    static let window = """
+        local m = redis.call('HMGET', KEYS[1], 'last', 'flushed', 'status', 'system', 'system_entry')
+        if not m[1] then return {} end
+        if tonumber(m[2]) >= tonumber(m[1]) then
+          redis.call('EXPIRE', KEYS[1], ARGV[2])
+          redis.call('EXPIRE', KEYS[2], ARGV[2])
+        end
+        local out = {m[1], m[2], m[3], m[4] or '', m[5] or ''}
+        local n = tonumber(ARGV[1])
+        if n > 0 then
+          for _, e in ipairs(redis.call('LRANGE', KEYS[2], -n, -1)) do table.insert(out, e) end
+        end
+        return out
+        """
+}

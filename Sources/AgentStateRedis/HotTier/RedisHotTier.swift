@@ -1,0 +1,235 @@
+import AgentState
+import Crypto
+import Foundation
+import NIOCore
+import RESP
+
+/// The Redis side of the tiered store, for conversations: each session's counters and newest
+/// messages, appends numbered atomically by a script, and an outbox stream naming the sessions
+/// whose appends the durable store does not have yet.
+///
+/// It holds no rules of its own about sessions beyond numbering; the tiered store decides when
+/// to hydrate, append, read and flush.
+public final class RedisHotTier: Sendable {
+    public let client: RESPClient
+    /// Key prefix, so several deployments can share one Redis.
+    public let prefix: String
+    /// How long a session whose every turn is flushed stays cached after its last use.
+    public let ttl: Duration
+    /// Messages kept per session once flushed: the longest window served from Redis.
+    public let cap: Int
+    /// The consumer group of the flushers.
+    public let group = "agentstate-flushers"
+
+    public init(client: RESPClient, prefix: String = "agentstate", ttl: Duration = .seconds(3600), cap: Int = 200) {
+        self.client = client
+        self.prefix = prefix
+        self.ttl = ttl
+        self.cap = cap
+    }
+
+    var outbox: String { HotTierKeys.outbox(prefix: prefix) }
+    private var ttlSeconds: RESPArgument { .integer(max(1, ttl.components.seconds)) }
+
+    private func keys(_ tenant: TenantID, _ session: String) -> HotTierKeys {
+        HotTierKeys(prefix: prefix, tenant: tenant, session: session)
+    }
+
+    // MARK: Sessions
+
+    public enum AppendOutcome: Sendable, Equatable {
+        /// Stored; the messages got seqs from `firstSeq` on.
+        case appended(firstSeq: Int64)
+        /// The session is not cached: hydrate it and try again.
+        case miss
+        case closed(lastSeq: Int64)
+        case conflict(lastSeq: Int64)
+    }
+
+    /// Caches a session as the durable store has it: its last seq and status, its system
+    /// message, and its newest messages (oldest first). Returns false if it was cached already.
+    @discardableResult
+    public func hydrate(_ tenant: TenantID, _ session: String, lastSeq: Int64, status: SessionStatus,
+                        system: Message?, recent: [Message]) async throws -> Bool {
+        let k = keys(tenant, session)
+        var arguments: [RESPArgument] = [.integer(lastSeq), .string(status.rawValue), ttlSeconds]
+        if let system {
+            arguments += [.integer(system.seq), .string(try Self.entry(system))]
+        } else {
+            arguments += ["", ""]
+        }
+        for m in recent { arguments.append(.string(try Self.entry(m))) }
+        return try await script(HotTierScripts.hydrate, keys: [k.meta, k.recent], arguments) == .integer(1)
+    }
+
+    /// Appends messages (their seqs are assigned here; what they carry is ignored).
+    public func append(_ tenant: TenantID, _ session: String, _ messages: [Message], expectedLastSeq: Int64?) async throws -> AppendOutcome {
+        let k = keys(tenant, session)
+        let system = (messages.firstIndex { $0.role == .system }).map { $0 + 1 } ?? 0
+        var arguments: [RESPArgument] = [expectedLastSeq.map { .integer($0) } ?? "", .string(tenant), .string(session), .integer(Int64(system))]
+        for m in messages { arguments.append(.string(try StoredDocument.encode(m))) }
+        let reply = try await script(HotTierScripts.append, keys: [k.meta, k.recent, outbox], arguments)
+        guard let parts = reply.elements, let word = parts.first?.string else { throw Self.unexpected(reply) }
+        let number = parts.count > 1 ? parts[1].integer : nil
+        switch (word, number) {
+        case ("OK", let first?): return .appended(firstSeq: first)
+        case ("MISS", _): return .miss
+        case ("CLOSED", let last?): return .closed(lastSeq: last)
+        case ("CONFLICT", let last?): return .conflict(lastSeq: last)
+        default: throw Self.unexpected(reply)
+        }
+    }
+
+    /// A cached session's counters and newest `count` messages (oldest first), or nil if it is
+    /// not cached. Reading refreshes the TTL of a session with nothing left to flush.
+    public struct Window: Sendable {
+        public var lastSeq: Int64
+        public var flushedSeq: Int64
+        public var status: SessionStatus?
+        public var systemSeq: Int64?
+        public var system: Message?
+        /// Contiguous, ending at `lastSeq`.
+        public var messages: [Message]
+    }
+
+    public func window(_ tenant: TenantID, _ session: String, count: Int) async throws -> Window? {
+        let k = keys(tenant, session)
+        let reply = try await script(HotTierScripts.window, keys: [k.meta, k.recent], [.integer(Int64(count)), ttlSeconds])
+        guard let parts = reply.elements else { throw Self.unexpected(reply) }
+        guard parts.count >= 5 else { return nil }
+        guard let last = parts[0].string.flatMap({ Int64($0) }), let flushed = parts[1].string.flatMap({ Int64($0) }) else {
+            throw Self.unexpected(reply)
+        }
+        let systemEntry = parts[4].string ?? ""
+        return Window(lastSeq: last, flushedSeq: flushed, status: parts[2].string.flatMap(SessionStatus.init(rawValue:)),
+                      systemSeq: parts[3].string.flatMap { Int64($0) },
+                      system: systemEntry.isEmpty ? nil : try Self.message(systemEntry, tenant, session),
+                      messages: try parts[5...].map { try Self.message($0.string ?? "", tenant, session) })
+    }
+
+    /// The messages the durable store does not have yet, oldest first.
+    public func unflushed(_ tenant: TenantID, _ session: String) async throws -> [Message] {
+        guard let w = try await window(tenant, session, count: 0), w.lastSeq > w.flushedSeq else { return [] }
+        let pending = try await window(tenant, session, count: Int(w.lastSeq - w.flushedSeq))
+        return (pending?.messages ?? []).filter { $0.seq > w.flushedSeq }
+    }
+
+    /// Records that the durable store holds the session through `seq`.
+    public func markFlushed(_ tenant: TenantID, _ session: String, through seq: Int64) async throws {
+        let k = keys(tenant, session)
+        _ = try await script(HotTierScripts.markFlushed, keys: [k.meta, k.recent], [.integer(seq), .integer(Int64(cap)), ttlSeconds])
+    }
+
+    /// Sets the cached status (after the durable store changed it).
+    public func setStatus(_ tenant: TenantID, _ session: String, _ status: SessionStatus) async throws {
+        let k = keys(tenant, session)
+        _ = try await client.send(RESPCommand("HSET", .string(k.meta), "status", .string(status.rawValue)))
+    }
+
+    /// Drops the session from the cache.
+    public func evict(_ tenant: TenantID, _ session: String) async throws {
+        let k = keys(tenant, session)
+        _ = try await client.send(RESPCommand("DEL", .string(k.meta), .string(k.recent)))
+    }
+
+    // MARK: Outbox
+
+    public struct OutboxEntry: Sendable, Equatable {
+        public var id: String
+        public var tenant: TenantID
+        public var session: String
+        public var lastSeq: Int64
+    }
+
+    /// Creates the stream and the flushers' group if they do not exist.
+    public func prepareOutbox() async throws {
+        do {
+            _ = try await client.send(RESPCommand("XGROUP", "CREATE", .string(outbox), .string(group), "0", "MKSTREAM"))
+        } catch {
+            guard error.prefix == "BUSYGROUP" else { throw error }
+        }
+    }
+
+    /// New entries for `consumer`, waiting up to `block` for some.
+    public func readOutbox(consumer: String, count: Int = 100, block: Duration = .seconds(1)) async throws -> [OutboxEntry] {
+        let milliseconds = block.components.seconds * 1000 + block.components.attoseconds / 1_000_000_000_000_000
+        let reply = try await client.withDedicatedConnection { connection in
+            try await connection.send(RESPCommand("XREADGROUP", "GROUP", .string(group), .string(consumer), "COUNT", .integer(Int64(count)),
+                                                  "BLOCK", .integer(milliseconds), "STREAMS", .string(outbox), ">"),
+                                      timeout: block + .seconds(5))
+        }
+        // RESP3: a map from stream name to its entries; RESP2: an array of [name, entries].
+        let streams = reply.pairs?.map(\.value) ?? []
+        return try streams.flatMap { try Self.entries($0) }
+    }
+
+    /// Entries another consumer took and did not acknowledge within `idle` (it died): now `consumer`'s.
+    public func claimStale(consumer: String, idle: Duration, count: Int = 100) async throws -> [OutboxEntry] {
+        let reply = try await client.send(RESPCommand("XAUTOCLAIM", .string(outbox), .string(group), .string(consumer),
+                                                      .integer(idle.components.seconds * 1000), "0-0", "COUNT", .integer(Int64(count))))
+        guard let parts = reply.elements, parts.count >= 2 else { throw Self.unexpected(reply) }
+        return try Self.entries(parts[1])
+    }
+
+    /// Acknowledges and deletes entries whose sessions are flushed.
+    public func acknowledge(_ ids: [String]) async throws {
+        guard !ids.isEmpty else { return }
+        _ = try await client.pipeline([
+            RESPCommand("XACK", [.string(outbox), .string(group)] + ids.map(RESPArgument.string)),
+            RESPCommand("XDEL", [.string(outbox)] + ids.map(RESPArgument.string)),
+        ])
+    }
+
+    /// Entries in the outbox not yet acknowledged: the flush lag, for metrics and health.
+    public func outboxLength() async throws -> Int {
+        Int(try await client.send(RESPCommand("XLEN", .string(outbox))).integer ?? 0)
+    }
+
+    // MARK: Encoding
+
+    static func entry(_ m: Message) throws -> String {
+        "\(m.seq)\t" + (try StoredDocument.encode(m))
+    }
+
+    static func message(_ entry: String, _ tenant: TenantID, _ session: String) throws -> Message {
+        guard let tab = entry.firstIndex(of: "\t"), let seq = Int64(entry[..<tab]) else {
+            throw AgentStateError(.unavailable, "the hot tier holds a malformed message entry for session '\(session)'")
+        }
+        var m = try StoredDocument.decode(Message.self, String(entry[entry.index(after: tab)...]))
+        m.seq = seq
+        m.tenantId = tenant
+        m.sessionId = session
+        return m
+    }
+
+    private static func entries(_ value: RESPValue) throws -> [OutboxEntry] {
+        try (value.elements ?? []).compactMap { item in
+            guard let parts = item.elements, parts.count == 2, let id = parts[0].string else { throw unexpected(item) }
+            // A deleted entry still pending reads as a null field list.
+            guard let fields = parts[1].pairs ?? parts[1].elements.map({ _ in [] }) else { return nil }
+            var values: [String: String] = [:]
+            for (k, v) in fields { values[k.string ?? ""] = v.string }
+            guard let t = values["t"], let s = values["s"], let last = values["last"].flatMap({ Int64($0) }) else { return nil }
+            return OutboxEntry(id: id, tenant: t, session: s, lastSeq: last)
+        }
+    }
+
+    private static func unexpected(_ reply: RESPValue) -> AgentStateError {
+        AgentStateError(.unavailable, "unexpected reply from Redis's hot tier: \(reply)")
+    }
+
+    // MARK: Scripts
+
+    /// Runs a script by its SHA1, sending its source only when Redis does not have it (the
+    /// first time, and after a restart emptied the script cache).
+    private func script(_ source: String, keys: [String], _ arguments: [RESPArgument]) async throws -> RESPValue {
+        let sha = Insecure.SHA1.hash(data: Data(source.utf8)).map { String(format: "%02x", $0) }.joined()
+        let tail: [RESPArgument] = [.integer(Int64(keys.count))] + keys.map(RESPArgument.string) + arguments
+        do {
+            return try await client.send(RESPCommand("EVALSHA", [.string(sha)] + tail))
+        } catch {
+            guard error.prefix == "NOSCRIPT" else { throw error }
+            return try await client.send(RESPCommand("EVAL", [.string(source)] + tail))
+        }
+    }
+}
