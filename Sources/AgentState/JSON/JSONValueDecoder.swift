@@ -112,6 +112,8 @@ public struct JSONValueDecoder: Sendable {
         func date() throws -> Date {
             switch options.dates {
             case .millisecondsSince1970:
+                // Foundation's encoder writes a fraction for a time between two milliseconds.
+                if case .double(let d) = value { return Date(timeIntervalSince1970: d / 1000) }
                 return Date(millisecondsSince1970: try integer(Int64.self))
             case .iso8601:
                 let s = try string()

@@ -1,0 +1,88 @@
+import AgentState
+import Logging
+
+/// Moves appended turns from the hot tier into the durable store.
+///
+/// It reads the outbox as one consumer of the flushers' group (every server runs one), imports
+/// each named session's unflushed turns into the durable store, and only then acknowledges the
+/// entries: a flusher that dies mid-way leaves its entries pending, and another takes them over
+/// after `claimIdle`. Importing is idempotent, so a session flushed twice is stored once.
+public final class HotTierFlusher: Sendable {
+    public let tier: RedisHotTier
+    public let durable: any StateStore
+    public let consumer: String
+    public let claimIdle: Duration
+    private let logger: Logger
+
+    public init(tier: RedisHotTier, durable: any StateStore, consumer: String, claimIdle: Duration = .seconds(30),
+                logger: Logger = Logger(label: "agentstate.flusher")) {
+        self.tier = tier
+        self.durable = durable
+        self.consumer = consumer
+        self.claimIdle = claimIdle
+        self.logger = logger
+    }
+
+    /// Imports a session's unflushed turns; returns the seq the durable store now holds, or nil
+    /// if there was nothing to flush. A session deleted from the durable store is dropped from
+    /// the cache, its turns with it (the deletion came after them).
+    @discardableResult
+    public func flush(_ tenant: TenantID, _ session: String) async throws -> Int64? {
+        let pending = try await tier.unflushed(tenant, session)
+        guard !pending.isEmpty else { return nil }
+        do {
+            let last = try await durable.importMessages(tenant, session, pending)
+            try await tier.markFlushed(tenant, session, through: last)
+            return last
+        } catch let error as AgentStateError where error.code == .notFound {
+            try await tier.evict(tenant, session)
+            return nil
+        }
+    }
+
+    /// One round: entries a dead flusher left, then new ones (waiting up to `block` for some).
+    /// Returns how many entries were acknowledged.
+    @discardableResult
+    public func runOnce(block: Duration = .seconds(1)) async throws -> Int {
+        var entries = try await tier.claimStale(consumer: consumer, idle: claimIdle)
+        entries += try await tier.readOutbox(consumer: consumer, block: entries.isEmpty ? block : .milliseconds(1))
+        var done: [String] = []
+        var flushed: Set<String> = []
+        for entry in entries {
+            // Several entries of one session are one flush.
+            let key = entry.tenant + "\n" + entry.session
+            if !flushed.contains(key) {
+                do {
+                    try await flush(entry.tenant, entry.session)
+                } catch {
+                    logger.warning("flushing a session failed; it stays pending", metadata: [
+                        "tenant": "\(entry.tenant)", "session": "\(entry.session)", "error": "\(error)",
+                    ])
+                    continue
+                }
+                flushed.insert(key)
+            }
+            done.append(entry.id)
+        }
+        try await tier.acknowledge(done)
+        return done.count
+    }
+
+    /// Flushes until cancelled, pausing after a failure (Redis or the durable store away).
+    public func run() async {
+        try? await tier.prepareOutbox()
+        var pause = Duration.milliseconds(100)
+        while !Task.isCancelled {
+            do {
+                try await runOnce()
+                pause = .milliseconds(100)
+            } catch {
+                logger.warning("the flusher could not run; trying again", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(5))
+                // A Redis that lost its data (no append-only file) lost the group too.
+                try? await tier.prepareOutbox()
+            }
+        }
+    }
+}
