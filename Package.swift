@@ -163,7 +163,10 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentStateRedisTests",
-            dependencies: ["AgentState", "AgentStateRedis", "AgentStateTesting", "RESP"],
+            dependencies: [
+                "AgentState", "AgentStateRedis", "AgentStateSQLite", "AgentStateTesting", "RESP",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -2,9 +2,7 @@ import Foundation
 
 extension TransactionalStore {
     public func appendMessages(_ tenant: TenantID, _ sessionId: String, _ messages: [NewMessage], expectedLastSeq: Int64?) async throws -> [Message] {
-        guard !messages.isEmpty else { throw AgentStateError.invalidInput(field: "messages", "must not be empty") }
-        guard messages.count <= 1000 else { throw AgentStateError.invalidInput(field: "messages", "at most 1000 per append") }
-        for (i, m) in messages.enumerated() { try Self.validate(m, field: "messages[\(i)]") }
+        try NewMessage.validate(messages)
         return try await write { tx in
             var s = try tx.requireSession(tenant, sessionId)
             guard s.status == .active else {
@@ -82,32 +80,6 @@ extension TransactionalStore {
         return window
     }
 
-    static func validate(_ m: NewMessage, field: String) throws {
-        try Rules.checkText(m.content, field: "\(field).content", max: 4 << 20)
-        if let t = m.tokens, t < 0 { throw AgentStateError.invalidInput(field: "\(field).tokens", "must not be negative") }
-        if let n = m.name { try Identifier.validateName(n, field: "\(field).name") }
-        switch m.role {
-        case .tool:
-            guard let id = m.toolCallId else {
-                throw AgentStateError.invalidInput(field: "\(field).tool_call_id", "is required for a tool message")
-            }
-            try Identifier.validateName(id, field: "\(field).tool_call_id")
-        default:
-            if m.toolCallId != nil {
-                throw AgentStateError.invalidInput(field: "\(field).tool_call_id", "is only for tool messages")
-            }
-        }
-        if let calls = m.toolCalls {
-            guard m.role == .assistant else {
-                throw AgentStateError.invalidInput(field: "\(field).tool_calls", "are only for assistant messages")
-            }
-            for (i, c) in calls.enumerated() {
-                try Identifier.validateName(c.id, field: "\(field).tool_calls[\(i)].id")
-                try Identifier.validateName(c.name, field: "\(field).tool_calls[\(i)].name")
-            }
-        }
-        try Rules.checkObject(m.metadata, field: "\(field).metadata")
-    }
 }
 
 extension StoreTransaction {
@@ -153,5 +125,43 @@ extension StoreTransaction {
             let system = try message(s.tenantId, s.id, seq: systemSeq)
         else { return window }
         return [system] + window
+    }
+}
+
+extension NewMessage {
+    /// Checks a batch to append: not empty, at most 1,000, each message valid.
+    public static func validate(_ messages: [NewMessage]) throws {
+        guard !messages.isEmpty else { throw AgentStateError.invalidInput(field: "messages", "must not be empty") }
+        guard messages.count <= 1000 else { throw AgentStateError.invalidInput(field: "messages", "at most 1000 per append") }
+        for (i, m) in messages.enumerated() { try m.validate(field: "messages[\(i)]") }
+    }
+
+    /// Checks one message of an append, naming `field` in the error.
+    public func validate(field: String) throws {
+        let m = self
+        try Rules.checkText(m.content, field: "\(field).content", max: 4 << 20)
+        if let t = m.tokens, t < 0 { throw AgentStateError.invalidInput(field: "\(field).tokens", "must not be negative") }
+        if let n = m.name { try Identifier.validateName(n, field: "\(field).name") }
+        switch m.role {
+        case .tool:
+            guard let id = m.toolCallId else {
+                throw AgentStateError.invalidInput(field: "\(field).tool_call_id", "is required for a tool message")
+            }
+            try Identifier.validateName(id, field: "\(field).tool_call_id")
+        default:
+            if m.toolCallId != nil {
+                throw AgentStateError.invalidInput(field: "\(field).tool_call_id", "is only for tool messages")
+            }
+        }
+        if let calls = m.toolCalls {
+            guard m.role == .assistant else {
+                throw AgentStateError.invalidInput(field: "\(field).tool_calls", "are only for assistant messages")
+            }
+            for (i, c) in calls.enumerated() {
+                try Identifier.validateName(c.id, field: "\(field).tool_calls[\(i)].id")
+                try Identifier.validateName(c.name, field: "\(field).tool_calls[\(i)].name")
+            }
+        }
+        try Rules.checkObject(m.metadata, field: "\(field).metadata")
     }
 }

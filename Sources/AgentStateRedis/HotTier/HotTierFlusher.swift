@@ -55,6 +55,7 @@ public final class HotTierFlusher: Sendable {
                 do {
                     try await flush(entry.tenant, entry.session)
                 } catch {
+                    if Task.isCancelled { break }
                     logger.warning("flushing a session failed; it stays pending", metadata: [
                         "tenant": "\(entry.tenant)", "session": "\(entry.session)", "error": "\(error)",
                     ])
@@ -77,6 +78,7 @@ public final class HotTierFlusher: Sendable {
                 try await runOnce()
                 pause = .milliseconds(100)
             } catch {
+                if Task.isCancelled { return }
                 logger.warning("the flusher could not run; trying again", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: pause)
                 pause = min(pause * 2, .seconds(5))

@@ -69,9 +69,9 @@ enum HotTierScripts {
 
     /// The session's counters and its newest entries, read together.
     ///
-    /// KEYS: meta, recent. ARGV: how many entries at most, ttl seconds (refreshed when nothing
-    /// is left to flush). Returns {} on a miss, else {last, flushed, status, system seq or "",
-    /// system entry or "", entries…}.
+    /// KEYS: meta, recent. ARGV: how many entries at most, or -1 for exactly those not yet
+    /// flushed; ttl seconds (refreshed when nothing is left to flush). Returns {} on a miss,
+    /// else {last, flushed, status, system seq or "", system entry or "", entries…}.
     static let window = """
         local m = redis.call('HMGET', KEYS[1], 'last', 'flushed', 'status', 'system', 'system_entry')
         if not m[1] then return {} end
@@ -81,9 +81,25 @@ enum HotTierScripts {
         end
         local out = {m[1], m[2], m[3], m[4] or '', m[5] or ''}
         local n = tonumber(ARGV[1])
+        if n < 0 then n = tonumber(m[1]) - tonumber(m[2]) end
         if n > 0 then
           for _, e in ipairs(redis.call('LRANGE', KEYS[2], -n, -1)) do table.insert(out, e) end
         end
         return out
+        """
+
+    /// Sets the cached status of a session, if it is cached. KEYS: meta. ARGV: status.
+    static let setStatus = """
+        if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'status', ARGV[1]) end
+        return 0
+        """
+
+    /// Drops a session from the cache if the durable store has all its turns.
+    /// KEYS: meta, recent. Returns 1 if dropped (or not cached), 0 if turns wait to be flushed.
+    static let evictIfFlushed = """
+        local m = redis.call('HMGET', KEYS[1], 'last', 'flushed')
+        if m[1] and tonumber(m[2]) < tonumber(m[1]) then return 0 end
+        redis.call('DEL', KEYS[1], KEYS[2])
+        return 1
         """
 }

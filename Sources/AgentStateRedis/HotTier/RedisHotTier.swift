@@ -92,6 +92,7 @@ public final class RedisHotTier: Sendable {
         public var messages: [Message]
     }
 
+    /// `count` -1 reads exactly the messages not yet flushed.
     public func window(_ tenant: TenantID, _ session: String, count: Int) async throws -> Window? {
         let k = keys(tenant, session)
         let reply = try await script(HotTierScripts.window, keys: [k.meta, k.recent], [.integer(Int64(count)), ttlSeconds])
@@ -109,9 +110,8 @@ public final class RedisHotTier: Sendable {
 
     /// The messages the durable store does not have yet, oldest first.
     public func unflushed(_ tenant: TenantID, _ session: String) async throws -> [Message] {
-        guard let w = try await window(tenant, session, count: 0), w.lastSeq > w.flushedSeq else { return [] }
-        let pending = try await window(tenant, session, count: Int(w.lastSeq - w.flushedSeq))
-        return (pending?.messages ?? []).filter { $0.seq > w.flushedSeq }
+        // One read, counters and entries together: appends may land between two.
+        try await window(tenant, session, count: -1)?.messages ?? []
     }
 
     /// Records that the durable store holds the session through `seq`.
@@ -123,7 +123,13 @@ public final class RedisHotTier: Sendable {
     /// Sets the cached status (after the durable store changed it).
     public func setStatus(_ tenant: TenantID, _ session: String, _ status: SessionStatus) async throws {
         let k = keys(tenant, session)
-        _ = try await client.send(RESPCommand("HSET", .string(k.meta), "status", .string(status.rawValue)))
+        _ = try await script(HotTierScripts.setStatus, keys: [k.meta], [.string(status.rawValue)])
+    }
+
+    /// Drops the session from the cache unless turns wait to be flushed; true if dropped.
+    public func evictIfFlushed(_ tenant: TenantID, _ session: String) async throws -> Bool {
+        let k = keys(tenant, session)
+        return try await script(HotTierScripts.evictIfFlushed, keys: [k.meta, k.recent], []) == .integer(1)
     }
 
     /// Drops the session from the cache.

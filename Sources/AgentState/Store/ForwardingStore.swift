@@ -1,0 +1,232 @@
+/// A store that hands every operation to another one. A store that changes a few operations
+/// and leaves the rest to the store beneath it (the tiered store over its durable store)
+/// conforms and implements only those: its own implementations take the place of these.
+public protocol ForwardingStore: StateStore {
+    var base: any StateStore { get }
+}
+
+extension ForwardingStore {
+    public func createSession(_ tenant: TenantID, _ request: SessionCreate) async throws -> Session {
+        try await base.createSession(tenant, request)
+    }
+
+    public func session(_ tenant: TenantID, _ id: String) async throws -> Session {
+        try await base.session(tenant, id)
+    }
+
+    public func updateSession(_ tenant: TenantID, _ id: String, _ update: SessionUpdate) async throws -> Session {
+        try await base.updateSession(tenant, id, update)
+    }
+
+    public func closeSession(_ tenant: TenantID, _ id: String) async throws -> Session {
+        try await base.closeSession(tenant, id)
+    }
+
+    public func deleteSession(_ tenant: TenantID, _ id: String) async throws {
+        try await base.deleteSession(tenant, id)
+    }
+
+    public func sessions(_ tenant: TenantID, _ query: SessionQuery) async throws -> Page<Session> {
+        try await base.sessions(tenant, query)
+    }
+
+    public func appendMessages(_ tenant: TenantID, _ sessionId: String, _ messages: [NewMessage], expectedLastSeq: Int64?) async throws -> [Message] {
+        try await base.appendMessages(tenant, sessionId, messages, expectedLastSeq: expectedLastSeq)
+    }
+
+    public func messages(_ tenant: TenantID, _ sessionId: String, _ query: MessageQuery) async throws -> MessageWindow {
+        try await base.messages(tenant, sessionId, query)
+    }
+
+    public func importMessages(_ tenant: TenantID, _ sessionId: String, _ messages: [Message]) async throws -> Int64 {
+        try await base.importMessages(tenant, sessionId, messages)
+    }
+
+    public func compact(_ tenant: TenantID, _ sessionId: String, summary: String, throughSeq: Int64, tokens: Int?) async throws -> Session {
+        try await base.compact(tenant, sessionId, summary: summary, throughSeq: throughSeq, tokens: tokens)
+    }
+
+    public func patchContext(_ tenant: TenantID, _ sessionId: String, _ patch: JSONValue, expectedVersion: Int64?) async throws -> Session {
+        try await base.patchContext(tenant, sessionId, patch, expectedVersion: expectedVersion)
+    }
+
+    public func createRun(_ tenant: TenantID, _ request: RunCreate) async throws -> Run {
+        try await base.createRun(tenant, request)
+    }
+
+    public func run(_ tenant: TenantID, _ id: String) async throws -> Run {
+        try await base.run(tenant, id)
+    }
+
+    public func runs(_ tenant: TenantID, _ query: RunQuery) async throws -> Page<Run> {
+        try await base.runs(tenant, query)
+    }
+
+    public func transition(_ tenant: TenantID, _ runId: String, _ transition: RunTransition) async throws -> Run {
+        try await base.transition(tenant, runId, transition)
+    }
+
+    public func recordUsage(_ tenant: TenantID, _ runId: String, _ delta: Usage) async throws -> Run {
+        try await base.recordUsage(tenant, runId, delta)
+    }
+
+    public func putStep(_ tenant: TenantID, _ runId: String, _ name: String, _ write: StepWrite) async throws -> Step {
+        try await base.putStep(tenant, runId, name, write)
+    }
+
+    public func steps(_ tenant: TenantID, _ runId: String) async throws -> [Step] {
+        try await base.steps(tenant, runId)
+    }
+
+    public func beginEffect(_ tenant: TenantID, _ runId: String, _ key: String, _ begin: EffectBegin) async throws -> EffectBeginResult {
+        try await base.beginEffect(tenant, runId, key, begin)
+    }
+
+    public func completeEffect(_ tenant: TenantID, _ runId: String, _ key: String, attemptToken: Int64, result: JSONValue?, externalId: String?) async throws -> Effect {
+        try await base.completeEffect(tenant, runId, key, attemptToken: attemptToken, result: result, externalId: externalId)
+    }
+
+    public func failEffect(_ tenant: TenantID, _ runId: String, _ key: String, attemptToken: Int64, error: ErrorInfo) async throws -> Effect {
+        try await base.failEffect(tenant, runId, key, attemptToken: attemptToken, error: error)
+    }
+
+    public func effect(_ tenant: TenantID, _ runId: String, _ key: String) async throws -> Effect {
+        try await base.effect(tenant, runId, key)
+    }
+
+    public func requestApproval(_ tenant: TenantID, _ runId: String, _ request: ApprovalRequest) async throws -> Approval {
+        try await base.requestApproval(tenant, runId, request)
+    }
+
+    public func decide(_ tenant: TenantID, _ approvalId: String, _ decision: Decision) async throws -> Approval {
+        try await base.decide(tenant, approvalId, decision)
+    }
+
+    public func approval(_ tenant: TenantID, _ id: String) async throws -> Approval {
+        try await base.approval(tenant, id)
+    }
+
+    public func approvals(_ tenant: TenantID, _ query: ApprovalQuery) async throws -> Page<Approval> {
+        try await base.approvals(tenant, query)
+    }
+
+    public func wait(_ tenant: TenantID, _ runId: String, _ request: WaitRequest) async throws -> Run {
+        try await base.wait(tenant, runId, request)
+    }
+
+    public func signal(_ tenant: TenantID, _ runId: String, payload: JSONValue?) async throws -> Run {
+        try await base.signal(tenant, runId, payload: payload)
+    }
+
+    public func claim(_ tenant: TenantID, _ request: ClaimRequest) async throws -> ClaimedRun? {
+        try await base.claim(tenant, request)
+    }
+
+    public func renewLease(_ tenant: TenantID, _ runId: String, token: Int64, leaseSeconds: Int) async throws -> Lease {
+        try await base.renewLease(tenant, runId, token: token, leaseSeconds: leaseSeconds)
+    }
+
+    public func releaseLease(_ tenant: TenantID, _ runId: String, token: Int64) async throws -> Run {
+        try await base.releaseLease(tenant, runId, token: token)
+    }
+
+    public func saveCheckpoint(_ tenant: TenantID, _ runId: String, _ write: CheckpointWrite) async throws -> Checkpoint {
+        try await base.saveCheckpoint(tenant, runId, write)
+    }
+
+    public func checkpoint(_ tenant: TenantID, _ runId: String, _ selector: CheckpointSelector) async throws -> Checkpoint {
+        try await base.checkpoint(tenant, runId, selector)
+    }
+
+    public func checkpoints(_ tenant: TenantID, _ runId: String, afterSeq: Int64, limit: Int) async throws -> [CheckpointRecord] {
+        try await base.checkpoints(tenant, runId, afterSeq: afterSeq, limit: limit)
+    }
+
+    public func events(_ tenant: TenantID, stream: String, afterSeq: Int64, limit: Int) async throws -> [Event] {
+        try await base.events(tenant, stream: stream, afterSeq: afterSeq, limit: limit)
+    }
+
+    public func appendEvent(_ tenant: TenantID, runId: String, type: String, data: JSONValue) async throws -> Event {
+        try await base.appendEvent(tenant, runId: runId, type: type, data: data)
+    }
+
+    public func verifyChain(_ tenant: TenantID, stream: String) async throws -> ChainVerification {
+        try await base.verifyChain(tenant, stream: stream)
+    }
+
+    public func runState(_ tenant: TenantID, _ runId: String, at point: HistoryPoint) async throws -> RunSnapshot {
+        try await base.runState(tenant, runId, at: point)
+    }
+
+    public func fork(_ tenant: TenantID, _ runId: String, at point: HistoryPoint, newId: String?) async throws -> Run {
+        try await base.fork(tenant, runId, at: point, newId: newId)
+    }
+
+    public func putMemory(_ tenant: TenantID, _ key: MemoryKey, _ write: MemoryWrite) async throws -> MemoryItem {
+        try await base.putMemory(tenant, key, write)
+    }
+
+    public func memory(_ tenant: TenantID, _ key: MemoryKey) async throws -> MemoryItem {
+        try await base.memory(tenant, key)
+    }
+
+    public func deleteMemory(_ tenant: TenantID, _ key: MemoryKey) async throws {
+        try await base.deleteMemory(tenant, key)
+    }
+
+    public func memoryItems(_ tenant: TenantID, _ query: MemoryQuery) async throws -> Page<MemoryItem> {
+        try await base.memoryItems(tenant, query)
+    }
+
+    public func searchMemory(_ tenant: TenantID, userId: String, _ search: MemorySearch) async throws -> [MemoryHit] {
+        try await base.searchMemory(tenant, userId: userId, search)
+    }
+
+    public func exportUser(_ tenant: TenantID, _ userId: String) async throws -> UserExport {
+        try await base.exportUser(tenant, userId)
+    }
+
+    public func eraseUser(_ tenant: TenantID, _ userId: String) async throws -> ErasureReceipt {
+        try await base.eraseUser(tenant, userId)
+    }
+
+    public func createAPIKey(_ tenant: TenantID, role: Role, name: String?) async throws -> IssuedKey {
+        try await base.createAPIKey(tenant, role: role, name: name)
+    }
+
+    public func apiKeys(tenant: TenantID?) async throws -> [APIKey] {
+        try await base.apiKeys(tenant: tenant)
+    }
+
+    public func revokeAPIKey(_ tenant: TenantID?, id: String) async throws -> APIKey {
+        try await base.revokeAPIKey(tenant, id: id)
+    }
+
+    public func authenticate(secret: String) async throws -> APIKey? {
+        try await base.authenticate(secret: secret)
+    }
+
+    public func beginIdempotent(_ tenant: TenantID, key: String, requestHash: String) async throws -> IdempotencyStart {
+        try await base.beginIdempotent(tenant, key: key, requestHash: requestHash)
+    }
+
+    public func finishIdempotent(_ tenant: TenantID, key: String, status: Int, headers: [String: String], body: String?) async throws {
+        try await base.finishIdempotent(tenant, key: key, status: status, headers: headers, body: body)
+    }
+
+    public func abandonIdempotent(_ tenant: TenantID, key: String) async throws {
+        try await base.abandonIdempotent(tenant, key: key)
+    }
+
+    public func statistics(tenant: TenantID?) async throws -> StoreStatistics {
+        try await base.statistics(tenant: tenant)
+    }
+
+    public func sweep() async throws -> SweepReport {
+        try await base.sweep()
+    }
+
+    public func close() async throws {
+        try await base.close()
+    }
+}

@@ -1,0 +1,219 @@
+import AgentState
+import Logging
+import RESP
+
+/// Redis in front of a durable store (SQLite or PostgreSQL), for conversations.
+///
+/// Appends are numbered and stored in Redis, with an outbox entry, by one script, and
+/// acknowledged from there; a flusher moves them into the durable store in the background and
+/// acknowledges its outbox entries only after the durable commit. Until a session's turns are
+/// flushed its Redis keys carry no TTL, so a `volatile-*` eviction policy never drops them, and
+/// Redis's append-only file keeps them across a Redis restart.
+///
+/// Everything else — runs, steps, effects, approvals, memory, keys — is the durable store's
+/// alone (written through: those are the facts most expensive to lose). Reads of a session or
+/// its messages first flush what is pending for that session, so they see every acknowledged
+/// turn.
+///
+/// When Redis cannot be reached, everything but appending is served by the durable store
+/// (degraded: reads may miss turns Redis holds unflushed until it is back), and appends fail
+/// at once as unavailable: a turn appended to the durable store meanwhile could take a seq that
+/// Redis has already given to an acknowledged one.
+public final class TieredStore: ForwardingStore, ChangeNotifying, Sendable {
+    public let durable: any StateStore
+    public let hot: RedisHotTier
+    public let flusher: HotTierFlusher
+    public let changes: ChangeHub
+    private let clock: any StoreClock
+    private let flushTask: Task<Void, Never>?
+
+    public var base: any StateStore { durable }
+
+    /// - Parameter background: run a flusher in this process (servers do; a test may drive
+    ///   `flusher` itself).
+    public init(hot: RedisHotTier, durable: any StateStore, consumer: String, clock: any StoreClock = SystemClock(),
+                background: Bool = true, logger: Logger = Logger(label: "agentstate.tiered")) {
+        self.hot = hot
+        self.durable = durable
+        self.clock = clock
+        changes = (durable as? any ChangeNotifying)?.changes ?? ChangeHub()
+        let flusher = HotTierFlusher(tier: hot, durable: durable, consumer: consumer, logger: logger)
+        self.flusher = flusher
+        flushTask = background ? Task { await flusher.run() } : nil
+    }
+
+    public func close() async throws {
+        flushTask?.cancel()
+        await flushTask?.value
+        await hot.client.close()
+        try await durable.close()
+    }
+
+    // MARK: Conversations
+
+    public func appendMessages(_ tenant: TenantID, _ sessionId: String, _ messages: [NewMessage], expectedLastSeq: Int64?) async throws -> [Message] {
+        try NewMessage.validate(messages)
+        let now = clock.now()
+        let drafts = messages.map { m in
+            Message(tenantId: tenant, sessionId: sessionId, seq: 0, role: m.role, content: m.content, toolCallId: m.toolCallId,
+                    name: m.name, toolCalls: m.toolCalls, tokens: m.tokens ?? ContextWindow.estimateTokens(m), metadata: m.metadata,
+                    createdAt: now)
+        }
+        for attempt in 1...2 {
+            let outcome: RedisHotTier.AppendOutcome
+            do {
+                outcome = try await hot.append(tenant, sessionId, drafts, expectedLastSeq: expectedLastSeq)
+            } catch let error as RESPError {
+                throw Self.unavailable(error)
+            }
+            switch outcome {
+            case .appended(let first):
+                changes.notify([ChangedStream(tenant, EventStream.session(sessionId))])
+                return drafts.enumerated().map { i, m in
+                    var stored = m
+                    stored.seq = first + Int64(i)
+                    return stored
+                }
+            case .conflict(let last):
+                throw AgentStateError(.versionConflict, "the session's last seq is \(last), not \(expectedLastSeq ?? -1)", current: String(last))
+            case .closed:
+                // The cached status may be stale; the durable store says what it is.
+                let s = try await durable.session(tenant, sessionId)
+                throw AgentStateError(.conflict, "session '\(sessionId)' is \(s.status.rawValue)", current: s.status.rawValue)
+            case .miss where attempt == 1:
+                try await hydrate(tenant, sessionId)
+            case .miss:
+                break
+            }
+        }
+        throw AgentStateError(.unavailable, "session '\(sessionId)' could not be cached in Redis; try again")
+    }
+
+    /// Caches a session from the durable store: its counters, system message and newest turns.
+    private func hydrate(_ tenant: TenantID, _ sessionId: String) async throws {
+        let s = try await durable.session(tenant, sessionId)
+        guard s.status == .active else {
+            throw AgentStateError(.conflict, "session '\(sessionId)' is \(s.status.rawValue)", current: s.status.rawValue)
+        }
+        let recent = try await durable.messages(tenant, sessionId, .after(seq: max(0, s.lastSeq - Int64(hot.cap)), limit: hot.cap)).messages
+        var system = recent.first { $0.seq == s.systemSeq }
+        if system == nil, let seq = s.systemSeq {
+            system = try await durable.messages(tenant, sessionId, .after(seq: seq - 1, limit: 1)).messages.first
+        }
+        do {
+            try await hot.hydrate(tenant, sessionId, lastSeq: s.lastSeq, status: s.status, system: system, recent: recent)
+        } catch let error as RESPError {
+            throw Self.unavailable(error)
+        }
+    }
+
+    public func messages(_ tenant: TenantID, _ sessionId: String, _ query: MessageQuery) async throws -> MessageWindow {
+        try await flushIfReachable(tenant, sessionId)
+        return try await durable.messages(tenant, sessionId, query)
+    }
+
+    public func session(_ tenant: TenantID, _ id: String) async throws -> Session {
+        try await flushIfReachable(tenant, id)
+        return try await durable.session(tenant, id)
+    }
+
+    public func sessions(_ tenant: TenantID, _ query: SessionQuery) async throws -> Page<Session> {
+        let page = try await durable.sessions(tenant, query)
+        // A listed session with turns still in Redis is read again once they are flushed.
+        var sessions: [Session] = []
+        for s in page.items {
+            sessions.append(try await flushIfReachable(tenant, s.id) ? try await durable.session(tenant, s.id) : s)
+        }
+        var flushed = page
+        flushed.items = sessions
+        return flushed
+    }
+
+    public func updateSession(_ tenant: TenantID, _ id: String, _ update: SessionUpdate) async throws -> Session {
+        try await flushIfReachable(tenant, id)
+        return try await durable.updateSession(tenant, id, update)
+    }
+
+    public func closeSession(_ tenant: TenantID, _ id: String) async throws -> Session {
+        try await flushIfReachable(tenant, id)
+        let closed = try await durable.closeSession(tenant, id)
+        try? await hot.setStatus(tenant, id, closed.status)
+        // A turn that slipped in between is flushed now; the durable store takes it though closed.
+        try await flushIfReachable(tenant, id)
+        return try await durable.session(tenant, id)
+    }
+
+    public func deleteSession(_ tenant: TenantID, _ id: String) async throws {
+        try await durable.deleteSession(tenant, id)
+        try? await hot.evict(tenant, id)
+    }
+
+    public func compact(_ tenant: TenantID, _ sessionId: String, summary: String, throughSeq: Int64, tokens: Int?) async throws -> Session {
+        try await flushIfReachable(tenant, sessionId)
+        return try await durable.compact(tenant, sessionId, summary: summary, throughSeq: throughSeq, tokens: tokens)
+    }
+
+    public func patchContext(_ tenant: TenantID, _ sessionId: String, _ patch: JSONValue, expectedVersion: Int64?) async throws -> Session {
+        try await flushIfReachable(tenant, sessionId)
+        return try await durable.patchContext(tenant, sessionId, patch, expectedVersion: expectedVersion)
+    }
+
+    /// Imports into the durable store, then drops the session from the cache, whose numbering
+    /// the import has overtaken (the next append caches it afresh).
+    public func importMessages(_ tenant: TenantID, _ sessionId: String, _ messages: [Message]) async throws -> Int64 {
+        try await flushIfReachable(tenant, sessionId)
+        let last = try await durable.importMessages(tenant, sessionId, messages)
+        for _ in 0..<5 {
+            do {
+                if try await hot.evictIfFlushed(tenant, sessionId) { return last }
+            } catch let error as RESPError {
+                throw Self.unavailable(error)
+            }
+            // A turn was appended meanwhile: flush it and try again.
+            try await flushIfReachable(tenant, sessionId)
+        }
+        throw AgentStateError(.conflict, "session '\(sessionId)' kept receiving turns while messages were imported; try again")
+    }
+
+    public func exportUser(_ tenant: TenantID, _ userId: String) async throws -> UserExport {
+        try await flushSessions(of: userId, tenant)
+        return try await durable.exportUser(tenant, userId)
+    }
+
+    public func eraseUser(_ tenant: TenantID, _ userId: String) async throws -> ErasureReceipt {
+        let ids = try await sessionIds(of: userId, tenant)
+        let receipt = try await durable.eraseUser(tenant, userId)
+        for id in ids { try? await hot.evict(tenant, id) }
+        return receipt
+    }
+
+    /// Flushes the session's pending turns; true if there were some. With Redis unreachable,
+    /// does nothing (the durable store answers alone, degraded).
+    @discardableResult
+    private func flushIfReachable(_ tenant: TenantID, _ sessionId: String) async throws -> Bool {
+        do {
+            return try await flusher.flush(tenant, sessionId) != nil
+        } catch is RESPError {
+            return false
+        }
+    }
+
+    private func sessionIds(of userId: String, _ tenant: TenantID) async throws -> [String] {
+        var ids: [String] = []
+        var cursor: String?
+        repeat {
+            let page = try await durable.sessions(tenant, SessionQuery(userId: userId, limit: 200, cursor: cursor))
+            ids += page.items.map(\.id)
+            cursor = page.nextCursor
+        } while cursor != nil
+        return ids
+    }
+
+    private func flushSessions(of userId: String, _ tenant: TenantID) async throws {
+        for id in try await sessionIds(of: userId, tenant) { try await flushIfReachable(tenant, id) }
+    }
+
+    private static func unavailable(_ error: RESPError) -> AgentStateError {
+        AgentStateError(.unavailable, "the Redis hot tier is unreachable, so turns cannot be appended now: \(error.message)")
+    }
+}

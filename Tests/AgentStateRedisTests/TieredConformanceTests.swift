@@ -1,0 +1,54 @@
+import AgentState
+import AgentStateRedis
+import AgentStateSQLite
+import AgentStateTesting
+import Foundation
+import GRDB
+import RESP
+import Testing
+
+/// A tiered store on the test Redis, under its own key prefix, over `durable`.
+func tieredStore(over durable: any StateStore, prefix: String = "c-\(UUID().uuidString.prefix(8))", clock: any StoreClock) throws -> TieredStore {
+    let client = RESPClient(configuration: try RESPConfiguration(url: try TestRedis.url()))
+    return TieredStore(hot: RedisHotTier(client: client, prefix: prefix), durable: durable, consumer: "conformance", clock: clock)
+}
+
+let tieredOverMemory = Conformance.Backend(
+    name: "tiered over memory",
+    make: { clock in try tieredStore(over: InMemoryStore(clock: clock), clock: clock) },
+    reopen: nil,
+    tamper: { store, tenant, stream, seq, data in
+        ((store as! TieredStore).durable as! InMemoryStore).tamperEvent(tenant, stream: stream, seq: seq, data: data)
+    })
+
+let tieredOverSQLite = Conformance.Backend(
+    name: "tiered over SQLite",
+    make: { clock in
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tiered-\(UUID().uuidString).sqlite").path
+        return try tieredStore(over: try SQLiteStore(path: path, clock: clock), clock: clock)
+    },
+    reopen: { store, clock in
+        let tiered = store as! TieredStore
+        let path = (tiered.durable as! SQLiteStore).path
+        let prefix = tiered.hot.prefix
+        try await store.close()
+        return try tieredStore(over: try SQLiteStore(path: path, clock: clock), prefix: prefix, clock: clock)
+    },
+    tamper: { store, tenant, stream, seq, data in
+        try await ((store as! TieredStore).durable as! SQLiteStore).unsafeExecute(
+            "UPDATE events SET data = ? WHERE tenant_id = ? AND stream = ? AND seq = ?",
+            [String(decoding: data.canonicalData, as: UTF8.self), tenant, stream, seq])
+    })
+
+@Suite("Conformance: tiered store (Redis over a durable store)")
+struct TieredConformanceTests {
+    @Test(arguments: Conformance.checks)
+    func overMemory(_ check: Conformance.Check) async throws {
+        try await check.run(on: tieredOverMemory)
+    }
+
+    @Test(arguments: Conformance.checks)
+    func overSQLite(_ check: Conformance.Check) async throws {
+        try await check.run(on: tieredOverSQLite)
+    }
+}
