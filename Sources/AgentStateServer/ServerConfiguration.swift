@@ -31,8 +31,10 @@ public struct ServerConfiguration: Sendable {
     public static var openAPIDocument: String { OpenAPIDocument.json }
 
     /// Flags win over the environment (`AGENTSTATE_HOST`, `AGENTSTATE_PORT`, `AGENTSTATE_STORE`,
-    /// `AGENTSTATE_MAX_BODY_BYTES`), which wins over the defaults.
-    public static func resolve(host: String?, port: Int?, store: String?, environment: [String: String]) throws -> ServerConfiguration {
+    /// `AGENTSTATE_CACHE`, `AGENTSTATE_MAX_BODY_BYTES`), which wins over the defaults. A cache
+    /// (a Redis URL) puts the Redis hot tier in front of the store.
+    public static func resolve(host: String?, port: Int?, store: String?, cache: String? = nil,
+                               environment: [String: String]) throws -> ServerConfiguration {
         var c = ServerConfiguration()
         if let h = host ?? environment["AGENTSTATE_HOST"] { c.host = h }
         if let p = port ?? environment["AGENTSTATE_PORT"].flatMap({ Int($0) }) {
@@ -42,6 +44,10 @@ public struct ServerConfiguration: Sendable {
             throw AgentStateError.invalidInput(field: "AGENTSTATE_PORT", "'\(text)' is not a port number")
         }
         if let s = store ?? environment["AGENTSTATE_STORE"] { c.store = try StoreURL(parsing: s) }
+        if let redis = cache ?? environment["AGENTSTATE_CACHE"] {
+            if case .tiered = c.store { throw AgentStateError.invalidInput(field: "cache", "the store URL names a Redis tier already") }
+            c.store = .tiered(cache: redis, durable: c.store)
+        }
         if let b = environment["AGENTSTATE_MAX_BODY_BYTES"] {
             guard let n = Int(b), n > 0 else { throw AgentStateError.invalidInput(field: "AGENTSTATE_MAX_BODY_BYTES", "'\(b)' is not a positive number") }
             c.limits.maxBodyBytes = n

@@ -23,8 +23,14 @@ struct DoctorCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let env = ProcessInfo.processInfo.environment
-        var findings = await storeFindings(try StoreURL(parsing: store ?? env["AGENTSTATE_STORE"] ?? StoreURL.default.description))
-        if let cacheURL = cache ?? env["AGENTSTATE_CACHE"] {
+        var storeURL = try StoreURL(parsing: store ?? env["AGENTSTATE_STORE"] ?? StoreURL.default.description)
+        var cacheURL = cache ?? env["AGENTSTATE_CACHE"]
+        if case .tiered(let redis, let durable) = storeURL {
+            storeURL = durable
+            cacheURL = cacheURL ?? redis
+        }
+        var findings = await storeFindings(storeURL)
+        if let cacheURL {
             let configuration: RESPConfiguration
             do {
                 configuration = try RESPConfiguration(url: cacheURL)

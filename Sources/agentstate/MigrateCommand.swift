@@ -1,5 +1,6 @@
 import AgentState
 import AgentStatePostgres
+import AgentStateRedis
 import AgentStateSQLite
 import ArgumentParser
 
@@ -12,7 +13,8 @@ struct MigrateCommand: AsyncParsableCommand {
         let url = try options.url()
         let store = try await StoreOpener.open(url, migrate: true)
         let applied: [String]?
-        switch store {
+        // A tiered store's schema is its durable store's.
+        switch (store as? TieredStore)?.durable ?? store {
         case let sqlite as SQLiteStore: applied = try sqlite.appliedMigrations()
         case let postgres as PostgresStore: applied = try await postgres.appliedMigrations()
         default: applied = nil

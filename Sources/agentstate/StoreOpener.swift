@@ -1,7 +1,9 @@
 import AgentState
 import AgentStatePostgres
+import AgentStateRedis
 import AgentStateSQLite
 import Foundation
+import RESP
 
 /// Turns a store URL into a backend: the one place that knows every backend.
 enum StoreOpener {
@@ -15,6 +17,20 @@ enum StoreOpener {
             return try SQLiteStore(path: path, configuration: SQLiteStore.Configuration(urlOptions: options))
         case .postgres(let url):
             return try await PostgresStore.open(url: url, migrate: migrate)
+        case .tiered(let cache, let durableURL):
+            let configuration: RESPConfiguration
+            do {
+                configuration = try RESPConfiguration(url: cache)
+            } catch {
+                throw AgentStateError.invalidInput(field: "store", error.message)
+            }
+            let durable = try await open(durableURL, migrate: migrate)
+            // Each process is one consumer of the flushers' group: its name must be its own.
+            let consumer = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+            // AGENTSTATE_FLUSHER=off leaves flushing to other processes (or, in tests, to none).
+            let flushes = ProcessInfo.processInfo.environment["AGENTSTATE_FLUSHER"] != "off"
+            return TieredStore(hot: RedisHotTier(client: RESPClient(configuration: configuration)), durable: durable, consumer: consumer,
+                               background: flushes)
         }
     }
 }

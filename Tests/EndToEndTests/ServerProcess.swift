@@ -8,11 +8,12 @@ final class ServerProcess: @unchecked Sendable {
     var url: String { "http://127.0.0.1:\(port)" }
 
     /// Starts the server on `store` and waits for it to say where it listens.
-    init(store: String, extraArguments: [String] = [], logLevel: String = "warning") async throws {
+    init(store: String, extraArguments: [String] = [], logLevel: String = "warning", environment: [String: String] = [:]) async throws {
         process.executableURL = builtExecutable("agentstate")
         process.arguments = ["serve", "--store", store, "--port", "0"] + extraArguments
         var env = ProcessInfo.processInfo.environment
         env["LOG_LEVEL"] = logLevel
+        env.merge(environment) { $1 }
         process.environment = env
         let out = Pipe()
         process.standardOutput = out

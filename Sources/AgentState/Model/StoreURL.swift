@@ -7,6 +7,9 @@ public enum StoreURL: Sendable, Hashable, CustomStringConvertible {
     case memory
     case sqlite(path: String, options: [String: String])
     case postgres(url: String)
+    /// Redis (`redis://`, `rediss://`, `redis+sentinel://`) in front of a durable store:
+    /// `tiered:redis://…|postgres://…`.
+    indirect case tiered(cache: String, durable: StoreURL)
 
     public static let `default` = StoreURL.sqlite(path: "./agentstate.sqlite", options: [:])
 
@@ -34,8 +37,16 @@ public enum StoreURL: Sendable, Hashable, CustomStringConvertible {
             self = .sqlite(path: rest, options: options)
         } else if trimmed.hasPrefix("postgres://") || trimmed.hasPrefix("postgresql://") {
             self = .postgres(url: trimmed)
+        } else if trimmed.hasPrefix("tiered:") {
+            let rest = trimmed.dropFirst("tiered:".count)
+            guard let bar = rest.firstIndex(of: "|") else {
+                throw AgentStateError.invalidInput(field: "store", "a tiered store URL is tiered:REDIS_URL|DURABLE_URL, as in tiered:redis://127.0.0.1:6379/0|sqlite:./agentstate.sqlite")
+            }
+            let durable = try StoreURL(parsing: String(rest[rest.index(after: bar)...]))
+            if case .tiered = durable { throw AgentStateError.invalidInput(field: "store", "a tiered store's durable store cannot be tiered itself") }
+            self = .tiered(cache: String(rest[..<bar]), durable: durable)
         } else {
-            throw AgentStateError.invalidInput(field: "store", "'\(text)' is not a store URL; use memory:, sqlite:PATH or postgres://…")
+            throw AgentStateError.invalidInput(field: "store", "'\(text)' is not a store URL; use memory:, sqlite:PATH, postgres://… or tiered:redis://…|…")
         }
     }
 
@@ -45,6 +56,7 @@ public enum StoreURL: Sendable, Hashable, CustomStringConvertible {
         case .sqlite(let path, let options):
             "sqlite:" + path + (options.isEmpty ? "" : "?" + options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&"))
         case .postgres: "postgres://…"
+        case .tiered(_, let durable): "tiered:redis…|\(durable)"
         }
     }
 }
