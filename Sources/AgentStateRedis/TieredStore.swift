@@ -19,7 +19,7 @@ import RESP
 /// (degraded: reads may miss turns Redis holds unflushed until it is back), and appends fail
 /// at once as unavailable: a turn appended to the durable store meanwhile could take a seq that
 /// Redis has already given to an acknowledged one.
-public final class TieredStore: ForwardingStore, ChangeNotifying, Sendable {
+public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthReporting, Sendable {
     public let durable: any StateStore
     public let hot: RedisHotTier
     public let flusher: HotTierFlusher
@@ -47,6 +47,15 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, Sendable {
         await flushTask?.value
         await hot.client.close()
         try await durable.close()
+    }
+
+    public func tierHealth() async -> TierHealth {
+        do {
+            _ = try await hot.client.send(RESPCommand("PING"), timeout: .seconds(1))
+            return TierHealth(cache: "ok", flushLag: try await hot.outboxLength())
+        } catch {
+            return TierHealth(cache: "unreachable: \((error as? RESPError)?.message ?? "\(error)")", flushLag: nil)
+        }
     }
 
     // MARK: Conversations

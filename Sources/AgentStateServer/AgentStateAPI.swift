@@ -9,6 +9,8 @@ struct AgentStateAPI: Sendable {
     let keyCache: KeyCache
     /// The store's change notices, when it gives them: feeds then wait for news instead of polling.
     var changes: ChangeHub?
+    /// The store's tiers, when it has some that can fail apart (the tiered store).
+    var tiers: (any TierHealthReporting)?
     /// How often an idle change feed looks for news without notices, and how often with them
     /// (`ServerConfiguration.feedRecheckInterval`).
     var feedPollInterval: Duration = .milliseconds(200)

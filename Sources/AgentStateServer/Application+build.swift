@@ -9,10 +9,12 @@ public func buildApplication(store: any StateStore, configuration: ServerConfigu
                              onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
     let metrics = ServerMetrics()
     let changes = (store as? any ChangeNotifying)?.changes
+    let tiers = store as? any TierHealthReporting
     let store = InstrumentedStore(store, metrics: metrics)
     let router = Router(context: AppRequestContext.self)
     var api = AgentStateAPI(store: store, limits: configuration.limits, keyCache: KeyCache(), changes: changes)
     api.feedRecheckInterval = configuration.feedRecheckInterval
+    api.tiers = tiers
     router.middlewares.add(MetricsMiddleware(metrics: metrics))
     router.middlewares.add(ProblemMiddleware(routes: RouteTable(document: OpenAPIDocument.json)))
     api.addHealthRoutes(to: router)

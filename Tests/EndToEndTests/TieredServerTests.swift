@@ -73,6 +73,13 @@ struct TieredServerTests {
         #expect(response.status == .serviceUnavailable)
         #expect(response.headers.first(name: "Retry-After") != nil)
         #expect(clock.now - start < .seconds(3))
+        // The server stays ready, and says it is degraded and why.
+        let ready = try await http.execute(HTTPClientRequest(url: "\(server.url)/health/ready"), timeout: .seconds(10))
+        let body = String(buffer: try await ready.body.collect(upTo: 1 << 16))
+        #expect(ready.status == .ok)
+        #expect(body.contains(#""status":"degraded""#) && body.contains("unreachable"), "\(body)")
+        let metrics = String(buffer: try await http.execute(HTTPClientRequest(url: "\(server.url)/metrics"), timeout: .seconds(10)).body.collect(upTo: 1 << 20))
+        #expect(metrics.contains("agentstate_cache_up 0"), "\(metrics.split(separator: "\n").filter { $0.contains("cache") })")
         try await http.shutdown()
 
         try redis.resume()
@@ -84,6 +91,10 @@ struct TieredServerTests {
         }
         #expect(after.map(\.seq) == [2])
         #expect(try await client.messages("acme", "chat", .last(10)).messages.map(\.content) == ["before", "after"])
+        let healthy = HTTPClient(eventLoopGroupProvider: .singleton)
+        let again = String(buffer: try await healthy.execute(HTTPClientRequest(url: "\(server.url)/health/ready"), timeout: .seconds(10)).body.collect(upTo: 1 << 16))
+        #expect(again.contains(#""status":"ok""#) && again.contains(#""cache":"ok""#), "\(again)")
+        try await healthy.shutdown()
         #expect(server.terminate() == 0)
     }
 }

@@ -14,6 +14,8 @@ public final class ServerMetrics: Sendable {
     private let runs = Mutex<[String: Gauge]>([:])
     private let pending: Gauge
     private let overdue: Gauge
+    private let cacheUp: Gauge
+    private let flushLag: Gauge
 
     static let latencyBuckets: [Duration] = [
         .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
@@ -23,6 +25,14 @@ public final class ServerMetrics: Sendable {
     public init() {
         pending = registry.makeGauge(name: "agentstate_approvals_pending", help: "Approvals waiting for a decision")
         overdue = registry.makeGauge(name: "agentstate_approvals_overdue", help: "Pending approvals past their deadline")
+        cacheUp = registry.makeGauge(name: "agentstate_cache_up", help: "1 while the Redis hot tier answers, 0 while the store serves without it")
+        flushLag = registry.makeGauge(name: "agentstate_flush_lag", help: "Appends in the Redis outbox not yet flushed to the durable store")
+    }
+
+    /// Refreshes the hot tier's gauges.
+    func update(_ tier: TierHealth) {
+        cacheUp.set(tier.isDegraded ? 0.0 : 1.0)
+        if let lag = tier.flushLag { flushLag.set(Double(lag)) }
     }
 
     func recordRequest(route: String, method: String, status: Int, duration: Duration) {

@@ -5935,6 +5935,14 @@ enum OpenAPIDocument {
      },
      "detail": {
       "type": "string"
+     },
+     "cache": {
+      "type": "string",
+      "description": "For a store with the Redis hot tier: ok, or why Redis cannot be used (the store then serves from its durable store, degraded)"
+     },
+     "flush_lag": {
+      "type": "integer",
+      "description": "For a store with the Redis hot tier: appends not yet flushed to the durable store"
      }
     },
     "required": [

@@ -6,6 +6,10 @@ struct HealthBody: Encodable {
     var status: String
     var store: String
     var detail: String?
+    /// For a tiered store: `ok`, or why its Redis cannot be used.
+    var cache: String?
+    /// For a tiered store: appends not yet flushed to the durable store.
+    var flushLag: Int?
 }
 
 extension AgentStateAPI {
@@ -17,6 +21,7 @@ extension AgentStateAPI {
         }
         router.get("metrics") { _, _ in
             if let counts = try? await store.statistics(tenant: nil) { metrics.update(counts) }
+            if let tiers { metrics.update(await tiers.tierHealth()) }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition())))
         }
@@ -30,7 +35,10 @@ extension AgentStateAPI {
         router.get("health/ready") { _, _ in
             do {
                 _ = try await store.sessions("health-check", SessionQuery(limit: 1))
-                return try Reply.json(HealthBody(status: "ok", store: "ok"))
+                guard let tiers else { return try Reply.json(HealthBody(status: "ok", store: "ok")) }
+                // Without its cache the store still serves (degraded), so the server stays ready.
+                let tier = await tiers.tierHealth()
+                return try Reply.json(HealthBody(status: tier.isDegraded ? "degraded" : "ok", store: "ok", cache: tier.cache, flushLag: tier.flushLag))
             } catch {
                 return try Reply.json(HealthBody(status: "unavailable", store: "failing", detail: "\(error)"), status: .serviceUnavailable)
             }

@@ -1,0 +1,19 @@
+/// How the cache in front of a store is doing, for a store made of tiers that can fail apart
+/// (the tiered store's Redis): the server shows it in `/health/ready` and `/metrics`.
+public struct TierHealth: Sendable, Equatable {
+    /// `ok`, or why the cache cannot be used (the store then serves from its durable tier).
+    public var cache: String
+    /// Outbox entries not yet flushed to the durable tier, when known.
+    public var flushLag: Int?
+
+    public init(cache: String, flushLag: Int?) {
+        self.cache = cache
+        self.flushLag = flushLag
+    }
+
+    public var isDegraded: Bool { cache != "ok" }
+}
+
+public protocol TierHealthReporting: StateStore {
+    func tierHealth() async -> TierHealth
+}
