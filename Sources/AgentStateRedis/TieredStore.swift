@@ -110,15 +110,30 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
             system = try await durable.messages(tenant, sessionId, .after(seq: seq - 1, limit: 1)).messages.first
         }
         do {
-            try await hot.hydrate(tenant, sessionId, lastSeq: s.lastSeq, status: s.status, system: system, recent: recent)
+            try await hot.hydrate(tenant, sessionId, lastSeq: s.lastSeq, status: s.status, system: system, summary: s.summary, recent: recent)
         } catch let error as RESPError {
             throw Self.unavailable(error)
         }
     }
 
     public func messages(_ tenant: TenantID, _ sessionId: String, _ query: MessageQuery) async throws -> MessageWindow {
+        if case .last(let n) = query, n > 0, n <= hot.cap, let window = try? await recentFromCache(tenant, sessionId, n) {
+            return window
+        }
         try await flushIfReachable(tenant, sessionId)
         return try await durable.messages(tenant, sessionId, query)
+    }
+
+    /// The newest `n` messages as a context read, from Redis alone, when the cached list reaches
+    /// far enough back; nil when it does not (or the session is not cached).
+    private func recentFromCache(_ tenant: TenantID, _ sessionId: String, _ n: Int) async throws -> MessageWindow? {
+        guard let w = try await hot.window(tenant, sessionId, count: n) else { return nil }
+        let floor = w.summary?.throughSeq ?? 0
+        let fresh = w.messages.filter { $0.seq > floor }
+        let reachesFloor = (w.messages.first?.seq ?? (w.lastSeq + 1)) <= floor + 1
+        guard fresh.count >= n || reachesFloor else { return nil }
+        if let systemSeq = w.systemSeq, w.system?.seq != systemSeq { return nil }
+        return ContextWindow.recent(Array(fresh.suffix(n)), summary: w.summary, lastSeq: w.lastSeq, systemSeq: w.systemSeq) { _ in w.system }
     }
 
     public func session(_ tenant: TenantID, _ id: String) async throws -> Session {
@@ -159,7 +174,10 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
 
     public func compact(_ tenant: TenantID, _ sessionId: String, summary: String, throughSeq: Int64, tokens: Int?) async throws -> Session {
         try await flushIfReachable(tenant, sessionId)
-        return try await durable.compact(tenant, sessionId, summary: summary, throughSeq: throughSeq, tokens: tokens)
+        let compacted = try await durable.compact(tenant, sessionId, summary: summary, throughSeq: throughSeq, tokens: tokens)
+        // The cached summary is now stale: the next use caches the session afresh.
+        try await dropFromCache(tenant, sessionId)
+        return compacted
     }
 
     public func patchContext(_ tenant: TenantID, _ sessionId: String, _ patch: JSONValue, expectedVersion: Int64?) async throws -> Session {
@@ -172,16 +190,22 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
     public func importMessages(_ tenant: TenantID, _ sessionId: String, _ messages: [Message]) async throws -> Int64 {
         try await flushIfReachable(tenant, sessionId)
         let last = try await durable.importMessages(tenant, sessionId, messages)
+        try await dropFromCache(tenant, sessionId)
+        return last
+    }
+
+    /// Drops a session from the cache once its turns are all in the durable store.
+    private func dropFromCache(_ tenant: TenantID, _ sessionId: String) async throws {
         for _ in 0..<5 {
             do {
-                if try await hot.evictIfFlushed(tenant, sessionId) { return last }
+                if try await hot.evictIfFlushed(tenant, sessionId) { return }
             } catch let error as RESPError {
                 throw Self.unavailable(error)
             }
             // A turn was appended meanwhile: flush it and try again.
             try await flushIfReachable(tenant, sessionId)
         }
-        throw AgentStateError(.conflict, "session '\(sessionId)' kept receiving turns while messages were imported; try again")
+        throw AgentStateError(.conflict, "session '\(sessionId)' kept receiving turns; try again")
     }
 
     public func exportUser(_ tenant: TenantID, _ userId: String) async throws -> UserExport {

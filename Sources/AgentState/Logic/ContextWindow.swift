@@ -17,4 +17,17 @@ public enum ContextWindow {
         while start < messages.count, messages[start].role == .tool { start += 1 }
         return start == 0 ? messages : Array(messages[start...])
     }
+
+    /// A context read of the newest messages: `newest` are the newest after the summary's
+    /// floor, oldest first. It drops a leading orphaned tool result, and puts the system
+    /// message (`system(seq)` fetches it) first when the window no longer reaches it.
+    public static func recent(_ newest: [Message], summary: Summary?, lastSeq: Int64, systemSeq: Int64?,
+                              system: (Int64) throws -> Message?) rethrows -> MessageWindow {
+        var messages = droppingOrphanedToolResults(newest)
+        if let systemSeq, messages.first.map({ $0.seq > systemSeq }) ?? true, let pinned = try system(systemSeq) {
+            messages.insert(pinned, at: 0)
+        }
+        let tokens = messages.reduce(summary?.tokens ?? 0) { $0 + $1.tokens }
+        return MessageWindow(summary: summary, messages: messages, lastSeq: lastSeq, tokens: tokens)
+    }
 }

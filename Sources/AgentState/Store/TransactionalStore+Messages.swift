@@ -93,9 +93,10 @@ extension StoreTransaction {
         case .between(let since, let until, let limit):
             messages = try self.messages(s.tenantId, s.id, since: since, until: until, limit: limit)
         case .last(let n):
-            summary = s.summary
-            messages = try pinningSystem(s, ContextWindow.droppingOrphanedToolResults(
-                try messagesDescending(s.tenantId, s.id, beforeSeq: .max, afterSeq: floor, limit: n).reversed()))
+            return try ContextWindow.recent(Array(messagesDescending(s.tenantId, s.id, beforeSeq: .max, afterSeq: floor, limit: n).reversed()),
+                                            summary: s.summary, lastSeq: s.lastSeq, systemSeq: s.systemSeq) {
+                try message(s.tenantId, s.id, seq: $0)
+            }
         case .tokenBudget(let budget):
             summary = s.summary
             let system = try s.systemSeq.map { try message(s.tenantId, s.id, seq: $0) } ?? nil
@@ -119,13 +120,6 @@ extension StoreTransaction {
         return MessageWindow(summary: summary, messages: messages, lastSeq: s.lastSeq, tokens: tokens)
     }
 
-    /// Puts the session's system message first when the window no longer reaches it.
-    private func pinningSystem(_ s: Session, _ window: [Message]) throws -> [Message] {
-        guard let systemSeq = s.systemSeq, window.first.map({ $0.seq > systemSeq }) ?? true,
-            let system = try message(s.tenantId, s.id, seq: systemSeq)
-        else { return window }
-        return [system] + window
-    }
 }
 
 extension NewMessage {

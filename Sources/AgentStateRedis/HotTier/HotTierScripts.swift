@@ -33,16 +33,16 @@ enum HotTierScripts {
     /// server may have done it, and appended since).
     ///
     /// KEYS: meta, recent. ARGV: last seq, status, ttl seconds, system seq or "", system entry or
-    /// "", then the newest entries (`seq<TAB>json`), oldest first, ending at the last seq.
-    /// Returns 1 if it cached the session, 0 if it was cached already.
+    /// "", the summary's JSON or "", then the newest entries (`seq<TAB>json`), oldest first,
+    /// ending at the last seq. Returns 1 if it cached the session, 0 if it was cached already.
     static let hydrate = """
         if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
         redis.call('DEL', KEYS[2])
-        redis.call('HSET', KEYS[1], 'last', ARGV[1], 'flushed', ARGV[1], 'status', ARGV[2])
+        redis.call('HSET', KEYS[1], 'last', ARGV[1], 'flushed', ARGV[1], 'status', ARGV[2], 'summary', ARGV[6])
         if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'system', ARGV[4], 'system_entry', ARGV[5]) end
-        for i = 6, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
+        for i = 7, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
         redis.call('EXPIRE', KEYS[1], ARGV[3])
-        if #ARGV >= 6 then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
+        if #ARGV >= 7 then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
         return 1
         """
 
@@ -71,15 +71,15 @@ enum HotTierScripts {
     ///
     /// KEYS: meta, recent. ARGV: how many entries at most, or -1 for exactly those not yet
     /// flushed; ttl seconds (refreshed when nothing is left to flush). Returns {} on a miss,
-    /// else {last, flushed, status, system seq or "", system entry or "", entries…}.
+    /// else {last, flushed, status, system seq or "", system entry or "", summary or "", entries…}.
     static let window = """
-        local m = redis.call('HMGET', KEYS[1], 'last', 'flushed', 'status', 'system', 'system_entry')
+        local m = redis.call('HMGET', KEYS[1], 'last', 'flushed', 'status', 'system', 'system_entry', 'summary')
         if not m[1] then return {} end
         if tonumber(m[2]) >= tonumber(m[1]) then
           redis.call('EXPIRE', KEYS[1], ARGV[2])
           redis.call('EXPIRE', KEYS[2], ARGV[2])
         end
-        local out = {m[1], m[2], m[3], m[4] or '', m[5] or ''}
+        local out = {m[1], m[2], m[3], m[4] or '', m[5] or '', m[6] or ''}
         local n = tonumber(ARGV[1])
         if n < 0 then n = tonumber(m[1]) - tonumber(m[2]) end
         if n > 0 then

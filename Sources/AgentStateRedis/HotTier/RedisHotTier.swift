@@ -50,7 +50,7 @@ public final class RedisHotTier: Sendable {
     /// message, and its newest messages (oldest first). Returns false if it was cached already.
     @discardableResult
     public func hydrate(_ tenant: TenantID, _ session: String, lastSeq: Int64, status: SessionStatus,
-                        system: Message?, recent: [Message]) async throws -> Bool {
+                        system: Message?, summary: Summary? = nil, recent: [Message]) async throws -> Bool {
         let k = keys(tenant, session)
         var arguments: [RESPArgument] = [.integer(lastSeq), .string(status.rawValue), ttlSeconds]
         if let system {
@@ -58,6 +58,7 @@ public final class RedisHotTier: Sendable {
         } else {
             arguments += ["", ""]
         }
+        arguments.append(.string(try summary.map { try StoredDocument.encode($0) } ?? ""))
         for m in recent { arguments.append(.string(try Self.entry(m))) }
         return try await script(HotTierScripts.hydrate, keys: [k.meta, k.recent], arguments) == .integer(1)
     }
@@ -88,6 +89,8 @@ public final class RedisHotTier: Sendable {
         public var status: SessionStatus?
         public var systemSeq: Int64?
         public var system: Message?
+        /// The summary standing in for the messages up to its `throughSeq`.
+        public var summary: Summary?
         /// Contiguous, ending at `lastSeq`.
         public var messages: [Message]
     }
@@ -97,15 +100,17 @@ public final class RedisHotTier: Sendable {
         let k = keys(tenant, session)
         let reply = try await script(HotTierScripts.window, keys: [k.meta, k.recent], [.integer(Int64(count)), ttlSeconds])
         guard let parts = reply.elements else { throw Self.unexpected(reply) }
-        guard parts.count >= 5 else { return nil }
+        guard parts.count >= 6 else { return nil }
         guard let last = parts[0].string.flatMap({ Int64($0) }), let flushed = parts[1].string.flatMap({ Int64($0) }) else {
             throw Self.unexpected(reply)
         }
         let systemEntry = parts[4].string ?? ""
+        let summary = parts[5].string ?? ""
         return Window(lastSeq: last, flushedSeq: flushed, status: parts[2].string.flatMap(SessionStatus.init(rawValue:)),
                       systemSeq: parts[3].string.flatMap { Int64($0) },
                       system: systemEntry.isEmpty ? nil : try Self.message(systemEntry, tenant, session),
-                      messages: try parts[5...].map { try Self.message($0.string ?? "", tenant, session) })
+                      summary: summary.isEmpty ? nil : try StoredDocument.decode(Summary.self, summary),
+                      messages: try parts[6...].map { try Self.message($0.string ?? "", tenant, session) })
     }
 
     /// The messages the durable store does not have yet, oldest first.

@@ -1,0 +1,51 @@
+import AgentState
+import AgentStateRedis
+import AgentStateTesting
+import Foundation
+import RESP
+import Testing
+
+@Suite("Tiered store: what is served from Redis, and when the durable store takes over")
+struct TieredStoreTests {
+    let tenant: TenantID = "acme"
+
+    func make() throws -> (TieredStore, InMemoryStore) {
+        let durable = InMemoryStore()
+        let client = RESPClient(configuration: try RESPConfiguration(url: try TestRedis.url()))
+        let store = TieredStore(hot: RedisHotTier(client: client, prefix: "ts-\(UUID().uuidString.prefix(8))"), durable: durable,
+                                consumer: "test", background: false)
+        return (store, durable)
+    }
+
+    @Test("a context read of the newest turns comes from Redis alone, before any flush; other reads flush first")
+    func hotRead() async throws {
+        let (store, durable) = try make()
+        _ = try await store.createSession(tenant, SessionCreate(id: "s"))
+        _ = try await store.appendMessages(tenant, "s", [.system("Be brief."), .user("q1")], expectedLastSeq: 0)
+        _ = try await store.appendMessages(tenant, "s", [.assistant("a1"), .user("q2")], expectedLastSeq: 2)
+
+        let window = try await store.messages(tenant, "s", .last(2))
+        #expect(window.messages.map(\.content) == ["Be brief.", "a1", "q2"], "system pinned, newest two")
+        #expect(window.lastSeq == 4)
+        #expect(try await durable.messages(tenant, "s", .after(seq: 0, limit: 10)).messages.isEmpty, "nothing was flushed to serve it")
+
+        #expect(try await store.messages(tenant, "s", .after(seq: 1, limit: 10)).messages.map(\.seq) == [2, 3, 4])
+        #expect(try await durable.messages(tenant, "s", .after(seq: 0, limit: 10)).messages.count == 4, "that read flushed")
+        try await store.close()
+    }
+
+    @Test("after a compaction the window starts after the summary, from Redis as from the durable store")
+    func compacted() async throws {
+        let (store, durable) = try make()
+        _ = try await store.createSession(tenant, SessionCreate(id: "s"))
+        for i in 1...6 { _ = try await store.appendMessages(tenant, "s", [.user("m\(i)")], expectedLastSeq: nil) }
+        _ = try await store.compact(tenant, "s", summary: "m1 to m4 said hello", throughSeq: 4, tokens: 5)
+        _ = try await store.appendMessages(tenant, "s", [.user("m7")], expectedLastSeq: 6)
+        let hot = try await store.messages(tenant, "s", .last(10))
+        #expect(hot.summary?.text == "m1 to m4 said hello")
+        #expect(hot.messages.map(\.content) == ["m5", "m6", "m7"])
+        _ = try await store.messages(tenant, "s", .after(seq: 0, limit: 1))  // flushes
+        #expect(try await durable.messages(tenant, "s", .last(10)) == hot)
+        try await store.close()
+    }
+}
