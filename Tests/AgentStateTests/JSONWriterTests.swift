@@ -27,6 +27,21 @@ struct JSONWriterTests {
         }
     }
 
+    @Test("a message as a stored document: the same bytes as JSONEncoder writes, and read back the same", arguments: [
+        "plain text", "", "quotes \" and \\ backslashes / slashes", "line\nbreak\ttab\r\u{8}\u{C}\u{1}\u{1F}", "ünïcödé 🚀 日本語",
+    ])
+    func storedMessage(content: String) throws {
+        // Times a store clock gives (Foundation writes times before 1970 with float noise).
+        for ms: Int64 in [0, 1_795_309_915_437, 1_709_164_800_123] {
+            for m in [Self.message(1, content, at: ms), Self.message(2, content, at: ms, extra: true)] {
+                let fast = try StoredDocument.encode(m)
+                let slow = String(decoding: try JSONEncoder.agentState.encode(m), as: UTF8.self)
+                #expect(fast == slow, "\(fast)\n\(slow)")
+                #expect(try StoredDocument.decode(Message.self, fast) == m)
+            }
+        }
+    }
+
     @Test("API times keep every millisecond through a round trip")
     func exactTimes() throws {
         struct T: Codable, Equatable { var at: Date }

@@ -1,3 +1,17 @@
+import Crypto
+import Foundation
+
+/// A Lua script and its SHA1, by which Redis knows it once loaded.
+struct LuaScript: Sendable {
+    let source: String
+    let sha1: String
+
+    init(_ source: String) {
+        self.source = source
+        sha1 = Insecure.SHA1.hash(data: Data(source.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
 /// The hot tier's multi-key changes, each one Lua script so that Redis applies it whole.
 enum HotTierScripts {
     /// Appends messages if the session is cached, active, and (when asked) still at the expected
@@ -8,7 +22,7 @@ enum HotTierScripts {
     /// KEYS: meta, recent, outbox. ARGV: expected last seq or "", tenant, session, index of the
     /// first system message in the batch or 0, then the messages' JSON.
     /// Returns {"OK", first seq} or {"MISS"} or {"CLOSED", last} or {"CONFLICT", last}.
-    static let append = """
+    static let append = LuaScript("""
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'MISS'} end
         local meta = redis.call('HMGET', KEYS[1], 'last', 'status', 'system')
         local last = tonumber(meta[1])
@@ -27,7 +41,7 @@ enum HotTierScripts {
         redis.call('PERSIST', KEYS[2])
         redis.call('XADD', KEYS[3], '*', 't', ARGV[2], 's', ARGV[3], 'last', last + n)
         return {'OK', last + 1}
-        """
+        """)
 
     /// Caches a session read from the durable store, unless it is cached already (another
     /// server may have done it, and appended since).
@@ -35,7 +49,7 @@ enum HotTierScripts {
     /// KEYS: meta, recent. ARGV: last seq, status, ttl seconds, system seq or "", system entry or
     /// "", the summary's JSON or "", then the newest entries (`seq<TAB>json`), oldest first,
     /// ending at the last seq. Returns 1 if it cached the session, 0 if it was cached already.
-    static let hydrate = """
+    static let hydrate = LuaScript("""
         if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
         redis.call('DEL', KEYS[2])
         redis.call('HSET', KEYS[1], 'last', ARGV[1], 'flushed', ARGV[1], 'status', ARGV[2], 'summary', ARGV[6])
@@ -44,14 +58,14 @@ enum HotTierScripts {
         redis.call('EXPIRE', KEYS[1], ARGV[3])
         if #ARGV >= 7 then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
         return 1
-        """
+        """)
 
     /// Records that the durable store holds the session up to a seq: trims the list to `cap`
     /// entries (never dropping one not yet flushed) and, once nothing is left to flush, lets the
     /// keys expire again.
     ///
     /// KEYS: meta, recent. ARGV: flushed through seq, cap, ttl seconds. Returns the flushed seq.
-    static let markFlushed = """
+    static let markFlushed = LuaScript("""
         local m = redis.call('HMGET', KEYS[1], 'last', 'flushed')
         if not m[1] then return -1 end
         local last = tonumber(m[1])
@@ -65,14 +79,14 @@ enum HotTierScripts {
           redis.call('EXPIRE', KEYS[2], ARGV[3])
         end
         return flushed
-        """
+        """)
 
     /// The session's counters and its newest entries, read together.
     ///
     /// KEYS: meta, recent. ARGV: how many entries at most, or -1 for exactly those not yet
     /// flushed; ttl seconds (refreshed when nothing is left to flush). Returns {} on a miss,
     /// else {last, flushed, status, system seq or "", system entry or "", summary or "", entries…}.
-    static let window = """
+    static let window = LuaScript("""
         local m = redis.call('HMGET', KEYS[1], 'last', 'flushed', 'status', 'system', 'system_entry', 'summary')
         if not m[1] then return {} end
         if tonumber(m[2]) >= tonumber(m[1]) then
@@ -86,20 +100,20 @@ enum HotTierScripts {
           for _, e in ipairs(redis.call('LRANGE', KEYS[2], -n, -1)) do table.insert(out, e) end
         end
         return out
-        """
+        """)
 
     /// Sets the cached status of a session, if it is cached. KEYS: meta. ARGV: status.
-    static let setStatus = """
+    static let setStatus = LuaScript("""
         if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'status', ARGV[1]) end
         return 0
-        """
+        """)
 
     /// Drops a session from the cache if the durable store has all its turns.
     /// KEYS: meta, recent. Returns 1 if dropped (or not cached), 0 if turns wait to be flushed.
-    static let evictIfFlushed = """
+    static let evictIfFlushed = LuaScript("""
         local m = redis.call('HMGET', KEYS[1], 'last', 'flushed')
         if m[1] and tonumber(m[2]) < tonumber(m[1]) then return 0 end
         redis.call('DEL', KEYS[1], KEYS[2])
         return 1
-        """
+        """)
 }

@@ -233,14 +233,13 @@ public final class RedisHotTier: Sendable {
 
     /// Runs a script by its SHA1, sending its source only when Redis does not have it (the
     /// first time, and after a restart emptied the script cache).
-    private func script(_ source: String, keys: [String], _ arguments: [RESPArgument]) async throws -> RESPValue {
-        let sha = Insecure.SHA1.hash(data: Data(source.utf8)).map { String(format: "%02x", $0) }.joined()
+    private func script(_ script: LuaScript, keys: [String], _ arguments: [RESPArgument]) async throws -> RESPValue {
         let tail: [RESPArgument] = [.integer(Int64(keys.count))] + keys.map(RESPArgument.string) + arguments
         do {
-            return try await client.send(RESPCommand("EVALSHA", [.string(sha)] + tail))
+            return try await client.send(RESPCommand("EVALSHA", [.string(script.sha1)] + tail))
         } catch {
             guard error.prefix == "NOSCRIPT" else { throw error }
-            return try await client.send(RESPCommand("EVAL", [.string(source)] + tail))
+            return try await client.send(RESPCommand("EVAL", [.string(script.source)] + tail))
         }
     }
 }
