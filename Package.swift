@@ -164,7 +164,7 @@ let package = Package(
         .testTarget(
             name: "AgentStateRedisTests",
             dependencies: [
-                "AgentState", "AgentStateRedis", "AgentStateSQLite", "AgentStateTesting", "RESP",
+                "AgentState", "AgentStateRedis", "AgentStateSQLite", "AgentStatePostgres", "AgentStateTesting", "RESP",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict

@@ -1,4 +1,5 @@
 import AgentState
+import AgentStatePostgres
 import AgentStateRedis
 import AgentStateSQLite
 import AgentStateTesting
@@ -40,6 +41,24 @@ let tieredOverSQLite = Conformance.Backend(
             [String(decoding: data.canonicalData, as: UTF8.self), tenant, stream, seq])
     })
 
+let tieredOverPostgres = Conformance.Backend(
+    name: "tiered over PostgreSQL",
+    make: { clock in
+        try tieredStore(over: try await PostgresStore.open(url: TestPostgres.freshURL(), migrate: true, clock: clock), clock: clock)
+    },
+    reopen: { store, clock in
+        let tiered = store as! TieredStore
+        let schema = (tiered.durable as! PostgresStore).configuration.schema
+        let prefix = tiered.hot.prefix
+        try await store.close()
+        return try tieredStore(over: try await PostgresStore.open(url: TestPostgres.url(schema: schema), clock: clock), prefix: prefix, clock: clock)
+    },
+    tamper: { store, tenant, stream, seq, data in
+        try await ((store as! TieredStore).durable as! PostgresStore).unsafeExecute(
+            "UPDATE events SET data = $1 WHERE tenant_id = $2 AND stream = $3 AND seq = $4",
+            [String(decoding: data.canonicalData, as: UTF8.self), tenant, stream, seq])
+    })
+
 @Suite("Conformance: tiered store (Redis over a durable store)")
 struct TieredConformanceTests {
     @Test(arguments: Conformance.checks)
@@ -50,5 +69,10 @@ struct TieredConformanceTests {
     @Test(arguments: Conformance.checks)
     func overSQLite(_ check: Conformance.Check) async throws {
         try await check.run(on: tieredOverSQLite)
+    }
+
+    @Test(arguments: Conformance.checks)
+    func overPostgres(_ check: Conformance.Check) async throws {
+        try await check.run(on: tieredOverPostgres)
     }
 }
