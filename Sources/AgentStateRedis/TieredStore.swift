@@ -1,5 +1,6 @@
 import AgentState
 import Logging
+import NIOCore
 import RESP
 
 /// Redis in front of a durable store (SQLite or PostgreSQL), for conversations.
@@ -26,6 +27,7 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
     public let changes: ChangeHub
     private let clock: any StoreClock
     private let flushTask: Task<Void, Never>?
+    private let listenTask: Task<Void, Never>?
 
     public var base: any StateStore { durable }
 
@@ -40,11 +42,35 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
         let flusher = HotTierFlusher(tier: hot, durable: durable, consumer: consumer, logger: logger)
         self.flusher = flusher
         flushTask = background ? Task { await flusher.run() } : nil
+        listenTask = background ? Task { [changes] in await Self.listen(hot, changes, logger) } : nil
+    }
+
+    /// Relays the change notices every server's appends publish to this process's feeds. After
+    /// a lost subscription it listens again and wakes every feed, since notices sent meanwhile
+    /// were not heard.
+    private static func listen(_ hot: RedisHotTier, _ changes: ChangeHub, _ logger: Logger) async {
+        while !Task.isCancelled {
+            do {
+                try await hot.client.subscribe(channels: [hot.changesChannel]) { messages in
+                    changes.notifyAll()
+                    for try await message in messages {
+                        let parts = String(buffer: message.payload).split(separator: "\n", maxSplits: 1).map(String.init)
+                        if parts.count == 2 { changes.notify([ChangedStream(parts[0], parts[1])]) }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.debug("listening for change notices failed; trying again", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
     }
 
     public func close() async throws {
         flushTask?.cancel()
+        listenTask?.cancel()
         await flushTask?.value
+        await listenTask?.value
         await hot.client.close()
         try await durable.close()
     }
@@ -77,6 +103,7 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
             }
             switch outcome {
             case .appended(let first):
+                // Feeds in this process hear at once; other servers by the script's PUBLISH.
                 changes.notify([ChangedStream(tenant, EventStream.session(sessionId))])
                 return drafts.enumerated().map { i, m in
                     var stored = m

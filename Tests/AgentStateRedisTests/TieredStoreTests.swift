@@ -49,3 +49,32 @@ struct TieredStoreTests {
         try await store.close()
     }
 }
+
+@Suite("Tiered store: change notices between servers")
+struct TieredChangeNoticeTests {
+    @Test("an append on one server wakes a change feed on another through Redis Pub/Sub, before any flush")
+    func acrossServers() async throws {
+        let prefix = "cn-\(UUID().uuidString.prefix(8))"
+        func server(_ durable: InMemoryStore) throws -> TieredStore {
+            let client = RESPClient(configuration: try RESPConfiguration(url: try TestRedis.url()))
+            return TieredStore(hot: RedisHotTier(client: client, prefix: prefix), durable: durable, consumer: UUID().uuidString)
+        }
+        // Separate durable stores, so that only Redis can carry the notice from one to the other.
+        let (d1, d2) = (InMemoryStore(), InMemoryStore())
+        _ = try await d1.createSession("acme", SessionCreate(id: "s"))
+        let (a, b) = (try server(d1), try server(d2))
+        let feed = b.changes.subscribe("acme", stream: "session:s")
+        // B's listener subscribes in the background, and its first act wakes every feed (notices
+        // sent before were not heard): let that happen and take it, since it is not what is tested.
+        try await Task.sleep(for: .seconds(1))
+        await feed.next(timeout: .milliseconds(100))
+        let clock = ContinuousClock()
+        let start = clock.now
+        _ = try await a.appendMessages("acme", "s", [.user("hello")], expectedLastSeq: nil)
+        await feed.next(timeout: .seconds(3))
+        #expect(clock.now - start < .seconds(2), "server B's feed woke on server A's append")
+        feed.cancel()
+        try await a.close()
+        try await b.close()
+    }
+}

@@ -19,27 +19,32 @@ enum HotTierScripts {
     /// keys, since they now hold turns the durable store lacks (under a `volatile-*` policy,
     /// keys without a TTL are never evicted).
     ///
+    /// It also publishes a change notice, so that other servers' change feeds hear of the turn
+    /// at once, without another round trip.
+    ///
     /// KEYS: meta, recent, outbox. ARGV: expected last seq or "", tenant, session, index of the
-    /// first system message in the batch or 0, then the messages' JSON.
-    /// Returns {"OK", first seq} or {"MISS"} or {"CLOSED", last} or {"CONFLICT", last}.
+    /// first system message in the batch or 0, the notice channel, the notice, then the
+    /// messages' JSON. Returns {"OK", first seq} or {"MISS"} or {"CLOSED", last} or
+    /// {"CONFLICT", last}.
     static let append = LuaScript("""
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'MISS'} end
         local meta = redis.call('HMGET', KEYS[1], 'last', 'status', 'system')
         local last = tonumber(meta[1])
         if meta[2] ~= 'active' then return {'CLOSED', last} end
         if ARGV[1] ~= '' and tonumber(ARGV[1]) ~= last then return {'CONFLICT', last} end
-        local n = #ARGV - 4
+        local n = #ARGV - 6
         for i = 1, n do
-          redis.call('RPUSH', KEYS[2], (last + i) .. '\\t' .. ARGV[4 + i])
+          redis.call('RPUSH', KEYS[2], (last + i) .. '\\t' .. ARGV[6 + i])
         end
         local system = tonumber(ARGV[4])
         if system > 0 and not meta[3] then
-          redis.call('HSET', KEYS[1], 'system', last + system, 'system_entry', (last + system) .. '\\t' .. ARGV[4 + system])
+          redis.call('HSET', KEYS[1], 'system', last + system, 'system_entry', (last + system) .. '\\t' .. ARGV[6 + system])
         end
         redis.call('HSET', KEYS[1], 'last', last + n)
         redis.call('PERSIST', KEYS[1])
         redis.call('PERSIST', KEYS[2])
         redis.call('XADD', KEYS[3], '*', 't', ARGV[2], 's', ARGV[3], 'last', last + n)
+        redis.call('PUBLISH', ARGV[5], ARGV[6])
         return {'OK', last + 1}
         """)
 

@@ -29,6 +29,8 @@ public final class RedisHotTier: Sendable {
     }
 
     var outbox: String { HotTierKeys.outbox(prefix: prefix) }
+    /// Where appends announce themselves: `tenant\nstream` per changed stream.
+    public var changesChannel: String { prefix + ":changes" }
     private var ttlSeconds: RESPArgument { .integer(max(1, ttl.components.seconds)) }
 
     private func keys(_ tenant: TenantID, _ session: String) -> HotTierKeys {
@@ -67,7 +69,8 @@ public final class RedisHotTier: Sendable {
     public func append(_ tenant: TenantID, _ session: String, _ messages: [Message], expectedLastSeq: Int64?) async throws -> AppendOutcome {
         let k = keys(tenant, session)
         let system = (messages.firstIndex { $0.role == .system }).map { $0 + 1 } ?? 0
-        var arguments: [RESPArgument] = [expectedLastSeq.map { .integer($0) } ?? "", .string(tenant), .string(session), .integer(Int64(system))]
+        var arguments: [RESPArgument] = [expectedLastSeq.map { .integer($0) } ?? "", .string(tenant), .string(session), .integer(Int64(system)),
+                                         .string(changesChannel), .string(tenant + "\n" + EventStream.session(session))]
         for m in messages { arguments.append(.string(try StoredDocument.encode(m))) }
         let reply = try await script(HotTierScripts.append, keys: [k.meta, k.recent, outbox], arguments)
         guard let parts = reply.elements, let word = parts.first?.string else { throw Self.unexpected(reply) }
