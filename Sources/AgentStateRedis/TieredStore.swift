@@ -2,6 +2,7 @@ import AgentState
 import Logging
 import NIOCore
 import RESP
+import Synchronization
 
 /// Redis in front of a durable store (SQLite or PostgreSQL), for conversations.
 ///
@@ -28,6 +29,9 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
     private let clock: any StoreClock
     private let flushTask: Task<Void, Never>?
     private let listenTask: Task<Void, Never>?
+    /// Context reads served by Redis alone, and those the durable store answered.
+    private let hits = Atomic<Int>(0)
+    private let misses = Atomic<Int>(0)
 
     public var base: any StateStore { durable }
 
@@ -78,7 +82,8 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
     public func tierHealth() async -> TierHealth {
         do {
             _ = try await hot.client.send(RESPCommand("PING"), timeout: .seconds(1))
-            return TierHealth(cache: "ok", flushLag: try await hot.outboxLength())
+            let (h, m) = (hits.load(ordering: .relaxed), misses.load(ordering: .relaxed))
+            return TierHealth(cache: "ok", flushLag: try await hot.outboxLength(), hitRatio: h + m == 0 ? nil : Double(h) / Double(h + m))
         } catch {
             return TierHealth(cache: "unreachable: \((error as? RESPError)?.message ?? "\(error)")", flushLag: nil)
         }
@@ -144,8 +149,12 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
     }
 
     public func messages(_ tenant: TenantID, _ sessionId: String, _ query: MessageQuery) async throws -> MessageWindow {
-        if case .last(let n) = query, n > 0, n <= hot.cap, let window = try? await recentFromCache(tenant, sessionId, n) {
-            return window
+        if case .last(let n) = query {
+            if n > 0, n <= hot.cap, let window = try? await recentFromCache(tenant, sessionId, n) {
+                hits.add(1, ordering: .relaxed)
+                return window
+            }
+            misses.add(1, ordering: .relaxed)
         }
         try await flushIfReachable(tenant, sessionId)
         return try await durable.messages(tenant, sessionId, query)
@@ -245,6 +254,15 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
         let receipt = try await durable.eraseUser(tenant, userId)
         for id in ids { try? await hot.evict(tenant, id) }
         return receipt
+    }
+
+    /// Flushes what the outbox holds first, so that idle sessions are judged on every turn
+    /// acknowledged (a turn waiting in Redis is activity too).
+    public func sweep() async throws -> SweepReport {
+        for _ in 0..<100 {
+            guard (try? await flusher.runOnce(block: .milliseconds(1))) ?? 0 > 0 else { break }
+        }
+        return try await durable.sweep()
     }
 
     /// Flushes the session's pending turns; true if there were some. With Redis unreachable,

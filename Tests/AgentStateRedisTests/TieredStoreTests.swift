@@ -29,6 +29,7 @@ struct TieredStoreTests {
         #expect(window.lastSeq == 4)
         #expect(try await durable.messages(tenant, "s", .after(seq: 0, limit: 10)).messages.isEmpty, "nothing was flushed to serve it")
 
+        #expect(await store.tierHealth().hitRatio == 1)
         #expect(try await store.messages(tenant, "s", .after(seq: 1, limit: 10)).messages.map(\.seq) == [2, 3, 4])
         #expect(try await durable.messages(tenant, "s", .after(seq: 0, limit: 10)).messages.count == 4, "that read flushed")
         try await store.close()

@@ -5,10 +5,13 @@ public struct TierHealth: Sendable, Equatable {
     public var cache: String
     /// Outbox entries not yet flushed to the durable tier, when known.
     public var flushLag: Int?
+    /// Of the context reads so far, the share served by the cache alone.
+    public var hitRatio: Double?
 
-    public init(cache: String, flushLag: Int?) {
+    public init(cache: String, flushLag: Int?, hitRatio: Double? = nil) {
         self.cache = cache
         self.flushLag = flushLag
+        self.hitRatio = hitRatio
     }
 
     public var isDegraded: Bool { cache != "ok" }

@@ -48,7 +48,9 @@ extension TransactionalStore {
             if s.systemSeq == nil, let first = fresh.first(where: { $0.role == .system }) { s.systemSeq = first.seq }
             s.lastSeq = fresh.last!.seq
             s.updatedAt = max(s.updatedAt, fresh.last!.createdAt)
-            s.refreshExpiry(at: tx.now)
+            // The session was last active when the newest of these was appended, not now.
+            let activity = fresh.last!.createdAt
+            if activity > s.lastActivityAt { s.refreshExpiry(at: activity) }
             try tx.updateSession(s)
             return s.lastSeq
         }

@@ -16,6 +16,7 @@ public final class ServerMetrics: Sendable {
     private let overdue: Gauge
     private let cacheUp: Gauge
     private let flushLag: Gauge
+    private let hitRatio: Gauge
 
     static let latencyBuckets: [Duration] = [
         .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
@@ -27,12 +28,14 @@ public final class ServerMetrics: Sendable {
         overdue = registry.makeGauge(name: "agentstate_approvals_overdue", help: "Pending approvals past their deadline")
         cacheUp = registry.makeGauge(name: "agentstate_cache_up", help: "1 while the Redis hot tier answers, 0 while the store serves without it")
         flushLag = registry.makeGauge(name: "agentstate_flush_lag", help: "Appends in the Redis outbox not yet flushed to the durable store")
+        hitRatio = registry.makeGauge(name: "agentstate_cache_hit_ratio", help: "Share of context reads served by the Redis hot tier alone")
     }
 
     /// Refreshes the hot tier's gauges.
     func update(_ tier: TierHealth) {
         cacheUp.set(tier.isDegraded ? 0.0 : 1.0)
         if let lag = tier.flushLag { flushLag.set(Double(lag)) }
+        if let ratio = tier.hitRatio { hitRatio.set(ratio) }
     }
 
     func recordRequest(route: String, method: String, status: Int, duration: Duration) {
