@@ -165,7 +165,6 @@ let package = Package(
             name: "AgentStateRedisTests",
             dependencies: [
                 "AgentState", "AgentStateRedis", "AgentStateSQLite", "AgentStatePostgres", "AgentStateTesting", "RESP",
-                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),

@@ -278,6 +278,12 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, Sendable 
         _ = try await write { tx in try tx.execute(sql, arguments); return true }
     }
 
+    /// Rewrites a stored event's data behind the store's back: for tests of tamper detection.
+    package func tamperEvent(_ tenant: TenantID, stream: String, seq: Int64, data: JSONValue) async throws {
+        try await unsafeExecute("UPDATE events SET data = $1 WHERE tenant_id = $2 AND stream = $3 AND seq = $4",
+                                [String(decoding: data.canonicalData, as: UTF8.self), tenant, stream, seq])
+    }
+
     /// Reads rows outside the store's rules, after `settings` (`SET LOCAL …`) in the same
     /// transaction: for tests that check query plans.
     package func unsafeRows(_ sql: String, _ arguments: [any SQLBindable] = [], settings: [String] = []) async throws -> [[String?]] {

@@ -100,6 +100,12 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
         try await pool.write { db in try db.execute(sql: sql, arguments: arguments) }
     }
 
+    /// Rewrites a stored event's data behind the store's back: for tests of tamper detection.
+    package func tamperEvent(_ tenant: TenantID, stream: String, seq: Int64, data: JSONValue) async throws {
+        try await unsafeExecute("UPDATE events SET data = ? WHERE tenant_id = ? AND stream = ? AND seq = ?",
+                                [String(decoding: data.canonicalData, as: UTF8.self), tenant, stream, seq])
+    }
+
     /// Reads the file directly on the writer's connection, outside the store's rules.
     package func unsafeRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await pool.write { db in try body(db) }

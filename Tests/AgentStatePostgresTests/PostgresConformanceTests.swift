@@ -12,9 +12,7 @@ let postgresBackend = Conformance.Backend(
         return try await PostgresStore.open(url: TestPostgres.url(schema: schema), clock: clock)
     },
     tamper: { store, tenant, stream, seq, data in
-        try await (store as! PostgresStore).unsafeExecute(
-            "UPDATE events SET data = $1 WHERE tenant_id = $2 AND stream = $3 AND seq = $4",
-            [String(decoding: data.canonicalData, as: UTF8.self), tenant, stream, seq])
+        try await (store as! PostgresStore).tamperEvent(tenant, stream: stream, seq: seq, data: data)
     })
 
 @Suite("Conformance: PostgreSQL store")

@@ -4,7 +4,6 @@ import AgentStateRedis
 import AgentStateSQLite
 import AgentStateTesting
 import Foundation
-import GRDB
 import RESP
 import Testing
 
@@ -36,9 +35,7 @@ let tieredOverSQLite = Conformance.Backend(
         return try tieredStore(over: try SQLiteStore(path: path, clock: clock), prefix: prefix, clock: clock)
     },
     tamper: { store, tenant, stream, seq, data in
-        try await ((store as! TieredStore).durable as! SQLiteStore).unsafeExecute(
-            "UPDATE events SET data = ? WHERE tenant_id = ? AND stream = ? AND seq = ?",
-            [String(decoding: data.canonicalData, as: UTF8.self), tenant, stream, seq])
+        try await ((store as! TieredStore).durable as! SQLiteStore).tamperEvent(tenant, stream: stream, seq: seq, data: data)
     })
 
 let tieredOverPostgres = Conformance.Backend(
@@ -54,9 +51,7 @@ let tieredOverPostgres = Conformance.Backend(
         return try tieredStore(over: try await PostgresStore.open(url: TestPostgres.url(schema: schema), clock: clock), prefix: prefix, clock: clock)
     },
     tamper: { store, tenant, stream, seq, data in
-        try await ((store as! TieredStore).durable as! PostgresStore).unsafeExecute(
-            "UPDATE events SET data = $1 WHERE tenant_id = $2 AND stream = $3 AND seq = $4",
-            [String(decoding: data.canonicalData, as: UTF8.self), tenant, stream, seq])
+        try await ((store as! TieredStore).durable as! PostgresStore).tamperEvent(tenant, stream: stream, seq: seq, data: data)
     })
 
 @Suite("Conformance: tiered store (Redis over a durable store)")

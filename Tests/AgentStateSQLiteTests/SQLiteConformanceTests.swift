@@ -13,9 +13,7 @@ let sqliteBackend = Conformance.Backend(
         return try SQLiteStore(path: path, clock: clock)
     },
     tamper: { store, tenant, stream, seq, data in
-        try await (store as! SQLiteStore).unsafeExecute(
-            "UPDATE events SET data = ? WHERE tenant_id = ? AND stream = ? AND seq = ?",
-            [String(decoding: data.canonicalData, as: UTF8.self), tenant, stream, seq])
+        try await (store as! SQLiteStore).tamperEvent(tenant, stream: stream, seq: seq, data: data)
     })
 
 @Suite("Conformance: SQLite store")

@@ -85,6 +85,16 @@ public struct JSONWriter {
         bytes.append(contentsOf: buf)
     }
 
+    /// `[a,b,…]` of values that write themselves.
+    mutating func array(_ items: [some FastJSONEncodable]) throws {
+        raw("[")
+        for (i, item) in items.enumerated() {
+            if i > 0 { raw(",") }
+            try item.write(to: &self)
+        }
+        raw("]")
+    }
+
     /// Any JSON document; object keys in sorted order, as the encoder's `.sortedKeys` writes them.
     mutating func value(_ v: JSONValue) throws {
         switch v {
@@ -152,12 +162,8 @@ extension Message: FastJSONEncodable {
         w.raw(",\"tokens\":"); w.int(tokens)
         if let toolCallId { w.raw(",\"tool_call_id\":"); w.string(toolCallId) }
         if let toolCalls {
-            w.raw(",\"tool_calls\":[")
-            for (i, c) in toolCalls.enumerated() {
-                if i > 0 { w.raw(",") }
-                try c.write(to: &w)
-            }
-            w.raw("]")
+            w.raw(",\"tool_calls\":")
+            try w.array(toolCalls)
         }
         w.raw("}")
     }

@@ -17,12 +17,8 @@ extension StoredDocument {
         w.raw(",\"tokens\":"); w.int(m.tokens)
         if let id = m.toolCallId { w.raw(",\"toolCallId\":"); w.string(id) }
         if let calls = m.toolCalls {
-            w.raw(",\"toolCalls\":[")
-            for (i, call) in calls.enumerated() {
-                if i > 0 { w.raw(",") }
-                try call.write(to: &w)
-            }
-            w.raw("]")
+            w.raw(",\"toolCalls\":")
+            try w.array(calls)
         }
         w.raw("}")
         return String(decoding: w.bytes, as: UTF8.self)
