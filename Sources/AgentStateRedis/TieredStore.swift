@@ -259,9 +259,7 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
     /// Flushes what the outbox holds first, so that idle sessions are judged on every turn
     /// acknowledged (a turn waiting in Redis is activity too).
     public func sweep() async throws -> SweepReport {
-        for _ in 0..<100 {
-            guard (try? await flusher.runOnce(block: .milliseconds(1))) ?? 0 > 0 else { break }
-        }
+        try? await flusher.drain()
         return try await durable.sweep()
     }
 

@@ -51,9 +51,9 @@ final class RESPChannelHandler: ChannelDuplexHandler {
             promise?.succeed(())
             return
         }
+        var buffer = context.channel.allocator.buffer(capacity: 64 * request.commands.count)
+        for command in request.commands { command.encode(into: &buffer) }
         guard request.expectsReplies else {
-            var buffer = context.channel.allocator.buffer(capacity: 64 * request.commands.count)
-            for command in request.commands { command.encode(into: &buffer) }
             let written = context.eventLoop.makePromise(of: Void.self)
             written.futureResult.whenComplete { result in
                 switch result {
@@ -65,8 +65,6 @@ final class RESPChannelHandler: ChannelDuplexHandler {
             context.writeAndFlush(wrapOutboundOut(buffer), promise: written)
             return
         }
-        var buffer = context.channel.allocator.buffer(capacity: 64 * request.commands.count)
-        for command in request.commands { command.encode(into: &buffer) }
         let id = nextID
         nextID += 1
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)

@@ -1,5 +1,6 @@
 import AgentState
 import Logging
+import RESP
 
 /// Moves appended turns from the hot tier into the durable store.
 ///
@@ -40,12 +41,12 @@ public final class HotTierFlusher: Sendable {
         }
     }
 
-    /// One round: entries a dead flusher left, then new ones (waiting up to `block` for some).
-    /// Returns how many entries were acknowledged.
+    /// One round: entries a dead flusher left, then new ones (waiting up to `block` for some, on
+    /// `connection` if given). Returns how many entries were acknowledged.
     @discardableResult
-    public func runOnce(block: Duration = .seconds(1)) async throws -> Int {
+    public func runOnce(block: Duration = .seconds(1), reading connection: RESPConnection? = nil) async throws -> Int {
         var entries = try await tier.claimStale(consumer: consumer, idle: claimIdle)
-        entries += try await tier.readOutbox(consumer: consumer, block: entries.isEmpty ? block : .milliseconds(1))
+        entries += try await tier.readOutbox(consumer: consumer, block: entries.isEmpty ? block : .milliseconds(1), on: connection)
         var done: [String] = []
         var flushed: Set<String> = []
         for entry in entries {
@@ -69,14 +70,29 @@ public final class HotTierFlusher: Sendable {
         return done.count
     }
 
+    /// Flushes what the outbox holds now, on one connection, for at most `rounds` rounds.
+    public func drain(rounds: Int = 100) async throws {
+        try await tier.client.withDedicatedConnection { connection in
+            for _ in 0..<rounds {
+                guard try await runOnce(block: .milliseconds(1), reading: connection) > 0 else { return }
+            }
+        }
+    }
+
     /// Flushes until cancelled, pausing after a failure (Redis or the durable store away).
     public func run() async {
         try? await tier.prepareOutbox()
         var pause = Duration.milliseconds(100)
         while !Task.isCancelled {
             do {
-                try await runOnce()
-                pause = .milliseconds(100)
+                // One connection for the blocking reads, kept while it lasts, rather than one
+                // opened per round.
+                try await tier.client.withDedicatedConnection { connection in
+                    while !Task.isCancelled {
+                        try await runOnce(reading: connection)
+                        pause = .milliseconds(100)
+                    }
+                }
             } catch {
                 if Task.isCancelled { return }
                 logger.warning("the flusher could not run; trying again", metadata: ["error": "\(error)"])

@@ -164,13 +164,18 @@ public final class RedisHotTier: Sendable {
         }
     }
 
-    /// New entries for `consumer`, waiting up to `block` for some.
-    public func readOutbox(consumer: String, count: Int = 100, block: Duration = .seconds(1)) async throws -> [OutboxEntry] {
-        let milliseconds = block.components.seconds * 1000 + block.components.attoseconds / 1_000_000_000_000_000
-        let reply = try await client.withDedicatedConnection { connection in
-            try await connection.send(RESPCommand("XREADGROUP", "GROUP", .string(group), .string(consumer), "COUNT", .integer(Int64(count)),
-                                                  "BLOCK", .integer(milliseconds), "STREAMS", .string(outbox), ">"),
-                                      timeout: block + .seconds(5))
+    /// New entries for `consumer`, waiting up to `block` for some. The wait blocks the
+    /// connection it runs on, so it runs on `connection` (a flusher keeps one for its reads), or
+    /// on one opened for it.
+    public func readOutbox(consumer: String, count: Int = 100, block: Duration = .seconds(1),
+                           on connection: RESPConnection? = nil) async throws -> [OutboxEntry] {
+        let command = RESPCommand("XREADGROUP", "GROUP", .string(group), .string(consumer), "COUNT", .integer(Int64(count)),
+                                  "BLOCK", .integer(Self.milliseconds(block)), "STREAMS", .string(outbox), ">")
+        let reply: RESPValue
+        if let connection {
+            reply = try await connection.send(command, timeout: block + .seconds(5))
+        } else {
+            reply = try await client.withDedicatedConnection { try await $0.send(command, timeout: block + .seconds(5)) }
         }
         // RESP3: a map from stream name to its entries; RESP2: an array of [name, entries].
         let streams = reply.pairs?.map(\.value) ?? []
@@ -180,7 +185,7 @@ public final class RedisHotTier: Sendable {
     /// Entries another consumer took and did not acknowledge within `idle` (it died): now `consumer`'s.
     public func claimStale(consumer: String, idle: Duration, count: Int = 100) async throws -> [OutboxEntry] {
         let reply = try await client.send(RESPCommand("XAUTOCLAIM", .string(outbox), .string(group), .string(consumer),
-                                                      .integer(idle.components.seconds * 1000), "0-0", "COUNT", .integer(Int64(count))))
+                                                      .integer(Self.milliseconds(idle)), "0-0", "COUNT", .integer(Int64(count))))
         guard let parts = reply.elements, parts.count >= 2 else { throw Self.unexpected(reply) }
         return try Self.entries(parts[1])
     }
@@ -197,6 +202,10 @@ public final class RedisHotTier: Sendable {
     /// Entries in the outbox not yet acknowledged: the flush lag, for metrics and health.
     public func outboxLength() async throws -> Int {
         Int(try await client.send(RESPCommand("XLEN", .string(outbox))).integer ?? 0)
+    }
+
+    private static func milliseconds(_ d: Duration) -> Int64 {
+        d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
     }
 
     // MARK: Encoding
