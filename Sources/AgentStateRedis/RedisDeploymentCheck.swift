@@ -110,6 +110,16 @@ public enum RedisDeploymentCheck {
             add("maxmemory", .ok, "\(megabytes(used)) used of \(megabytes(limit)) (\(Int(used / limit * 100))%)")
         }
 
+        if config["appendonly"] == "yes", o.defaultUserFlags?.contains("off") == true {
+            let valkey = o.info["valkey_version"] != nil
+            // Redis fixed this in late 2025 (after 8.2); a release from before is known to lose data.
+            let affected = !valkey && (Int(version.prefix { $0 != "." }) ?? 0) < 8
+            add("aof-replay", affected ? .failure : .warning,
+                "the default user is off: Redis replays the append-only file's transactions, the hot tier's scripts among them, as that user"
+                    + " and \(affected ? "this version drops" : "releases without the fix drop") them on restart (redis/redis#14541)",
+                "switch the default user on with a long random password nobody uses and +@all, or run a release with the fix")
+        }
+
         out += authFindings(o, component: component)
         return out
     }
@@ -118,7 +128,7 @@ public enum RedisDeploymentCheck {
         var out: [DeploymentFinding] = []
         if let flags = o.defaultUserFlags, flags.contains("on"), flags.contains("nopass") {
             out.append(DeploymentFinding(component, "auth", .failure, "the default user needs no password: anyone who reaches the port reads every conversation",
-                                         advice: "give the default user a password (requirepass) or switch it off and use an ACL user"))
+                                         advice: "give the default user a long password (requirepass) and connect as an ACL user"))
         } else {
             out.append(DeploymentFinding(component, "auth", .ok, o.defaultUserFlags?.contains("off") == true ? "default user off; ACL users only" : "password required"))
         }

@@ -17,10 +17,13 @@ import Synchronization
 /// its messages first flush what is pending for that session, so they see every acknowledged
 /// turn.
 ///
-/// When Redis cannot be reached, everything but appending is served by the durable store
-/// (degraded: reads may miss turns Redis holds unflushed until it is back), and appends fail
-/// at once as unavailable: a turn appended to the durable store meanwhile could take a seq that
-/// Redis has already given to an acknowledged one.
+/// When Redis cannot be reached, the durable store serves everything, appends included
+/// (degraded: reads miss turns Redis holds unflushed until it is back). A turn appended there
+/// may take a seq Redis had already given an acknowledged turn; when Redis is back, the flusher
+/// finds the clash (the durable store refuses a different turn at a stored seq), keeps both
+/// turns by renumbering Redis's after the durable store's, and drops the session's cached copy.
+/// Sessions this process appended to durably are not read from Redis again until they have
+/// been flushed and dropped, so the cache re-warms from the durable store.
 public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthReporting, Sendable {
     public let durable: any StateStore
     public let hot: RedisHotTier
@@ -32,6 +35,9 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
     /// Context reads served by Redis alone, and those the durable store answered.
     private let hits = Atomic<Int>(0)
     private let misses = Atomic<Int>(0)
+    /// Sessions appended to in the durable store while Redis was unreachable ("tenant\nid"),
+    /// whose cached copies are stale.
+    private let diverged = Mutex<Set<String>>([])
 
     public var base: any StateStore { durable }
 
@@ -99,14 +105,17 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
                     name: m.name, toolCalls: m.toolCalls, tokens: m.tokens ?? ContextWindow.estimateTokens(m), metadata: m.metadata,
                     createdAt: now)
         }
+        do {
+            if isDiverged(tenant, sessionId) { try await rejoin(tenant, sessionId) }
+            return try await appendCached(tenant, sessionId, drafts, expectedLastSeq: expectedLastSeq)
+        } catch let error as RESPError {
+            return try await appendDurably(tenant, sessionId, drafts, expectedLastSeq: expectedLastSeq, because: error)
+        }
+    }
+
+    private func appendCached(_ tenant: TenantID, _ sessionId: String, _ drafts: [Message], expectedLastSeq: Int64?) async throws -> [Message] {
         for attempt in 1...2 {
-            let outcome: RedisHotTier.AppendOutcome
-            do {
-                outcome = try await hot.append(tenant, sessionId, drafts, expectedLastSeq: expectedLastSeq)
-            } catch let error as RESPError {
-                throw Self.unavailable(error)
-            }
-            switch outcome {
+            switch try await hot.append(tenant, sessionId, drafts, expectedLastSeq: expectedLastSeq) {
             case .appended(let first):
                 // Feeds in this process hear at once; other servers by the script's PUBLISH.
                 changes.notify([ChangedStream(tenant, EventStream.session(sessionId))])
@@ -130,7 +139,57 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
         throw AgentStateError(.unavailable, "session '\(sessionId)' could not be cached in Redis; try again")
     }
 
+    /// Redis is out of reach: the turns go to the durable store, numbered after its newest (the
+    /// import refuses seqs another writer took meanwhile, and then it is read again). They keep
+    /// the creation time they were given, so a flush of an append that reached Redis after all
+    /// recognizes them.
+    private func appendDurably(_ tenant: TenantID, _ sessionId: String, _ drafts: [Message], expectedLastSeq: Int64?,
+                               because error: RESPError) async throws -> [Message] {
+        diverged.withLock { _ = $0.insert(tenant + "\n" + sessionId) }
+        for _ in 0..<5 {
+            let s = try await durable.session(tenant, sessionId)
+            guard s.status == .active else {
+                throw AgentStateError(.conflict, "session '\(sessionId)' is \(s.status.rawValue)", current: s.status.rawValue)
+            }
+            if let expectedLastSeq, expectedLastSeq != s.lastSeq {
+                throw AgentStateError(.versionConflict, "the session's last seq is \(s.lastSeq), not \(expectedLastSeq)", current: String(s.lastSeq))
+            }
+            let numbered = drafts.enumerated().map { i, m in
+                var stored = m
+                stored.seq = s.lastSeq + 1 + Int64(i)
+                return stored
+            }
+            do {
+                _ = try await durable.importMessages(tenant, sessionId, numbered)
+            } catch let error as AgentStateError where error.code == .conflict {
+                continue
+            }
+            changes.notify([ChangedStream(tenant, EventStream.session(sessionId))])
+            return numbered
+        }
+        throw AgentStateError(.unavailable, "Redis is unreachable (\(error.message)) and session '\(sessionId)' kept changing; try again")
+    }
+
+    private func isDiverged(_ tenant: TenantID, _ sessionId: String) -> Bool {
+        diverged.withLock { !$0.isEmpty && $0.contains(tenant + "\n" + sessionId) }
+    }
+
+    /// Brings a session appended to durably back to Redis: flushes (reconciling) what Redis held
+    /// and drops the stale copy, so the next append caches it afresh. Throws `RESPError` while
+    /// Redis is still away.
+    private func rejoin(_ tenant: TenantID, _ sessionId: String) async throws {
+        for _ in 0..<5 {
+            try await flusher.flush(tenant, sessionId)
+            if try await hot.evictIfFlushed(tenant, sessionId) {
+                diverged.withLock { _ = $0.remove(tenant + "\n" + sessionId) }
+                return
+            }
+        }
+        throw AgentStateError(.conflict, "session '\(sessionId)' kept receiving turns; try again")
+    }
+
     /// Caches a session from the durable store: its counters, system message and newest turns.
+    /// Throws `RESPError` when Redis is away.
     private func hydrate(_ tenant: TenantID, _ sessionId: String) async throws {
         let s = try await durable.session(tenant, sessionId)
         guard s.status == .active else {
@@ -141,16 +200,12 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
         if system == nil, let seq = s.systemSeq {
             system = try await durable.messages(tenant, sessionId, .after(seq: seq - 1, limit: 1)).messages.first
         }
-        do {
-            try await hot.hydrate(tenant, sessionId, lastSeq: s.lastSeq, status: s.status, system: system, summary: s.summary, recent: recent)
-        } catch let error as RESPError {
-            throw Self.unavailable(error)
-        }
+        try await hot.hydrate(tenant, sessionId, lastSeq: s.lastSeq, status: s.status, system: system, summary: s.summary, recent: recent)
     }
 
     public func messages(_ tenant: TenantID, _ sessionId: String, _ query: MessageQuery) async throws -> MessageWindow {
         if case .last(let n) = query {
-            if n > 0, n <= hot.cap, let window = try? await recentFromCache(tenant, sessionId, n) {
+            if n > 0, n <= hot.cap, !isDiverged(tenant, sessionId), let window = try? await recentFromCache(tenant, sessionId, n) {
                 hits.add(1, ordering: .relaxed)
                 return window
             }
@@ -290,6 +345,6 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
     }
 
     private static func unavailable(_ error: RESPError) -> AgentStateError {
-        AgentStateError(.unavailable, "the Redis hot tier is unreachable, so turns cannot be appended now: \(error.message)")
+        AgentStateError(.unavailable, "the Redis hot tier is unreachable: \(error.message)")
     }
 }

@@ -24,7 +24,7 @@ extension Conformance {
             #expect(all.lastSeq == 3)
             #expect(try await h.store.session(tenant, "s").lastSeq == 3)
         },
-        check("messages: importing numbered messages keeps their seqs and times, skips those stored already, refuses a gap") { h in
+        check("messages: importing numbered messages keeps their seqs and times, skips those stored already, refuses a gap or another turn at a stored seq") { h in
             _ = try await h.store.createSession(tenant, SessionCreate(id: "s"))
             _ = try await h.store.appendMessages(tenant, "s", [.user("one")], expectedLastSeq: 0)
             let then = h.clock.now().adding(seconds: -30)
@@ -38,6 +38,11 @@ extension Conformance {
                 try await h.store.importMessages(tenant, "s", [numbered(6, "six")])
             }
             #expect(gap?.current == "4")
+            // A different turn at a stored seq is not a repeat: skipping it would lose it.
+            let other = await expectFailure(.conflict, "another turn at a stored seq") {
+                try await h.store.importMessages(tenant, "s", [numbered(4, "not four"), numbered(5, "five")])
+            }
+            #expect(other?.current == "4")
             let stored = try await h.store.messages(tenant, "s", .after(seq: 0, limit: 10)).messages
             #expect(stored.map(\.content) == ["one", "two", "three", "four"])
             #expect(stored[1].createdAt == then && stored[2].role == .assistant)

@@ -81,7 +81,7 @@ let otherTenant: TenantID = "globex"
 
 /// Runs `body` and expects it to fail with `code`; returns the error for further checks.
 @discardableResult
-func expectFailure<T>(_ code: AgentStateError.Code, _ what: String = "",
+package func expectFailure<T>(_ code: AgentStateError.Code, _ what: String = "",
                       sourceLocation: SourceLocation = #_sourceLocation,
                       _ body: () async throws -> T) async -> AgentStateError? {
     do {

@@ -46,7 +46,7 @@ struct HTTPConformanceTests {
         "keys: a secret is shown once, stored only as a hash, and stops working when revoked",
         "idempotency: a key replays the first response, refuses another request, and expires",
         // A durable store's primitive for the hot tier's flusher, not part of the API.
-        "messages: importing numbered messages keeps their seqs and times, skips those stored already, refuses a gap",
+        "messages: importing numbered messages keeps their seqs and times, skips those stored already, refuses a gap or another turn at a stored seq",
     ]
 
     @Test(arguments: Conformance.checks(excluding: notOverHTTP))

@@ -67,4 +67,26 @@ struct HotTierFlusherTests {
         #expect(try await tier.outboxLength() == 0)
         await tier.client.close()
     }
+
+    @Test("turns the durable store took while Redis was away come first; Redis's unflushed turns are kept after them, renumbered, once each, and the stale copy is dropped")
+    func reconciled() async throws {
+        let (tier, durable) = try await setUp()
+        // Redis acknowledged two turns as seqs 3 and 4; meanwhile another server, not reaching
+        // Redis, appended two to the durable store, which numbered them 3 and 4 too.
+        let timedOut = message("timed out, yet reached Redis")
+        _ = try await tier.append(tenant, "s", [message("r1"), timedOut], expectedLastSeq: nil)
+        _ = try await durable.appendMessages(tenant, "s", [.user("d1")], expectedLastSeq: 2)
+        // The second Redis turn also reached the durable store, by the fallback of its append.
+        var copy = timedOut
+        copy.seq = 4
+        _ = try await durable.importMessages(tenant, "s", [copy])
+
+        let flusher = HotTierFlusher(tier: tier, durable: durable, consumer: "a")
+        #expect(try await flusher.runOnce(block: .milliseconds(100)) == 1)
+        #expect(try await durableContents(durable) == ["Be brief.", "Hi", "d1", "timed out, yet reached Redis", "r1"])
+        #expect(try await durable.session(tenant, "s").lastSeq == 5)
+        #expect(try await tier.window(tenant, "s", count: 0) == nil, "the copy numbered otherwise is gone")
+        #expect(try await tier.outboxLength() == 0)
+        await tier.client.close()
+    }
 }

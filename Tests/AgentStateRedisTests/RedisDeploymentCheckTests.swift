@@ -4,7 +4,7 @@ import Testing
 
 @Suite("agentstate doctor's Redis rules")
 struct RedisDeploymentCheckTests {
-    func observed(_ config: [String: String]? = [:], used: Int = 10 << 20, flags: [String]? = ["off"], tls: Bool = false,
+    func observed(_ config: [String: String]? = [:], used: Int = 10 << 20, flags: [String]? = ["on"], tls: Bool = false,
                   host: String = "127.0.0.1") -> RedisDeploymentCheck.Observed {
         let base = ["maxmemory-policy": "volatile-lru", "maxmemory": "\(256 << 20)", "appendonly": "yes", "appendfsync": "everysec"]
         return .init(config: config.map { base.merging($0) { $1 } }, info: ["redis_version": "7.2.4", "used_memory": "\(used)"],
@@ -52,6 +52,16 @@ struct RedisDeploymentCheckTests {
         #expect(level("auth", observed(flags: ["on"]))?.level == .ok)
         #expect(level("tls", observed(host: "10.0.0.7"))?.level == .warning)
         #expect(level("tls", observed(tls: true, host: "10.0.0.7"))?.level == .ok)
+    }
+
+    @Test("with the default user off, Redis 7 loses the append-only file's scripted writes on restart: a fault; later releases a warning")
+    func aofReplay() {
+        #expect(level("aof-replay", observed(flags: ["off"]))?.level == .failure)
+        #expect(level("aof-replay", observed(flags: ["on"])) == nil)
+        var later = observed(flags: ["off"])
+        later.info["redis_version"] = "8.4.0"
+        #expect(level("aof-replay", later)?.level == .warning)
+        #expect(level("aof-replay", observed(["appendonly": "no"], flags: ["off"])) == nil)
     }
 
     @Test("a server that refuses CONFIG gets a warning saying what could not be checked, and the access checks still")

@@ -51,6 +51,44 @@ struct TieredStoreTests {
     }
 }
 
+@Suite("Tiered store: while Redis is away", .serialized)
+struct TieredOutageTests {
+    let tenant: TenantID = "acme"
+
+    @Test("appends go to the durable store; when Redis is back, the turns it held unflushed are kept after them, and the cache re-warms")
+    func outage() async throws {
+        let redis = try ThrowawayServer.start("redis")
+        defer { redis.stop() }
+        let durable = InMemoryStore()
+        let client = RESPClient(configuration: try RESPConfiguration(url: redis.url + "?timeout=1&connect_timeout=1"))
+        let store = TieredStore(hot: RedisHotTier(client: client, prefix: "outage"), durable: durable, consumer: "test", background: false)
+        _ = try await store.createSession(tenant, SessionCreate(id: "s"))
+        #expect(try await store.appendMessages(tenant, "s", [.user("r1"), .assistant("r2")], expectedLastSeq: 0).map(\.seq) == [1, 2])
+
+        try redis.pause()
+        // The durable store never saw Redis's two turns, so it numbers from 1.
+        #expect(try await store.appendMessages(tenant, "s", [.user("d1")], expectedLastSeq: nil).map(\.seq) == [1])
+        #expect(try await store.appendMessages(tenant, "s", [.assistant("d2")], expectedLastSeq: 1).map(\.seq) == [2])
+        await expectFailure(.versionConflict, "a stale expected seq, checked by the durable store") {
+            try await store.appendMessages(tenant, "s", [.user("late")], expectedLastSeq: 1)
+        }
+        #expect(try await store.messages(tenant, "s", .last(10)).messages.map(\.content) == ["d1", "d2"], "degraded: Redis's turns unseen")
+
+        try redis.resume()
+        // The client reconnects with backoff; meanwhile the durable store keeps serving.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while await store.tierHealth().isDegraded, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        let after = try await store.appendMessages(tenant, "s", [.user("after")], expectedLastSeq: nil)
+        #expect(after.map(\.seq) == [5])
+        let window = try await store.messages(tenant, "s", .last(10))
+        #expect(window.messages.map(\.content) == ["d1", "d2", "r1", "r2", "after"])
+        #expect(await store.tierHealth().hitRatio == 0.5, "the outage read missed; the read after it came from Redis, re-warmed")
+        _ = try await store.messages(tenant, "s", .after(seq: 0, limit: 1))  // flushes
+        #expect(try await durable.messages(tenant, "s", .after(seq: 0, limit: 10)).messages.map(\.content) == ["d1", "d2", "r1", "r2", "after"])
+        try await store.close()
+    }
+}
+
 @Suite("Tiered store: change notices between servers")
 struct TieredChangeNoticeTests {
     @Test("an append on one server wakes a change feed on another through Redis Pub/Sub, before any flush")

@@ -45,7 +45,7 @@ struct TieredServerTests {
         try await durable.close()
     }
 
-    @Test("with Redis stopped, reads and runs are served from SQLite and appends get 503 with Retry-After at once; after Redis is back, appends go on from the right seq")
+    @Test("with Redis stopped, reads, runs and appends are served by SQLite at once, and health says degraded; after Redis is back, appends go on from the right seq and reads come from Redis again")
     func redisOutage() async throws {
         let redis = try ThrowawayServer.start("redis")
         defer { redis.stop() }
@@ -61,40 +61,104 @@ struct TieredServerTests {
         try redis.pause()
         #expect(try await client.messages("acme", "chat", .last(10)).messages.map(\.content) == ["before"])
         _ = try await client.createRun("acme", RunCreate(id: "r1", workflow: "w"))
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        var request = HTTPClientRequest(url: "\(server.url)/v1/sessions/chat/messages")
-        request.method = .POST
-        request.headers.add(name: "Authorization", value: "Bearer \(key)")
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: #"{"messages":[{"role":"user","content":"during"}]}"#))
         let clock = ContinuousClock()
         let start = clock.now
-        let response = try await http.execute(request, timeout: .seconds(20))
-        #expect(response.status == .serviceUnavailable)
-        #expect(response.headers.first(name: "Retry-After") != nil)
-        #expect(clock.now - start < .seconds(3))
+        for i in 1...20 {
+            let stored = try await client.appendMessages("acme", "chat", [.user("during \(i)")], expectedLastSeq: Int64(i))
+            #expect(stored.map(\.seq) == [Int64(i + 1)])
+        }
+        #expect(clock.now - start < .seconds(3), "appends do not wait on Redis")
+        let durable = try SQLiteStore(path: file)
+        #expect(try await durable.messages("acme", "chat", .after(seq: 0, limit: 100)).messages.count == 21, "in the SQLite file at once")
+        try await durable.close()
         // The server stays ready, and says it is degraded and why.
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
         let ready = try await http.execute(HTTPClientRequest(url: "\(server.url)/health/ready"), timeout: .seconds(10))
         let body = String(buffer: try await ready.body.collect(upTo: 1 << 16))
         #expect(ready.status == .ok)
         #expect(body.contains(#""status":"degraded""#) && body.contains("unreachable"), "\(body)")
-        let metrics = String(buffer: try await http.execute(HTTPClientRequest(url: "\(server.url)/metrics"), timeout: .seconds(10)).body.collect(upTo: 1 << 20))
-        #expect(metrics.contains("agentstate_cache_up 0"), "\(metrics.split(separator: "\n").filter { $0.contains("cache") })")
-        try await http.shutdown()
+        #expect(try await gauge("agentstate_cache_up", http, server) == 0)
 
         try redis.resume()
         let deadline = clock.now + .seconds(15)
-        var after: [Message] = []
-        while after.isEmpty, clock.now < deadline {
-            after = (try? await client.appendMessages("acme", "chat", [.user("after")], expectedLastSeq: nil)) ?? []
-            if after.isEmpty { try await Task.sleep(for: .milliseconds(200)) }
+        while clock.now < deadline, try await gauge("agentstate_cache_up", http, server) != 1 {
+            try await Task.sleep(for: .milliseconds(200))
         }
-        #expect(after.map(\.seq) == [2])
-        #expect(try await client.messages("acme", "chat", .last(10)).messages.map(\.content) == ["before", "after"])
-        let healthy = HTTPClient(eventLoopGroupProvider: .singleton)
-        let again = String(buffer: try await healthy.execute(HTTPClientRequest(url: "\(server.url)/health/ready"), timeout: .seconds(10)).body.collect(upTo: 1 << 16))
+        #expect(try await client.appendMessages("acme", "chat", [.user("after")], expectedLastSeq: 21).map(\.seq) == [22])
+        func hitRatio() async throws -> Double? { try await gauge("agentstate_cache_hit_ratio", http, server) }
+        let ratioBefore = try await hitRatio()
+        let contents = ["before"] + (1...20).map { "during \($0)" } + ["after"]
+        #expect(try await client.messages("acme", "chat", .last(50)).messages.map(\.content) == contents)
+        let ratioAfter = try await hitRatio()
+        #expect(ratioBefore != nil && ratioAfter != nil && ratioAfter! > ratioBefore!, "that read came from Redis, re-warmed")
+        let again = String(buffer: try await http.execute(HTTPClientRequest(url: "\(server.url)/health/ready"), timeout: .seconds(10)).body.collect(upTo: 1 << 16))
         #expect(again.contains(#""status":"ok""#) && again.contains(#""cache":"ok""#), "\(again)")
-        try await healthy.shutdown()
+        try await http.shutdown()
         #expect(server.terminate() == 0)
+    }
+
+    @Test("Redis stopped and started again under load from four writers: no append is refused, and every acknowledged turn is stored exactly once")
+    func outageUnderLoad() async throws {
+        let redis = try ThrowawayServer.start("redis")
+        defer { redis.stop() }
+        let file = temporaryDirectory().appendingPathComponent("state.sqlite").path
+        let key = try makeKey(store: "sqlite:\(file)", tenant: "acme", role: "agent")
+        let server = try await ServerProcess(store: "sqlite:\(file)", extraArguments: ["--cache", redis.url + "?connect_timeout=1&timeout=1"])
+        let client = AgentStateClient(baseURL: server.url, apiKey: key, tenant: "acme")
+        let writers = 4
+        for w in 0..<writers { _ = try await client.createSession("acme", SessionCreate(id: "chat\(w)")) }
+
+        let clock = ContinuousClock()
+        let end = clock.now + .seconds(7)
+        let results = try await withThrowingTaskGroup(of: (Int, [String], Int).self) { group in
+            for w in 0..<writers {
+                group.addTask {
+                    var acknowledged: [String] = []
+                    var refused = 0
+                    var i = 0
+                    while clock.now < end {
+                        i += 1
+                        do {
+                            _ = try await client.appendMessages("acme", "chat\(w)", [.user("w\(w) turn \(i)")], expectedLastSeq: nil)
+                            acknowledged.append("w\(w) turn \(i)")
+                        } catch {
+                            refused += 1
+                        }
+                    }
+                    return (w, acknowledged, refused)
+                }
+            }
+            try await Task.sleep(for: .seconds(2))
+            try redis.pause()
+            try await Task.sleep(for: .seconds(2))
+            try redis.resume()
+            var all: [(Int, [String], Int)] = []
+            for try await r in group { all.append(r) }
+            return all
+        }
+        for (w, acknowledged, refused) in results {
+            #expect(refused == 0, "writer \(w): \(refused) appends refused")
+            // A read flushes what Redis holds; the stored turns are numbered 1... without gaps.
+            var stored: [Message] = []
+            while true {
+                let page = try await client.messages("acme", "chat\(w)", .after(seq: stored.last?.seq ?? 0, limit: 1000)).messages
+                stored += page
+                if page.count < 1000 { break }
+            }
+            #expect(stored.map(\.seq) == (0..<Int64(stored.count)).map { $0 + 1 })
+            let contents = stored.map(\.content)
+            let missing = Set(acknowledged).subtracting(contents)
+            #expect(missing.isEmpty && contents.count == Set(contents).count && contents.count == acknowledged.count,
+                    "writer \(w): \(acknowledged.count) acknowledged, \(contents.count) stored, \(contents.count - Set(contents).count) twice, missing \(missing.sorted().prefix(5))")
+        }
+        #expect(results.map { $0.1.count }.reduce(0, +) > 200, "the load ran")
+        #expect(server.terminate() == 0)
+    }
+
+    /// A gauge's value from `/metrics` (its sample line, not its help text).
+    private func gauge(_ name: String, _ http: HTTPClient, _ server: ServerProcess) async throws -> Double? {
+        let text = String(buffer: try await http.execute(HTTPClientRequest(url: "\(server.url)/metrics"), timeout: .seconds(10)).body.collect(upTo: 1 << 20))
+        let line = text.split(separator: "\n").first { $0.hasPrefix(name + " ") }
+        return line.flatMap { Double($0.split(separator: " ")[1]) }
     }
 }

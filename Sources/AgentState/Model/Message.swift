@@ -111,3 +111,19 @@ public struct MessageWindow: Sendable, Codable, Hashable {
     /// Tokens of everything returned, summary included.
     public var tokens: Int
 }
+
+extension Message {
+    /// What makes two stored messages the same turn, whatever seq each carries: a turn copied
+    /// between tiers keeps its role, content, tool call id and creation time (to the
+    /// millisecond, which is what stores keep).
+    public struct Identity: Hashable, Sendable {
+        let role: MessageRole
+        let content: String
+        let toolCallId: String?
+        let createdAtMs: Int64
+    }
+
+    public var identity: Identity {
+        Identity(role: role, content: content, toolCallId: toolCallId, createdAtMs: createdAt.millisecondsSince1970)
+    }
+}

@@ -20,10 +20,11 @@ public protocol StateStore: Sendable {
     func appendMessages(_ tenant: TenantID, _ sessionId: String, _ messages: [NewMessage], expectedLastSeq: Int64?) async throws -> [Message]
     func messages(_ tenant: TenantID, _ sessionId: String, _ query: MessageQuery) async throws -> MessageWindow
     /// Stores messages already numbered and acknowledged elsewhere (the tiered store's hot tier
-    /// flushing to its durable store): those at or below the session's last seq are taken as
-    /// stored already and skipped, so a flush can be repeated; the rest must continue the
-    /// session without a gap. Taken even for a closed session, since they were acknowledged
-    /// before it closed. Returns the session's last seq afterwards.
+    /// flushing to its durable store): those at or below the session's last seq must be the
+    /// turns stored there (same `Message.identity`) and are skipped, so a flush can be
+    /// repeated; a different turn at such a seq is a `conflict` and nothing is stored. The rest
+    /// must continue the session without a gap. Taken even for a closed session, since they
+    /// were acknowledged before it closed. Returns the session's last seq afterwards.
     func importMessages(_ tenant: TenantID, _ sessionId: String, _ messages: [Message]) async throws -> Int64
     /// Records a summary of the messages up to `throughSeq`; they stay stored for audit.
     func compact(_ tenant: TenantID, _ sessionId: String, summary: String, throughSeq: Int64, tokens: Int?) async throws -> Session

@@ -38,6 +38,7 @@ extension TransactionalStore {
         }
         return try await write { tx in
             var s = try tx.requireSession(tenant, sessionId)
+            try tx.checkStoredAlready(messages.filter { $0.seq <= s.lastSeq }, in: s)
             let fresh = messages.filter { $0.seq > s.lastSeq }.sorted { $0.seq < $1.seq }
             guard !fresh.isEmpty else { return s.lastSeq }
             for (offset, m) in fresh.enumerated() where m.seq != s.lastSeq + 1 + Int64(offset) {
@@ -85,6 +86,18 @@ extension TransactionalStore {
 }
 
 extension StoreTransaction {
+    /// Messages of an import at seqs the session has already must be the turns stored there (a
+    /// repeated flush); a different turn at one of them means the store took other turns
+    /// meanwhile, and skipping it would lose it.
+    func checkStoredAlready(_ overlap: [Message], in s: Session) throws {
+        guard let low = overlap.map(\.seq).min(), let high = overlap.map(\.seq).max() else { return }
+        let stored = Dictionary(try messages(s.tenantId, s.id, afterSeq: low - 1, limit: Int(high - low + 1)).map { ($0.seq, $0.identity) },
+                                uniquingKeysWith: { a, _ in a })
+        for m in overlap where stored[m.seq] != m.identity {
+            throw AgentStateError(.conflict, "message \(m.seq) is not the turn the session holds at that seq", current: String(s.lastSeq))
+        }
+    }
+
     func window(_ s: Session, _ query: MessageQuery) throws -> MessageWindow {
         let floor = s.summary?.throughSeq ?? 0
         var summary: Summary? = nil

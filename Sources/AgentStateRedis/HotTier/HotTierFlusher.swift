@@ -32,13 +32,57 @@ public final class HotTierFlusher: Sendable {
         let pending = try await tier.unflushed(tenant, session)
         guard !pending.isEmpty else { return nil }
         do {
-            let last = try await durable.importMessages(tenant, session, pending)
+            let last: Int64
+            do {
+                last = try await durable.importMessages(tenant, session, pending)
+            } catch let error as AgentStateError where error.code == .conflict {
+                return try await reconcile(tenant, session, pending)
+            }
             try await tier.markFlushed(tenant, session, through: last)
             return last
         } catch let error as AgentStateError where error.code == .notFound {
             try await tier.evict(tenant, session)
             return nil
         }
+    }
+
+    /// The durable store has turns the cached copy never saw: they were appended there while
+    /// Redis was out of reach. The pending turns it lacks (a timed-out append may have reached
+    /// both) go after its newest, renumbered — an acknowledged turn is kept even though its seq
+    /// changes — and the cached copy, numbered wrongly now, is dropped, so the next use caches
+    /// the session afresh. Returns the durable store's last seq.
+    private func reconcile(_ tenant: TenantID, _ session: String, _ pending: [Message]) async throws -> Int64 {
+        for _ in 0..<5 {
+            var known = Set<Message.Identity>()
+            var cursor = pending[0].seq - 1
+            var last: Int64 = 0
+            while true {
+                let page = try await durable.messages(tenant, session, .after(seq: cursor, limit: 500))
+                known.formUnion(page.messages.map(\.identity))
+                last = page.lastSeq
+                guard page.messages.count == 500, let end = page.messages.last?.seq else { break }
+                cursor = end
+            }
+            let missing = pending.filter { !known.contains($0.identity) }
+            do {
+                if !missing.isEmpty {
+                    last = try await durable.importMessages(tenant, session, missing.enumerated().map { i, m in
+                        var moved = m
+                        moved.seq = last + 1 + Int64(i)
+                        return moved
+                    })
+                }
+            } catch let error as AgentStateError where error.code == .conflict {
+                continue  // yet another turn reached the durable store meanwhile
+            }
+            logger.warning("the durable store took turns while Redis was unreachable; cached turns renumbered after them", metadata: [
+                "tenant": "\(tenant)", "session": "\(session)", "renumbered": "\(missing.count)", "last_seq": "\(last)",
+            ])
+            try await tier.markFlushed(tenant, session, through: pending[pending.count - 1].seq)
+            _ = try await tier.evictIfFlushed(tenant, session)
+            return last
+        }
+        throw AgentStateError(.conflict, "session '\(session)' kept taking turns in the durable store while being reconciled")
     }
 
     /// One round: entries a dead flusher left, then new ones (waiting up to `block` for some, on
