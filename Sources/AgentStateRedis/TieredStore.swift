@@ -38,6 +38,7 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
     /// Sessions appended to in the durable store while Redis was unreachable ("tenant\nid"),
     /// whose cached copies are stale.
     private let diverged = Mutex<Set<String>>([])
+    private let windows = WindowCache()
 
     public var base: any StateStore { durable }
 
@@ -116,14 +117,16 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
     private func appendCached(_ tenant: TenantID, _ sessionId: String, _ drafts: [Message], expectedLastSeq: Int64?) async throws -> [Message] {
         for attempt in 1...2 {
             switch try await hot.append(tenant, sessionId, drafts, expectedLastSeq: expectedLastSeq) {
-            case .appended(let first):
+            case .appended(let first, let generation):
                 // Feeds in this process hear at once; other servers by the script's PUBLISH.
                 changes.notify([ChangedStream(tenant, EventStream.session(sessionId))])
-                return drafts.enumerated().map { i, m in
+                let stored = drafts.enumerated().map { i, m in
                     var stored = m
                     stored.seq = first + Int64(i)
                     return stored
                 }
+                windows.extend(WindowCache.key(tenant, sessionId), generation: generation, with: stored)
+                return stored
             case .conflict(let last):
                 throw AgentStateError(.versionConflict, "the session's last seq is \(last), not \(expectedLastSeq ?? -1)", current: String(last))
             case .closed:
@@ -145,7 +148,8 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
     /// recognizes them.
     private func appendDurably(_ tenant: TenantID, _ sessionId: String, _ drafts: [Message], expectedLastSeq: Int64?,
                                because error: RESPError) async throws -> [Message] {
-        diverged.withLock { _ = $0.insert(tenant + "\n" + sessionId) }
+        diverged.withLock { _ = $0.insert(WindowCache.key(tenant, sessionId)) }
+        windows.drop(WindowCache.key(tenant, sessionId))
         for _ in 0..<5 {
             let s = try await durable.session(tenant, sessionId)
             guard s.status == .active else {
@@ -171,7 +175,7 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
     }
 
     private func isDiverged(_ tenant: TenantID, _ sessionId: String) -> Bool {
-        diverged.withLock { !$0.isEmpty && $0.contains(tenant + "\n" + sessionId) }
+        diverged.withLock { !$0.isEmpty && $0.contains(WindowCache.key(tenant, sessionId)) }
     }
 
     /// Brings a session appended to durably back to Redis: flushes (reconciling) what Redis held
@@ -181,7 +185,7 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
         for _ in 0..<5 {
             try await flusher.flush(tenant, sessionId)
             if try await hot.evictIfFlushed(tenant, sessionId) {
-                diverged.withLock { _ = $0.remove(tenant + "\n" + sessionId) }
+                diverged.withLock { _ = $0.remove(WindowCache.key(tenant, sessionId)) }
                 return
             }
         }
@@ -216,15 +220,24 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
     }
 
     /// The newest `n` messages as a context read, from Redis alone, when the cached list reaches
-    /// far enough back; nil when it does not (or the session is not cached).
+    /// far enough back; nil when it does not (or the session is not cached). When this process
+    /// holds the session's window and Redis says it is current, the turns are not sent again.
     private func recentFromCache(_ tenant: TenantID, _ sessionId: String, _ n: Int) async throws -> MessageWindow? {
-        guard let w = try await hot.window(tenant, sessionId, count: n) else { return nil }
-        let floor = w.summary?.throughSeq ?? 0
-        let fresh = w.messages.filter { $0.seq > floor }
-        let reachesFloor = (w.messages.first?.seq ?? (w.lastSeq + 1)) <= floor + 1
-        guard fresh.count >= n || reachesFloor else { return nil }
-        if let systemSeq = w.systemSeq, w.system?.seq != systemSeq { return nil }
-        return ContextWindow.recent(Array(fresh.suffix(n)), summary: w.summary, lastSeq: w.lastSeq, systemSeq: w.systemSeq) { _ in w.system }
+        let key = WindowCache.key(tenant, sessionId)
+        let held = windows.held(key, serving: n)
+        let w: RedisHotTier.Window
+        switch try await hot.window(tenant, sessionId, count: n, holding: held.map { ($0.generation, $0.lastSeq) }) {
+        case nil:
+            windows.drop(key)
+            return nil
+        case .same:
+            guard let held else { return nil }
+            w = held
+        case .changed(let fresh):
+            w = fresh
+            windows.store(key, fresh)
+        }
+        return WindowCache.recent(w, n)
     }
 
     public func session(_ tenant: TenantID, _ id: String) async throws -> Session {
@@ -261,6 +274,7 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
     public func deleteSession(_ tenant: TenantID, _ id: String) async throws {
         try await durable.deleteSession(tenant, id)
         try? await hot.evict(tenant, id)
+        windows.drop(WindowCache.key(tenant, id))
     }
 
     public func compact(_ tenant: TenantID, _ sessionId: String, summary: String, throughSeq: Int64, tokens: Int?) async throws -> Session {
@@ -287,6 +301,7 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
 
     /// Drops a session from the cache once its turns are all in the durable store.
     private func dropFromCache(_ tenant: TenantID, _ sessionId: String) async throws {
+        windows.drop(WindowCache.key(tenant, sessionId))
         for _ in 0..<5 {
             do {
                 if try await hot.evictIfFlushed(tenant, sessionId) { return }
@@ -307,7 +322,10 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
     public func eraseUser(_ tenant: TenantID, _ userId: String) async throws -> ErasureReceipt {
         let ids = try await sessionIds(of: userId, tenant)
         let receipt = try await durable.eraseUser(tenant, userId)
-        for id in ids { try? await hot.evict(tenant, id) }
+        for id in ids {
+            try? await hot.evict(tenant, id)
+            windows.drop(WindowCache.key(tenant, id))
+        }
         return receipt
     }
 

@@ -29,7 +29,7 @@ struct RedisHotTierTests {
         var stored = (1...3).map { i in var m = message("old \(i)"); m.seq = Int64(i); return m }
         stored[0].role = .system
         #expect(try await tier.hydrate(tenant, "s", lastSeq: 3, status: .active, system: stored[0], recent: stored))
-        #expect(try await tier.append(tenant, "s", [message("a"), message("b", .assistant)], expectedLastSeq: 3) == .appended(firstSeq: 4))
+        #expect(try await tier.append(tenant, "s", [message("a"), message("b", .assistant)], expectedLastSeq: 3) == .appended(firstSeq: 4, generation: try #require(try await tier.window(tenant, "s", count: 0)).generation))
         #expect(try await !tier.hydrate(tenant, "s", lastSeq: 3, status: .active, system: nil, recent: []))
         let w = try #require(try await tier.window(tenant, "s", count: 10))
         #expect(w.lastSeq == 5 && w.flushedSeq == 3 && w.systemSeq == 1 && w.system?.content == "old 1")
@@ -37,6 +37,37 @@ struct RedisHotTierTests {
         #expect(w.messages.map(\.content) == ["old 1", "old 2", "old 3", "a", "b"])
         #expect(w.messages[4].role == .assistant && w.messages[4].tenantId == tenant && w.messages[4].sessionId == "s")
         #expect(try await tier.unflushed(tenant, "s").map(\.seq) == [4, 5])
+        await tier.client.close()
+    }
+
+    @Test("a reader holding the current window (same hydration, same last seq) gets SAME without the turns; after an append, or a new hydration, the window itself")
+    func heldWindow() async throws {
+        let tier = try makeTier()
+        #expect(try await tier.hydrate(tenant, "s", lastSeq: 0, status: .active, system: nil, recent: []))
+        guard case .appended(_, let generation) = try await tier.append(tenant, "s", [message("a")], expectedLastSeq: 0) else {
+            Issue.record("not appended")
+            return
+        }
+        let w = try #require(try await tier.window(tenant, "s", count: 10))
+        #expect(w.generation == generation && !generation.isEmpty)
+        guard case .same? = try await tier.window(tenant, "s", count: 10, holding: (generation, 1)) else {
+            Issue.record("the held window is current")
+            return
+        }
+        _ = try await tier.append(tenant, "s", [message("b")], expectedLastSeq: 1)
+        guard case .changed(let after)? = try await tier.window(tenant, "s", count: 10, holding: (generation, 1)) else {
+            Issue.record("an append changes the window")
+            return
+        }
+        #expect(after.messages.map(\.content) == ["a", "b"])
+        // Dropped and cached again at the same last seq: another hydration, so not the same.
+        try await tier.evict(tenant, "s")
+        #expect(try await tier.hydrate(tenant, "s", lastSeq: 2, status: .active, system: nil, recent: []))
+        guard case .changed(let rehydrated)? = try await tier.window(tenant, "s", count: 10, holding: (generation, 2)) else {
+            Issue.record("a new hydration is a new window")
+            return
+        }
+        #expect(rehydrated.generation != generation && rehydrated.messages.isEmpty)
         await tier.client.close()
     }
 
@@ -49,7 +80,7 @@ struct RedisHotTierTests {
                 group.addTask {
                     var mine: [Int64] = []
                     for i in 0..<10 {
-                        guard case .appended(let first) = try await tier.append(tenant, "s", [message("w\(w)-\(i)a"), message("w\(w)-\(i)b")], expectedLastSeq: nil)
+                        guard case .appended(let first, _) = try await tier.append(tenant, "s", [message("w\(w)-\(i)a"), message("w\(w)-\(i)b")], expectedLastSeq: nil)
                         else { Issue.record("append refused"); continue }
                         mine.append(first)
                     }

@@ -35,6 +35,31 @@ struct TieredStoreTests {
         try await store.close()
     }
 
+    @Test("a window this process holds is served again only while current: another server's append, and a compaction, are seen at once")
+    func heldWindowAcrossServers() async throws {
+        let durable = InMemoryStore()
+        let prefix = "hw-\(UUID().uuidString.prefix(8))"
+        func server() throws -> TieredStore {
+            TieredStore(hot: RedisHotTier(client: RESPClient(configuration: try RESPConfiguration(url: try TestRedis.url())), prefix: prefix),
+                        durable: durable, consumer: UUID().uuidString, background: false)
+        }
+        let (a, b) = (try server(), try server())
+        _ = try await a.createSession(tenant, SessionCreate(id: "s"))
+        _ = try await a.appendMessages(tenant, "s", [.system("Be brief."), .user("q1")], expectedLastSeq: 0)
+        #expect(try await a.messages(tenant, "s", .last(5)).messages.map(\.content) == ["Be brief.", "q1"])
+        _ = try await a.appendMessages(tenant, "s", [.assistant("a1")], expectedLastSeq: 2)
+        #expect(try await a.messages(tenant, "s", .last(5)).messages.map(\.content) == ["Be brief.", "q1", "a1"], "its own append")
+        _ = try await b.appendMessages(tenant, "s", [.user("q2")], expectedLastSeq: 3)
+        #expect(try await a.messages(tenant, "s", .last(5)).messages.map(\.content) == ["Be brief.", "q1", "a1", "q2"], "the other server's")
+        _ = try await b.compact(tenant, "s", summary: "they said hello", throughSeq: 3, tokens: 3)
+        let compacted = try await a.messages(tenant, "s", .last(5))
+        #expect(compacted.summary?.text == "they said hello" && compacted.messages.map(\.content) == ["Be brief.", "q2"])
+        // The compaction dropped the session from Redis, so that read was the durable store's.
+        #expect(await a.tierHealth().hitRatio == 0.75)
+        try await a.close()
+        try await b.close()
+    }
+
     @Test("after a compaction the window starts after the summary, from Redis as from the durable store")
     func compacted() async throws {
         let (store, durable) = try make()

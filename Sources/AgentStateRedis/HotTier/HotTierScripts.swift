@@ -24,11 +24,11 @@ enum HotTierScripts {
     ///
     /// KEYS: meta, recent, outbox. ARGV: expected last seq or "", tenant, session, index of the
     /// first system message in the batch or 0, the notice channel, the notice, then the
-    /// messages' JSON. Returns {"OK", first seq} or {"MISS"} or {"CLOSED", last} or
-    /// {"CONFLICT", last}.
+    /// messages' JSON. Returns {"OK", first seq, hydration token} or {"MISS"} or
+    /// {"CLOSED", last} or {"CONFLICT", last}.
     static let append = LuaScript("""
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'MISS'} end
-        local meta = redis.call('HMGET', KEYS[1], 'last', 'status', 'system')
+        local meta = redis.call('HMGET', KEYS[1], 'last', 'status', 'system', 'gen')
         local last = tonumber(meta[1])
         if meta[2] ~= 'active' then return {'CLOSED', last} end
         if ARGV[1] ~= '' and tonumber(ARGV[1]) ~= last then return {'CONFLICT', last} end
@@ -45,23 +45,28 @@ enum HotTierScripts {
         redis.call('PERSIST', KEYS[2])
         redis.call('XADD', KEYS[3], '*', 't', ARGV[2], 's', ARGV[3], 'last', last + n)
         redis.call('PUBLISH', ARGV[5], ARGV[6])
-        return {'OK', last + 1}
+        return {'OK', last + 1, meta[4] or ''}
         """)
 
     /// Caches a session read from the durable store, unless it is cached already (another
     /// server may have done it, and appended since).
     ///
+    /// The hydration token (`gen`) is new with every hydration: with the last seq, it names the
+    /// window's content, since the summary and system message change only through a new
+    /// hydration or an append.
+    ///
     /// KEYS: meta, recent. ARGV: last seq, status, ttl seconds, system seq or "", system entry or
-    /// "", the summary's JSON or "", then the newest entries (`seq<TAB>json`), oldest first,
-    /// ending at the last seq. Returns 1 if it cached the session, 0 if it was cached already.
+    /// "", the summary's JSON or "", the hydration token, then the newest entries
+    /// (`seq<TAB>json`), oldest first, ending at the last seq. Returns 1 if it cached the
+    /// session, 0 if it was cached already.
     static let hydrate = LuaScript("""
         if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
         redis.call('DEL', KEYS[2])
-        redis.call('HSET', KEYS[1], 'last', ARGV[1], 'flushed', ARGV[1], 'status', ARGV[2], 'summary', ARGV[6])
+        redis.call('HSET', KEYS[1], 'last', ARGV[1], 'flushed', ARGV[1], 'status', ARGV[2], 'summary', ARGV[6], 'gen', ARGV[7])
         if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'system', ARGV[4], 'system_entry', ARGV[5]) end
-        for i = 7, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
+        for i = 8, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
         redis.call('EXPIRE', KEYS[1], ARGV[3])
-        if #ARGV >= 7 then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
+        if #ARGV >= 8 then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
         return 1
         """)
 
@@ -89,16 +94,19 @@ enum HotTierScripts {
     /// The session's counters and its newest entries, read together.
     ///
     /// KEYS: meta, recent. ARGV: how many entries at most, or -1 for exactly those not yet
-    /// flushed; ttl seconds (refreshed when nothing is left to flush). Returns {} on a miss,
-    /// else {last, flushed, status, system seq or "", system entry or "", summary or "", entries…}.
+    /// flushed; ttl seconds (refreshed when nothing is left to flush); optionally a hydration
+    /// token and last seq the caller holds the window for. Returns {} on a miss, {"SAME"} when
+    /// the caller's window is current, else {last, flushed, status, system seq or "", system
+    /// entry or "", summary or "", hydration token, entries…}.
     static let window = LuaScript("""
-        local m = redis.call('HMGET', KEYS[1], 'last', 'flushed', 'status', 'system', 'system_entry', 'summary')
+        local m = redis.call('HMGET', KEYS[1], 'last', 'flushed', 'status', 'system', 'system_entry', 'summary', 'gen')
         if not m[1] then return {} end
         if tonumber(m[2]) >= tonumber(m[1]) then
           redis.call('EXPIRE', KEYS[1], ARGV[2])
           redis.call('EXPIRE', KEYS[2], ARGV[2])
         end
-        local out = {m[1], m[2], m[3], m[4] or '', m[5] or '', m[6] or ''}
+        if ARGV[3] and m[7] == ARGV[3] and tonumber(m[1]) == tonumber(ARGV[4]) then return {'SAME'} end
+        local out = {m[1], m[2], m[3], m[4] or '', m[5] or '', m[6] or '', m[7] or ''}
         local n = tonumber(ARGV[1])
         if n < 0 then n = tonumber(m[1]) - tonumber(m[2]) end
         if n > 0 then

@@ -40,8 +40,9 @@ public final class RedisHotTier: Sendable {
     // MARK: Sessions
 
     public enum AppendOutcome: Sendable, Equatable {
-        /// Stored; the messages got seqs from `firstSeq` on.
-        case appended(firstSeq: Int64)
+        /// Stored; the messages got seqs from `firstSeq` on, in the cached copy made by the
+        /// hydration `generation` names.
+        case appended(firstSeq: Int64, generation: String)
         /// The session is not cached: hydrate it and try again.
         case miss
         case closed(lastSeq: Int64)
@@ -61,6 +62,7 @@ public final class RedisHotTier: Sendable {
             arguments += ["", ""]
         }
         arguments.append(.string(try summary.map { try StoredDocument.encode($0) } ?? ""))
+        arguments.append(.string(String(UInt64.random(in: .min ... .max), radix: 36)))
         for m in recent { arguments.append(.string(try Self.entry(m))) }
         return try await script(HotTierScripts.hydrate, keys: [k.meta, k.recent], arguments) == .integer(1)
     }
@@ -76,7 +78,7 @@ public final class RedisHotTier: Sendable {
         guard let parts = reply.elements, let word = parts.first?.string else { throw Self.unexpected(reply) }
         let number = parts.count > 1 ? parts[1].integer : nil
         switch (word, number) {
-        case ("OK", let first?): return .appended(firstSeq: first)
+        case ("OK", let first?): return .appended(firstSeq: first, generation: parts.count > 2 ? parts[2].string ?? "" : "")
         case ("MISS", _): return .miss
         case ("CLOSED", let last?): return .closed(lastSeq: last)
         case ("CONFLICT", let last?): return .conflict(lastSeq: last)
@@ -96,24 +98,43 @@ public final class RedisHotTier: Sendable {
         public var summary: Summary?
         /// Contiguous, ending at `lastSeq`.
         public var messages: [Message]
+        /// The hydration that made the cached copy; with `lastSeq`, it names the content.
+        public var generation: String
     }
 
     /// `count` -1 reads exactly the messages not yet flushed.
     public func window(_ tenant: TenantID, _ session: String, count: Int) async throws -> Window? {
+        guard case .changed(let w)? = try await window(tenant, session, count: count, holding: nil) else { return nil }
+        return w
+    }
+
+    public enum WindowRead: Sendable {
+        /// The window the caller holds is current.
+        case same
+        case changed(Window)
+    }
+
+    /// Like `window(_:_:count:)`, but when the caller holds the window of `holding` (a
+    /// generation and last seq) and it is still current, Redis answers `.same` without sending
+    /// the messages again. Nil if the session is not cached.
+    public func window(_ tenant: TenantID, _ session: String, count: Int, holding: (generation: String, lastSeq: Int64)?) async throws -> WindowRead? {
         let k = keys(tenant, session)
-        let reply = try await script(HotTierScripts.window, keys: [k.meta, k.recent], [.integer(Int64(count)), ttlSeconds])
+        var arguments: [RESPArgument] = [.integer(Int64(count)), ttlSeconds]
+        if let holding { arguments += [.string(holding.generation), .integer(holding.lastSeq)] }
+        let reply = try await script(HotTierScripts.window, keys: [k.meta, k.recent], arguments)
         guard let parts = reply.elements else { throw Self.unexpected(reply) }
-        guard parts.count >= 6 else { return nil }
+        if parts.count == 1, parts[0].string == "SAME" { return .same }
+        guard parts.count >= 7 else { return nil }
         guard let last = parts[0].string.flatMap({ Int64($0) }), let flushed = parts[1].string.flatMap({ Int64($0) }) else {
             throw Self.unexpected(reply)
         }
         let systemEntry = parts[4].string ?? ""
         let summary = parts[5].string ?? ""
-        return Window(lastSeq: last, flushedSeq: flushed, status: parts[2].string.flatMap(SessionStatus.init(rawValue:)),
+        return .changed(Window(lastSeq: last, flushedSeq: flushed, status: parts[2].string.flatMap(SessionStatus.init(rawValue:)),
                       systemSeq: parts[3].string.flatMap { Int64($0) },
                       system: systemEntry.isEmpty ? nil : try Self.message(systemEntry, tenant, session),
                       summary: summary.isEmpty ? nil : try StoredDocument.decode(Summary.self, summary),
-                      messages: try parts[6...].map { try Self.message($0.string ?? "", tenant, session) })
+                      messages: try parts[7...].map { try Self.message($0.string ?? "", tenant, session) }, generation: parts[6].string ?? ""))
     }
 
     /// The messages the durable store does not have yet, oldest first.
