@@ -215,6 +215,17 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
             }
             misses.add(1, ordering: .relaxed)
         }
+        // A time range the cached messages cover (checked as the durable store checks it first,
+        // so that bad input gets the same error).
+        if case .between(let since, let until, let limit) = query, (1...1000).contains(limit),
+           since == nil || until == nil || until! >= since!, !isDiverged(tenant, sessionId) {
+            if let cached = try? await hot.range(tenant, sessionId, since: since, until: until, limit: limit) {
+                hits.add(1, ordering: .relaxed)
+                return MessageWindow(summary: nil, messages: cached.messages, lastSeq: cached.lastSeq,
+                                     tokens: cached.messages.reduce(0) { $0 + $1.tokens })
+            }
+            misses.add(1, ordering: .relaxed)
+        }
         try await flushIfReachable(tenant, sessionId)
         return try await durable.messages(tenant, sessionId, query)
     }

@@ -110,7 +110,7 @@ struct RedisHotTierTests {
         await tier.client.close()
     }
 
-    @Test("unflushed turns never expire and are never trimmed; once flushed, the list keeps cap entries and the keys expire again")
+    @Test("unflushed turns never expire and are never trimmed; once flushed, the list and the sorted set by time keep cap entries and the keys expire again")
     func flushing() async throws {
         let tier = try makeTier(cap: 3)
         try await tier.hydrate(tenant, "s", lastSeq: 0, status: .active, system: nil, recent: [])
@@ -118,6 +118,7 @@ struct RedisHotTierTests {
         for i in 1...8 { _ = try await tier.append(tenant, "s", [message("m\(i)", i == 1 ? .system : .user)], expectedLastSeq: nil) }
         #expect(try await ttl(tier, "meta") == -1, "no TTL while turns wait to be flushed")
         #expect(try await ttl(tier, "recent") == -1)
+        #expect(try await ttl(tier, "times") == -1)
 
         try await tier.markFlushed(tenant, "s", through: 2)
         var w = try #require(try await tier.window(tenant, "s", count: 100))
@@ -130,6 +131,10 @@ struct RedisHotTierTests {
         #expect(w.system?.content == "m1", "the system message outlives the trimming")
         #expect(try await ttl(tier, "meta") > 0)
         #expect(try await ttl(tier, "recent") > 0)
+        #expect(try await ttl(tier, "times") > 0)
+        // The sorted set by time is trimmed with the list, member for member.
+        let times = try await tier.client.send(RESPCommand("ZRANGE", .string("\(tier.prefix):{\(tenant):s}:times"), "0", "-1"))
+        #expect(times.elements?.compactMap(\.string).compactMap { Int64($0) } == [6, 7, 8])
         // Flushing is monotonic: an older report changes nothing.
         try await tier.markFlushed(tenant, "s", through: 4)
         #expect(try await tier.window(tenant, "s", count: 0)?.flushedSeq == 8)

@@ -60,6 +60,45 @@ struct TieredStoreTests {
         try await b.close()
     }
 
+    @Test("a time range the cached turns cover is read from Redis by the sorted set, before any flush; one reaching past them is the durable store's, with the same answer")
+    func timeRange() async throws {
+        let durable = InMemoryStore()
+        let clock = ManualClock()
+        let client = RESPClient(configuration: try RESPConfiguration(url: try TestRedis.url()))
+        // Five turns kept once flushed, so that older ones are trimmed from Redis.
+        let tier = RedisHotTier(client: client, prefix: "tr-\(UUID().uuidString.prefix(8))", cap: 5)
+        let store = TieredStore(hot: tier, durable: durable, consumer: "test", clock: clock, background: false)
+        try await tier.prepareOutbox()
+        _ = try await store.createSession(tenant, SessionCreate(id: "s"))
+        let start = clock.now()
+        for i in 1...12 {
+            _ = try await store.appendMessages(tenant, "s", [.user("m\(i)")], expectedLastSeq: nil)
+            clock.advance(by: 120)
+        }
+        // m1 at start, m2 two minutes later, and so on.
+        func at(_ minutes: Double) -> Date { start.adding(seconds: minutes * 60) }
+        let hot = try await store.messages(tenant, "s", .between(since: at(4), until: at(10), limit: 100))
+        #expect(hot.messages.map(\.content) == ["m3", "m4", "m5"])
+        #expect(hot.lastSeq == 12 && hot.tokens == hot.messages.reduce(0) { $0 + $1.tokens })
+        #expect(try await durable.messages(tenant, "s", .after(seq: 0, limit: 100)).messages.isEmpty, "served before any flush")
+        #expect(try await store.messages(tenant, "s", .between(since: at(4), until: nil, limit: 2)).messages.map(\.content) == ["m3", "m4"])
+        #expect(await store.tierHealth().hitRatio == 1)
+
+        // Flushed, Redis keeps the newest five (m8…m12): an earlier range is the durable store's.
+        try await store.flusher.drain()
+        let old = try await store.messages(tenant, "s", .between(since: at(4), until: at(10), limit: 100))
+        #expect(old.messages.map(\.content) == ["m3", "m4", "m5"])
+        #expect(await store.tierHealth().hitRatio == 2.0 / 3.0)
+        let recent = try await store.messages(tenant, "s", .between(since: at(18), until: nil, limit: 100))
+        #expect(recent.messages.map(\.content) == ["m10", "m11", "m12"])
+        #expect(recent == (try await durable.messages(tenant, "s", .between(since: at(18), until: nil, limit: 100))))
+        #expect(await store.tierHealth().hitRatio == 3.0 / 4.0, "m8 is more than the allowed skew older than the range")
+        await expectFailure(.invalidInput, "until before since, as the durable store says") {
+            try await store.messages(tenant, "s", .between(since: at(10), until: at(4), limit: 10))
+        }
+        try await store.close()
+    }
+
     @Test("after a compaction the window starts after the summary, from Redis as from the durable store")
     func compacted() async throws {
         let (store, durable) = try make()

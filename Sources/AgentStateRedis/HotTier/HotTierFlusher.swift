@@ -13,14 +13,19 @@ public final class HotTierFlusher: Sendable {
     public let durable: any StateStore
     public let consumer: String
     public let claimIdle: Duration
+    /// How long `run` waits after a round that found work, so that the turns arriving meanwhile
+    /// are flushed together: a busy session then costs one import per round, not one per turn,
+    /// for at most this much more flush lag (the turns are safe in Redis meanwhile).
+    public let linger: Duration
     private let logger: Logger
 
     public init(tier: RedisHotTier, durable: any StateStore, consumer: String, claimIdle: Duration = .seconds(30),
-                logger: Logger = Logger(label: "agentstate.flusher")) {
+                linger: Duration = .milliseconds(5), logger: Logger = Logger(label: "agentstate.flusher")) {
         self.tier = tier
         self.durable = durable
         self.consumer = consumer
         self.claimIdle = claimIdle
+        self.linger = linger
         self.logger = logger
     }
 
@@ -133,7 +138,9 @@ public final class HotTierFlusher: Sendable {
                 // opened per round.
                 try await tier.client.withDedicatedConnection { connection in
                     while !Task.isCancelled {
-                        try await runOnce(reading: connection)
+                        if try await runOnce(reading: connection) > 0, linger > .zero {
+                            try await Task.sleep(for: linger)
+                        }
                         pause = .milliseconds(100)
                     }
                 }

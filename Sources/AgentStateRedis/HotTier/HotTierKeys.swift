@@ -11,11 +11,15 @@ struct HotTierKeys: Sendable {
     /// The newest messages, oldest first, as `seq<TAB>json` entries ending at `last`; it holds
     /// every message not yet flushed, and at most `cap` more once they are.
     let recent: String
+    /// The same messages by time: a sorted set of their seqs (zero-padded, so that messages of
+    /// one millisecond sort by seq) scored by creation time in milliseconds, for time-range reads.
+    let times: String
 
     init(prefix: String, tenant: TenantID, session: String) {
         let tag = "\(prefix):{\(tenant):\(session)}"
         meta = tag + ":meta"
         recent = tag + ":recent"
+        times = tag + ":times"
     }
 
     /// The stream of sessions with appends to flush, shared by all sessions.

@@ -22,9 +22,9 @@ enum HotTierScripts {
     /// It also publishes a change notice, so that other servers' change feeds hear of the turn
     /// at once, without another round trip.
     ///
-    /// KEYS: meta, recent, outbox. ARGV: expected last seq or "", tenant, session, index of the
-    /// first system message in the batch or 0, the notice channel, the notice, then the
-    /// messages' JSON. Returns {"OK", first seq, hydration token} or {"MISS"} or
+    /// KEYS: meta, recent, outbox, times. ARGV: expected last seq or "", tenant, session, index
+    /// of the first system message in the batch or 0, the notice channel, the notice, the
+    /// messages' creation time in milliseconds, then the messages' JSON. Returns {"OK", first seq, hydration token} or {"MISS"} or
     /// {"CLOSED", last} or {"CONFLICT", last}.
     static let append = LuaScript("""
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'MISS'} end
@@ -32,17 +32,19 @@ enum HotTierScripts {
         local last = tonumber(meta[1])
         if meta[2] ~= 'active' then return {'CLOSED', last} end
         if ARGV[1] ~= '' and tonumber(ARGV[1]) ~= last then return {'CONFLICT', last} end
-        local n = #ARGV - 6
+        local n = #ARGV - 7
         for i = 1, n do
-          redis.call('RPUSH', KEYS[2], (last + i) .. '\\t' .. ARGV[6 + i])
+          redis.call('RPUSH', KEYS[2], (last + i) .. '\\t' .. ARGV[7 + i])
+          redis.call('ZADD', KEYS[4], ARGV[7], string.format('%019d', last + i))
         end
         local system = tonumber(ARGV[4])
         if system > 0 and not meta[3] then
-          redis.call('HSET', KEYS[1], 'system', last + system, 'system_entry', (last + system) .. '\\t' .. ARGV[6 + system])
+          redis.call('HSET', KEYS[1], 'system', last + system, 'system_entry', (last + system) .. '\\t' .. ARGV[7 + system])
         end
         redis.call('HSET', KEYS[1], 'last', last + n)
         redis.call('PERSIST', KEYS[1])
         redis.call('PERSIST', KEYS[2])
+        redis.call('PERSIST', KEYS[4])
         redis.call('XADD', KEYS[3], '*', 't', ARGV[2], 's', ARGV[3], 'last', last + n)
         redis.call('PUBLISH', ARGV[5], ARGV[6])
         return {'OK', last + 1, meta[4] or ''}
@@ -55,18 +57,25 @@ enum HotTierScripts {
     /// window's content, since the summary and system message change only through a new
     /// hydration or an append.
     ///
-    /// KEYS: meta, recent. ARGV: last seq, status, ttl seconds, system seq or "", system entry or
-    /// "", the summary's JSON or "", the hydration token, then the newest entries
-    /// (`seq<TAB>json`), oldest first, ending at the last seq. Returns 1 if it cached the
-    /// session, 0 if it was cached already.
+    /// KEYS: meta, recent, times. ARGV: last seq, status, ttl seconds, system seq or "", system
+    /// entry or "", the summary's JSON or "", the hydration token, then for each of the newest
+    /// messages, oldest first and ending at the last seq, its creation time in milliseconds and
+    /// its entry (`seq<TAB>json`). Returns 1 if it cached the session, 0 if it was cached already.
     static let hydrate = LuaScript("""
         if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-        redis.call('DEL', KEYS[2])
+        redis.call('DEL', KEYS[2], KEYS[3])
         redis.call('HSET', KEYS[1], 'last', ARGV[1], 'flushed', ARGV[1], 'status', ARGV[2], 'summary', ARGV[6], 'gen', ARGV[7])
         if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'system', ARGV[4], 'system_entry', ARGV[5]) end
-        for i = 8, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
+        for i = 8, #ARGV, 2 do
+          local entry = ARGV[i + 1]
+          redis.call('RPUSH', KEYS[2], entry)
+          redis.call('ZADD', KEYS[3], ARGV[i], string.format('%019d', tonumber(string.match(entry, '^%d+'))))
+        end
         redis.call('EXPIRE', KEYS[1], ARGV[3])
-        if #ARGV >= 8 then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
+        if #ARGV >= 8 then
+          redis.call('EXPIRE', KEYS[2], ARGV[3])
+          redis.call('EXPIRE', KEYS[3], ARGV[3])
+        end
         return 1
         """)
 
@@ -74,7 +83,8 @@ enum HotTierScripts {
     /// entries (never dropping one not yet flushed) and, once nothing is left to flush, lets the
     /// keys expire again.
     ///
-    /// KEYS: meta, recent. ARGV: flushed through seq, cap, ttl seconds. Returns the flushed seq.
+    /// KEYS: meta, recent, times. ARGV: flushed through seq, cap, ttl seconds. Returns the
+    /// flushed seq.
     static let markFlushed = LuaScript("""
         local m = redis.call('HMGET', KEYS[1], 'last', 'flushed')
         if not m[1] then return -1 end
@@ -83,17 +93,30 @@ enum HotTierScripts {
         redis.call('HSET', KEYS[1], 'flushed', flushed)
         local keep = math.max(tonumber(ARGV[2]), last - flushed)
         local len = redis.call('LLEN', KEYS[2])
-        if len > keep then redis.call('LTRIM', KEYS[2], len - keep, -1) end
+        if len > keep then
+          local first = last - len + 1
+          redis.call('LTRIM', KEYS[2], len - keep, -1)
+          local gone = {}
+          for seq = first, first + len - keep - 1 do
+            table.insert(gone, string.format('%019d', seq))
+            if #gone == 1000 then
+              redis.call('ZREM', KEYS[3], unpack(gone))
+              gone = {}
+            end
+          end
+          if #gone > 0 then redis.call('ZREM', KEYS[3], unpack(gone)) end
+        end
         if flushed >= last then
           redis.call('EXPIRE', KEYS[1], ARGV[3])
           redis.call('EXPIRE', KEYS[2], ARGV[3])
+          redis.call('EXPIRE', KEYS[3], ARGV[3])
         end
         return flushed
         """)
 
     /// The session's counters and its newest entries, read together.
     ///
-    /// KEYS: meta, recent. ARGV: how many entries at most, or -1 for exactly those not yet
+    /// KEYS: meta, recent, times. ARGV: how many entries at most, or -1 for exactly those not yet
     /// flushed; ttl seconds (refreshed when nothing is left to flush); optionally a hydration
     /// token and last seq the caller holds the window for. Returns {} on a miss, {"SAME"} when
     /// the caller's window is current, else {last, flushed, status, system seq or "", system
@@ -104,6 +127,7 @@ enum HotTierScripts {
         if tonumber(m[2]) >= tonumber(m[1]) then
           redis.call('EXPIRE', KEYS[1], ARGV[2])
           redis.call('EXPIRE', KEYS[2], ARGV[2])
+          redis.call('EXPIRE', KEYS[3], ARGV[2])
         end
         if ARGV[3] and m[7] == ARGV[3] and tonumber(m[1]) == tonumber(ARGV[4]) then return {'SAME'} end
         local out = {m[1], m[2], m[3], m[4] or '', m[5] or '', m[6] or '', m[7] or ''}
@@ -122,11 +146,43 @@ enum HotTierScripts {
         """)
 
     /// Drops a session from the cache if the durable store has all its turns.
-    /// KEYS: meta, recent. Returns 1 if dropped (or not cached), 0 if turns wait to be flushed.
+    /// KEYS: meta, recent, times. Returns 1 if dropped (or not cached), 0 if turns wait to be
+    /// flushed.
     static let evictIfFlushed = LuaScript("""
         local m = redis.call('HMGET', KEYS[1], 'last', 'flushed')
         if m[1] and tonumber(m[2]) < tonumber(m[1]) then return 0 end
-        redis.call('DEL', KEYS[1], KEYS[2])
+        redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
         return 1
+        """)
+
+    /// Messages created in a time range, oldest first (by time, then seq), at most `limit`, when
+    /// the cached messages cover the range: the cache holds the session from its first message,
+    /// or its oldest cached message is older than `since` by more than the clock skew allowed
+    /// between servers (a message trimmed away could otherwise still fall in the range).
+    ///
+    /// KEYS: meta, recent, times. ARGV: since in milliseconds or "" for the session's start,
+    /// until in milliseconds (exclusive) or "" for none, limit, skew allowed in milliseconds.
+    /// Returns {} when the session is not cached or the cache does not cover the range, else
+    /// {last, entries…}.
+    static let range = LuaScript("""
+        local last = redis.call('HGET', KEYS[1], 'last')
+        if not last then return {} end
+        local len = redis.call('LLEN', KEYS[2])
+        if redis.call('ZCARD', KEYS[3]) ~= len then return {} end
+        local first = tonumber(last) - len + 1
+        if first > 1 then
+          if ARGV[1] == '' then return {} end
+          local oldest = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+          if #oldest == 0 or tonumber(oldest[2]) >= tonumber(ARGV[1]) - tonumber(ARGV[4]) then return {} end
+        end
+        local low = ARGV[1] == '' and '-inf' or ARGV[1]
+        local high = ARGV[2] == '' and '+inf' or '(' .. ARGV[2]
+        local out = {last}
+        for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], low, high, 'LIMIT', 0, tonumber(ARGV[3]))) do
+          local entry = redis.call('LINDEX', KEYS[2], tonumber(member) - first)
+          if not entry then return {} end
+          table.insert(out, entry)
+        end
+        return out
         """)
 }

@@ -63,8 +63,8 @@ public final class RedisHotTier: Sendable {
         }
         arguments.append(.string(try summary.map { try StoredDocument.encode($0) } ?? ""))
         arguments.append(.string(String(UInt64.random(in: .min ... .max), radix: 36)))
-        for m in recent { arguments.append(.string(try Self.entry(m))) }
-        return try await script(HotTierScripts.hydrate, keys: [k.meta, k.recent], arguments) == .integer(1)
+        for m in recent { arguments += [.integer(m.createdAt.millisecondsSince1970), .string(try Self.entry(m))] }
+        return try await script(HotTierScripts.hydrate, keys: [k.meta, k.recent, k.times], arguments) == .integer(1)
     }
 
     /// Appends messages (their seqs are assigned here; what they carry is ignored).
@@ -72,9 +72,10 @@ public final class RedisHotTier: Sendable {
         let k = keys(tenant, session)
         let system = (messages.firstIndex { $0.role == .system }).map { $0 + 1 } ?? 0
         var arguments: [RESPArgument] = [expectedLastSeq.map { .integer($0) } ?? "", .string(tenant), .string(session), .integer(Int64(system)),
-                                         .string(changesChannel), .string(tenant + "\n" + EventStream.session(session))]
+                                         .string(changesChannel), .string(tenant + "\n" + EventStream.session(session)),
+                                         .integer(messages.first?.createdAt.millisecondsSince1970 ?? 0)]
         for m in messages { arguments.append(.string(try StoredDocument.encode(m))) }
-        let reply = try await script(HotTierScripts.append, keys: [k.meta, k.recent, outbox], arguments)
+        let reply = try await script(HotTierScripts.append, keys: [k.meta, k.recent, outbox, k.times], arguments)
         guard let parts = reply.elements, let word = parts.first?.string else { throw Self.unexpected(reply) }
         let number = parts.count > 1 ? parts[1].integer : nil
         switch (word, number) {
@@ -121,7 +122,7 @@ public final class RedisHotTier: Sendable {
         let k = keys(tenant, session)
         var arguments: [RESPArgument] = [.integer(Int64(count)), ttlSeconds]
         if let holding { arguments += [.string(holding.generation), .integer(holding.lastSeq)] }
-        let reply = try await script(HotTierScripts.window, keys: [k.meta, k.recent], arguments)
+        let reply = try await script(HotTierScripts.window, keys: [k.meta, k.recent, k.times], arguments)
         guard let parts = reply.elements else { throw Self.unexpected(reply) }
         if parts.count == 1, parts[0].string == "SAME" { return .same }
         guard parts.count >= 7 else { return nil }
@@ -137,6 +138,22 @@ public final class RedisHotTier: Sendable {
                       messages: try parts[7...].map { try Self.message($0.string ?? "", tenant, session) }, generation: parts[6].string ?? ""))
     }
 
+    /// Messages created from `since` (inclusive) to `until` (exclusive), by time then seq, at
+    /// most `limit`, with the session's last seq; nil when the session is not cached or its
+    /// cached messages may not cover the range. Messages' times come from the clocks of the
+    /// servers that appended them: `skew` is how far apart those clocks may be.
+    public func range(_ tenant: TenantID, _ session: String, since: Date?, until: Date?, limit: Int,
+                      skew: Duration = .seconds(60)) async throws -> (lastSeq: Int64, messages: [Message])? {
+        let k = keys(tenant, session)
+        let reply = try await script(HotTierScripts.range, keys: [k.meta, k.recent, k.times], [
+            since.map { .integer($0.millisecondsSince1970) } ?? "", until.map { .integer($0.millisecondsSince1970) } ?? "",
+            .integer(Int64(limit)), .integer(Self.milliseconds(skew)),
+        ])
+        guard let parts = reply.elements else { throw Self.unexpected(reply) }
+        guard let last = parts.first?.string.flatMap({ Int64($0) }) else { return nil }
+        return (last, try parts.dropFirst().map { try Self.message($0.string ?? "", tenant, session) })
+    }
+
     /// The messages the durable store does not have yet, oldest first.
     public func unflushed(_ tenant: TenantID, _ session: String) async throws -> [Message] {
         // One read, counters and entries together: appends may land between two.
@@ -146,7 +163,7 @@ public final class RedisHotTier: Sendable {
     /// Records that the durable store holds the session through `seq`.
     public func markFlushed(_ tenant: TenantID, _ session: String, through seq: Int64) async throws {
         let k = keys(tenant, session)
-        _ = try await script(HotTierScripts.markFlushed, keys: [k.meta, k.recent], [.integer(seq), .integer(Int64(cap)), ttlSeconds])
+        _ = try await script(HotTierScripts.markFlushed, keys: [k.meta, k.recent, k.times], [.integer(seq), .integer(Int64(cap)), ttlSeconds])
     }
 
     /// Sets the cached status (after the durable store changed it).
@@ -158,13 +175,13 @@ public final class RedisHotTier: Sendable {
     /// Drops the session from the cache unless turns wait to be flushed; true if dropped.
     public func evictIfFlushed(_ tenant: TenantID, _ session: String) async throws -> Bool {
         let k = keys(tenant, session)
-        return try await script(HotTierScripts.evictIfFlushed, keys: [k.meta, k.recent], []) == .integer(1)
+        return try await script(HotTierScripts.evictIfFlushed, keys: [k.meta, k.recent, k.times], []) == .integer(1)
     }
 
     /// Drops the session from the cache.
     public func evict(_ tenant: TenantID, _ session: String) async throws {
         let k = keys(tenant, session)
-        _ = try await client.send(RESPCommand("DEL", .string(k.meta), .string(k.recent)))
+        _ = try await client.send(RESPCommand("DEL", .string(k.meta), .string(k.recent), .string(k.times)))
     }
 
     // MARK: Outbox
