@@ -1,6 +1,7 @@
 import AgentState
 import Logging
 import RESP
+import Synchronization
 
 /// Moves appended turns from the hot tier into the durable store.
 ///
@@ -18,9 +19,10 @@ public final class HotTierFlusher: Sendable {
     /// for at most this much more flush lag (the turns are safe in Redis meanwhile).
     public let linger: Duration
     private let logger: Logger
+    private let lastClaim = Mutex<ContinuousClock.Instant?>(nil)
 
     public init(tier: RedisHotTier, durable: any StateStore, consumer: String, claimIdle: Duration = .seconds(30),
-                linger: Duration = .milliseconds(5), logger: Logger = Logger(label: "agentstate.flusher")) {
+                linger: Duration = .milliseconds(20), logger: Logger = Logger(label: "agentstate.flusher")) {
         self.tier = tier
         self.durable = durable
         self.consumer = consumer
@@ -94,7 +96,14 @@ public final class HotTierFlusher: Sendable {
     /// `connection` if given). Returns how many entries were acknowledged.
     @discardableResult
     public func runOnce(block: Duration = .seconds(1), reading connection: RESPConnection? = nil) async throws -> Int {
-        var entries = try await tier.claimStale(consumer: consumer, idle: claimIdle)
+        // Entries go stale only after `claimIdle`, so looking for them every round is waste.
+        let now = ContinuousClock.now
+        let claimDue = lastClaim.withLock { last in
+            guard last.map({ now - $0 >= min(claimIdle / 2, .seconds(5)) }) ?? true else { return false }
+            last = now
+            return true
+        }
+        var entries = claimDue ? try await tier.claimStale(consumer: consumer, idle: claimIdle) : []
         entries += try await tier.readOutbox(consumer: consumer, block: entries.isEmpty ? block : .milliseconds(1), on: connection)
         var done: [String] = []
         var flushed: Set<String> = []
