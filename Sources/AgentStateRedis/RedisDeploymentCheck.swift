@@ -24,6 +24,11 @@ public enum RedisDeploymentCheck {
         }
     }
 
+    /// Why the tiered store refuses a Redis Cluster (several seed nodes, or a node with
+    /// `cluster_enabled:1`).
+    public static let clusterUnsupported = "the hot tier needs one Redis primary (a redis:// URL with one host, or redis+sentinel://):"
+        + " on a Redis Cluster its appends, which write the session's keys and the one outbox stream together, would span slots"
+
     /// Reads what the checks need from the server behind `client`.
     public static func observe(_ client: RESPClient) async throws(RESPError) -> Observed {
         var config: [String: String]? = [:]
@@ -37,7 +42,7 @@ public enum RedisDeploymentCheck {
             config = nil
         }
         var info: [String: String] = [:]
-        for section in ["server", "memory"] {
+        for section in ["server", "memory", "cluster"] {
             let text = try await client.send(RESPCommand("INFO", .string(section))).string ?? ""
             for line in text.split(whereSeparator: \.isNewline) {
                 let parts = line.split(separator: ":", maxSplits: 1)
@@ -64,6 +69,10 @@ public enum RedisDeploymentCheck {
             add("version", .failure, "Redis \(version)", "use Redis 6 or later (or Valkey): the client speaks RESP3 and ACL users")
         } else {
             add("version", .ok, "Redis \(version)")
+        }
+
+        if o.info["cluster_enabled"] == "1" {
+            add("cluster", .failure, "cluster mode: \(clusterUnsupported)", "use a standalone primary, with Sentinel for failover")
         }
 
         guard let config = o.config else {

@@ -24,6 +24,9 @@ enum StoreOpener {
             } catch {
                 throw AgentStateError.invalidInput(field: "store", error.message)
             }
+            guard configuration.endpoints.count == 1 || configuration.sentinelPrimary != nil else {
+                throw AgentStateError.invalidInput(field: "store", RedisDeploymentCheck.clusterUnsupported)
+            }
             let durable = try await open(durableURL, migrate: migrate)
             // Each process is one consumer of the flushers' group: its name must be its own.
             let consumer = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"

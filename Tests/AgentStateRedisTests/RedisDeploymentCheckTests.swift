@@ -71,6 +71,14 @@ struct RedisDeploymentCheckTests {
         #expect(findings.contains { $0.check == "auth" } && !findings.contains { $0.check == "appendonly" })
     }
 
+    @Test("a cluster node is a fault: the hot tier needs one primary")
+    func cluster() {
+        var o = observed()
+        #expect(level("cluster", o) == nil)
+        o.info["cluster_enabled"] = "1"
+        #expect(level("cluster", o)?.level == .failure)
+    }
+
     @Test("Redis before 6 is refused")
     func version() {
         var o = observed()

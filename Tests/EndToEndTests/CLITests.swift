@@ -9,7 +9,8 @@ struct CLITests {
     let cli = builtExecutable("agentstate")
 
     @Test("a bad store URL is one line on stderr and exit code 2",
-          arguments: ["bogus://x", "sqlite:", "mysql://db", "sqlite:x.db?durability=sometimes", "sqlite:x.db?colour=red"])
+          arguments: ["bogus://x", "sqlite:", "mysql://db", "sqlite:x.db?durability=sometimes", "sqlite:x.db?colour=red",
+                     "tiered:redis://127.0.0.1:7000,127.0.0.1:7001/0|sqlite:x.db"])
     func badURL(url: String) throws {
         let r = try runProcess(cli, ["runs", "list", "--store", url])
         #expect(r.status == 2)
