@@ -34,6 +34,12 @@ extension AgentStateClient {
         return r.messages
     }
 
+    public func toolCall(_ tenant: TenantID, _ sessionId: String, _ callId: String) async throws -> ToolCallState {
+        // An empty id would name another path: refuse it here, as the stores do.
+        try Identifier.validateName(callId, field: "call_id")
+        return try await call(tenant, .GET, Self.s(sessionId) + "/tool-calls/" + Self.segment(callId))
+    }
+
     public func messages(_ tenant: TenantID, _ sessionId: String, _ query: MessageQuery) async throws -> MessageWindow {
         let params: [String: String?]
         switch query {

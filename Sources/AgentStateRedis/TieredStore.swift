@@ -251,6 +251,15 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
         return WindowCache.recent(w, n)
     }
 
+    /// From the calls hash when the cached turns hold the call; otherwise (an older call, or
+    /// none) the durable store answers, after this session's pending turns are flushed.
+    public func toolCall(_ tenant: TenantID, _ sessionId: String, _ callId: String) async throws -> ToolCallState {
+        try Identifier.validateName(callId, field: "call_id")
+        if !isDiverged(tenant, sessionId), let cached = try? await hot.toolCall(tenant, sessionId, callId) { return cached }
+        try await flushIfReachable(tenant, sessionId)
+        return try await durable.toolCall(tenant, sessionId, callId)
+    }
+
     public func session(_ tenant: TenantID, _ id: String) async throws -> Session {
         try await flushIfReachable(tenant, id)
         return try await durable.session(tenant, id)

@@ -54,6 +54,25 @@ extension Conformance {
                 try await h.store.importMessages(tenant, "s", [Message(tenantId: tenant, sessionId: "t", seq: 7, role: .user, content: "x", tokens: 1, createdAt: then)])
             }
         },
+        check("messages: a tool call is found by its id, pending until a tool message answers it, then answered by the first answer") { h in
+            _ = try await h.store.createSession(tenant, SessionCreate(id: "s"))
+            let weather = ToolCall(id: "call_1", name: "weather", arguments: "{\"city\":\"Oslo\"}")
+            let time = ToolCall(id: "call_2", name: "clock", arguments: "{}")
+            _ = try await h.store.appendMessages(tenant, "s", [.user("Weather and time in Oslo?"), .assistant("", toolCalls: [weather, time])],
+                                                 expectedLastSeq: 0)
+            let pending = try await h.store.toolCall(tenant, "s", "call_1")
+            #expect(pending.status == .pending && pending.requestSeq == 2 && pending.call == weather && pending.result == nil)
+            _ = try await h.store.appendMessages(tenant, "s", [.tool("{\"temp\":3}", callId: "call_1")], expectedLastSeq: 2)
+            // Many turns later, the answer is still the first one, and the search reaches back to it.
+            for i in 1...70 { _ = try await h.store.appendMessages(tenant, "s", [.user("m\(i)")], expectedLastSeq: nil) }
+            _ = try await h.store.appendMessages(tenant, "s", [.tool("{\"temp\":4}", callId: "call_1")], expectedLastSeq: nil)
+            let answered = try await h.store.toolCall(tenant, "s", "call_1")
+            #expect(answered.status == .answered && answered.result?.seq == 3 && answered.result?.content == "{\"temp\":3}")
+            #expect(try await h.store.toolCall(tenant, "s", "call_2").status == .pending)
+            await expectFailure(.notFound, "a call nobody asked for") { try await h.store.toolCall(tenant, "s", "call_9") }
+            await expectFailure(.notFound, "another tenant's session") { try await h.store.toolCall(otherTenant, "s", "call_1") }
+            await expectFailure(.invalidInput, "an empty call id") { try await h.store.toolCall(tenant, "s", "") }
+        },
         check("messages: last N, after a seq, and a time range") { h in
             _ = try await h.store.createSession(tenant, SessionCreate(id: "s"))
             for i in 1...30 {

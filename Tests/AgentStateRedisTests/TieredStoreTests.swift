@@ -99,6 +99,35 @@ struct TieredStoreTests {
         try await store.close()
     }
 
+    @Test("a tool call is found in Redis while its messages are cached, before any flush; an older one in the durable store; the calls hash stays in proportion")
+    func toolCalls() async throws {
+        let durable = InMemoryStore()
+        let client = RESPClient(configuration: try RESPConfiguration(url: try TestRedis.url()))
+        let tier = RedisHotTier(client: client, prefix: "tc-\(UUID().uuidString.prefix(8))", cap: 3)
+        let store = TieredStore(hot: tier, durable: durable, consumer: "test", background: false)
+        try await tier.prepareOutbox()
+        _ = try await store.createSession(tenant, SessionCreate(id: "s"))
+        let first = ToolCall(id: "call_1", name: "search", arguments: "{}")
+        _ = try await store.appendMessages(tenant, "s", [.assistant("", toolCalls: [first])], expectedLastSeq: 0)
+        #expect(try await store.toolCall(tenant, "s", "call_1").status == .pending)
+        _ = try await store.appendMessages(tenant, "s", [.tool("found", callId: "call_1")], expectedLastSeq: 1)
+        let hot = try await store.toolCall(tenant, "s", "call_1")
+        #expect(hot.status == .answered && hot.result?.seq == 2 && hot.call == first)
+        #expect(try await durable.messages(tenant, "s", .after(seq: 0, limit: 10)).messages.isEmpty, "answered before any flush")
+
+        for i in 2...9 {
+            _ = try await store.appendMessages(tenant, "s", [.assistant("", toolCalls: [ToolCall(id: "call_\(i)", name: "search", arguments: "{}")])],
+                                               expectedLastSeq: nil)
+        }
+        try await store.flusher.drain()
+        // Redis keeps the newest three messages; call_1 is older, so the durable store answers.
+        #expect(try await store.toolCall(tenant, "s", "call_1") == hot)
+        #expect(try await store.toolCall(tenant, "s", "call_9").requestSeq == 10)
+        let calls = try await client.send(RESPCommand("HLEN", .string("\(tier.prefix):{\(tenant):s}:calls"))).integer ?? -1
+        #expect(calls <= 6, "pruned to the calls of the cached messages once past twice the cap: \(calls)")
+        try await store.close()
+    }
+
     @Test("after a compaction the window starts after the summary, from Redis as from the durable store")
     func compacted() async throws {
         let (store, durable) = try make()

@@ -42,6 +42,10 @@ extension ForwardingStore {
         try await base.importMessages(tenant, sessionId, messages)
     }
 
+    public func toolCall(_ tenant: TenantID, _ sessionId: String, _ callId: String) async throws -> ToolCallState {
+        try await base.toolCall(tenant, sessionId, callId)
+    }
+
     public func compact(_ tenant: TenantID, _ sessionId: String, summary: String, throughSeq: Int64, tokens: Int?) async throws -> Session {
         try await base.compact(tenant, sessionId, summary: summary, throughSeq: throughSeq, tokens: tokens)
     }

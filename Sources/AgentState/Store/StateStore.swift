@@ -26,6 +26,10 @@ public protocol StateStore: Sendable {
     /// must continue the session without a gap. Taken even for a closed session, since they
     /// were acknowledged before it closed. Returns the session's last seq afterwards.
     func importMessages(_ tenant: TenantID, _ sessionId: String, _ messages: [Message]) async throws -> Int64
+    /// The tool call `callId` of the session: the assistant message that asked for it and the
+    /// first tool message answering it, if any. `notFound` when no message of the session asked
+    /// for it.
+    func toolCall(_ tenant: TenantID, _ sessionId: String, _ callId: String) async throws -> ToolCallState
     /// Records a summary of the messages up to `throughSeq`; they stay stored for audit.
     func compact(_ tenant: TenantID, _ sessionId: String, summary: String, throughSeq: Int64, tokens: Int?) async throws -> Session
     /// Applies an RFC 7396 merge patch to the session context.

@@ -57,6 +57,30 @@ extension TransactionalStore {
         }
     }
 
+    /// Walks the session back from its newest message: a call asked for recently, the usual
+    /// question, is found after a few; the cost grows with how far back the call was made.
+    public func toolCall(_ tenant: TenantID, _ sessionId: String, _ callId: String) async throws -> ToolCallState {
+        try Identifier.validateName(callId, field: "call_id")
+        return try await read { tx in
+            let s = try tx.requireSession(tenant, sessionId)
+            var answer: Message?
+            var before = Int64.max
+            while true {
+                let chunk = try tx.messagesDescending(tenant, sessionId, beforeSeq: before, afterSeq: 0, limit: 64)
+                for m in chunk {
+                    // Newest first: the last answer seen is the first given.
+                    if m.role == .tool, m.toolCallId == callId { answer = m }
+                    if let call = m.toolCalls?.first(where: { $0.id == callId }) {
+                        return ToolCallState(call: call, requestSeq: m.seq, result: answer)
+                    }
+                }
+                guard chunk.count == 64 else { break }
+                before = chunk[chunk.count - 1].seq
+            }
+            throw AgentStateError(.notFound, "no message of session '\(s.id)' asked for tool call '\(callId)'")
+        }
+    }
+
     public func messages(_ tenant: TenantID, _ sessionId: String, _ query: MessageQuery) async throws -> MessageWindow {
         switch query {
         case .last(let n): try Rules.checkLimit(n, field: "last")

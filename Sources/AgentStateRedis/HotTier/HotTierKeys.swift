@@ -14,12 +14,15 @@ struct HotTierKeys: Sendable {
     /// The same messages by time: a sorted set of their seqs (zero-padded, so that messages of
     /// one millisecond sort by seq) scored by creation time in milliseconds, for time-range reads.
     let times: String
+    /// The tool calls asked for in the cached messages, by call id: `requestSeq<TAB>answerSeq`.
+    let calls: String
 
     init(prefix: String, tenant: TenantID, session: String) {
         let tag = "\(prefix):{\(tenant):\(session)}"
         meta = tag + ":meta"
         recent = tag + ":recent"
         times = tag + ":times"
+        calls = tag + ":calls"
     }
 
     /// The stream of sessions with appends to flush, shared by all sessions.

@@ -14,6 +14,27 @@ struct LuaScript: Sendable {
 
 /// The hot tier's multi-key changes, each one Lua script so that Redis applies it whole.
 enum HotTierScripts {
+    /// Records tool calls in the calls hash (field: call id, value: `requestSeq<TAB>answerSeq`,
+    /// the answer empty while pending) from lines `seq<TAB>r|a<TAB>call id`, oldest first: a
+    /// request (again) starts the call afresh, an answer counts if it is the first after the
+    /// request. A call asked for before the cached turns is not there, and is looked up in the
+    /// durable store.
+    private static let recordCalls = """
+        local function record_calls(key, lines)
+          for seq, kind, id in string.gmatch(lines, '(%d+)\\t(%a)\\t([^\\n]+)') do
+            if kind == 'r' then
+              redis.call('HSET', key, id, seq .. '\\t')
+            else
+              local call = redis.call('HGET', key, id)
+              if call and string.sub(call, -1) == '\\t' and tonumber(seq) > tonumber(string.match(call, '^%d+')) then
+                redis.call('HSET', key, id, call .. seq)
+              end
+            end
+          end
+        end
+
+        """
+
     /// Appends messages if the session is cached, active, and (when asked) still at the expected
     /// seq; numbers them; records the session in the outbox; and takes the TTL off the session's
     /// keys, since they now hold turns the durable store lacks (under a `volatile-*` policy,
@@ -22,24 +43,29 @@ enum HotTierScripts {
     /// It also publishes a change notice, so that other servers' change feeds hear of the turn
     /// at once, without another round trip.
     ///
-    /// KEYS: meta, recent, outbox, times. ARGV: expected last seq or "", tenant, session, index
-    /// of the first system message in the batch or 0, the notice channel, the notice, the
-    /// messages' creation time in milliseconds, then the messages' JSON. Returns {"OK", first seq, hydration token} or {"MISS"} or
+    /// KEYS: meta, recent, outbox, times, calls. ARGV: expected last seq or "", tenant, session,
+    /// index of the first system message in the batch or 0, the notice channel, the notice, the
+    /// messages' creation time in milliseconds, the tool calls asked for and answered (lines
+    /// `index<TAB>r|a<TAB>call id`, index 1 for the first message) or "", then the messages' JSON. Returns {"OK", first seq, hydration token} or {"MISS"} or
     /// {"CLOSED", last} or {"CONFLICT", last}.
-    static let append = LuaScript("""
+    static let append = LuaScript(recordCalls + """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'MISS'} end
         local meta = redis.call('HMGET', KEYS[1], 'last', 'status', 'system', 'gen')
         local last = tonumber(meta[1])
         if meta[2] ~= 'active' then return {'CLOSED', last} end
         if ARGV[1] ~= '' and tonumber(ARGV[1]) ~= last then return {'CONFLICT', last} end
-        local n = #ARGV - 7
+        local n = #ARGV - 8
         for i = 1, n do
-          redis.call('RPUSH', KEYS[2], (last + i) .. '\\t' .. ARGV[7 + i])
+          redis.call('RPUSH', KEYS[2], (last + i) .. '\\t' .. ARGV[8 + i])
           redis.call('ZADD', KEYS[4], ARGV[7], string.format('%019d', last + i))
+        end
+        if ARGV[8] ~= '' then
+          record_calls(KEYS[5], string.gsub(ARGV[8], '(%d+)\\t', function (i) return (last + tonumber(i)) .. '\\t' end))
+          redis.call('PERSIST', KEYS[5])
         end
         local system = tonumber(ARGV[4])
         if system > 0 and not meta[3] then
-          redis.call('HSET', KEYS[1], 'system', last + system, 'system_entry', (last + system) .. '\\t' .. ARGV[7 + system])
+          redis.call('HSET', KEYS[1], 'system', last + system, 'system_entry', (last + system) .. '\\t' .. ARGV[8 + system])
         end
         redis.call('HSET', KEYS[1], 'last', last + n)
         redis.call('PERSIST', KEYS[1])
@@ -57,25 +83,28 @@ enum HotTierScripts {
     /// window's content, since the summary and system message change only through a new
     /// hydration or an append.
     ///
-    /// KEYS: meta, recent, times. ARGV: last seq, status, ttl seconds, system seq or "", system
-    /// entry or "", the summary's JSON or "", the hydration token, then for each of the newest
-    /// messages, oldest first and ending at the last seq, its creation time in milliseconds and
-    /// its entry (`seq<TAB>json`). Returns 1 if it cached the session, 0 if it was cached already.
-    static let hydrate = LuaScript("""
+    /// KEYS: meta, recent, times, calls. ARGV: last seq, status, ttl seconds, system seq or "",
+    /// system entry or "", the summary's JSON or "", the hydration token, the tool calls of the
+    /// messages (lines `seq<TAB>r|a<TAB>call id`) or "", then for each of the newest messages,
+    /// oldest first and ending at the last seq, its creation time in milliseconds and its entry
+    /// (`seq<TAB>json`). Returns 1 if it cached the session, 0 if it was cached already.
+    static let hydrate = LuaScript(recordCalls + """
         if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-        redis.call('DEL', KEYS[2], KEYS[3])
+        redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
+        record_calls(KEYS[4], ARGV[8])
         redis.call('HSET', KEYS[1], 'last', ARGV[1], 'flushed', ARGV[1], 'status', ARGV[2], 'summary', ARGV[6], 'gen', ARGV[7])
         if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'system', ARGV[4], 'system_entry', ARGV[5]) end
-        for i = 8, #ARGV, 2 do
+        for i = 9, #ARGV, 2 do
           local entry = ARGV[i + 1]
           redis.call('RPUSH', KEYS[2], entry)
           redis.call('ZADD', KEYS[3], ARGV[i], string.format('%019d', tonumber(string.match(entry, '^%d+'))))
         end
         redis.call('EXPIRE', KEYS[1], ARGV[3])
-        if #ARGV >= 8 then
+        if #ARGV >= 9 then
           redis.call('EXPIRE', KEYS[2], ARGV[3])
           redis.call('EXPIRE', KEYS[3], ARGV[3])
         end
+        if ARGV[8] ~= '' then redis.call('EXPIRE', KEYS[4], ARGV[3]) end
         return 1
         """)
 
@@ -83,7 +112,10 @@ enum HotTierScripts {
     /// entries (never dropping one not yet flushed) and, once nothing is left to flush, lets the
     /// keys expire again.
     ///
-    /// KEYS: meta, recent, times. ARGV: flushed through seq, cap, ttl seconds. Returns the
+    /// Calls asked for before the cached turns are pruned from the calls hash once it holds
+    /// more than twice `cap`, so that it stays in proportion to the list.
+    ///
+    /// KEYS: meta, recent, times, calls. ARGV: flushed through seq, cap, ttl seconds. Returns the
     /// flushed seq.
     static let markFlushed = LuaScript("""
         local m = redis.call('HMGET', KEYS[1], 'last', 'flushed')
@@ -105,18 +137,26 @@ enum HotTierScripts {
             end
           end
           if #gone > 0 then redis.call('ZREM', KEYS[3], unpack(gone)) end
+          if redis.call('HLEN', KEYS[4]) > 2 * tonumber(ARGV[2]) then
+            local kept = first + len - keep
+            local all = redis.call('HGETALL', KEYS[4])
+            for i = 1, #all, 2 do
+              if tonumber(string.match(all[i + 1], '^%d+')) < kept then redis.call('HDEL', KEYS[4], all[i]) end
+            end
+          end
         end
         if flushed >= last then
           redis.call('EXPIRE', KEYS[1], ARGV[3])
           redis.call('EXPIRE', KEYS[2], ARGV[3])
           redis.call('EXPIRE', KEYS[3], ARGV[3])
+          redis.call('EXPIRE', KEYS[4], ARGV[3])
         end
         return flushed
         """)
 
     /// The session's counters and its newest entries, read together.
     ///
-    /// KEYS: meta, recent, times. ARGV: how many entries at most, or -1 for exactly those not yet
+    /// KEYS: meta, recent, times, calls. ARGV: how many entries at most, or -1 for exactly those not yet
     /// flushed; ttl seconds (refreshed when nothing is left to flush); optionally a hydration
     /// token and last seq the caller holds the window for. Returns {} on a miss, {"SAME"} when
     /// the caller's window is current, else {last, flushed, status, system seq or "", system
@@ -128,6 +168,7 @@ enum HotTierScripts {
           redis.call('EXPIRE', KEYS[1], ARGV[2])
           redis.call('EXPIRE', KEYS[2], ARGV[2])
           redis.call('EXPIRE', KEYS[3], ARGV[2])
+          redis.call('EXPIRE', KEYS[4], ARGV[2])
         end
         if ARGV[3] and m[7] == ARGV[3] and tonumber(m[1]) == tonumber(ARGV[4]) then return {'SAME'} end
         local out = {m[1], m[2], m[3], m[4] or '', m[5] or '', m[6] or '', m[7] or ''}
@@ -146,12 +187,12 @@ enum HotTierScripts {
         """)
 
     /// Drops a session from the cache if the durable store has all its turns.
-    /// KEYS: meta, recent, times. Returns 1 if dropped (or not cached), 0 if turns wait to be
-    /// flushed.
+    /// KEYS: meta, recent, times, calls. Returns 1 if dropped (or not cached), 0 if turns wait
+    /// to be flushed.
     static let evictIfFlushed = LuaScript("""
         local m = redis.call('HMGET', KEYS[1], 'last', 'flushed')
         if m[1] and tonumber(m[2]) < tonumber(m[1]) then return 0 end
-        redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+        redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
         return 1
         """)
 
@@ -183,6 +224,23 @@ enum HotTierScripts {
           if not entry then return {} end
           table.insert(out, entry)
         end
+        return out
+        """)
+
+    /// A tool call as the cached turns have it: the entry of the message that asked for it and,
+    /// if it came, of the first answer. KEYS: meta, recent, calls. ARGV: the call id. Returns {}
+    /// when the call is not in the calls hash or its messages are no longer in the list, else
+    /// {request entry, answer entry or ""}.
+    static let toolCall = LuaScript("""
+        local call = redis.call('HGET', KEYS[3], ARGV[1])
+        local last = redis.call('HGET', KEYS[1], 'last')
+        if not call or not last then return {} end
+        local request, answer = string.match(call, '^(%d+)\\t(%d*)$')
+        local first = tonumber(last) - redis.call('LLEN', KEYS[2]) + 1
+        if not request or tonumber(request) < first then return {} end
+        local out = {redis.call('LINDEX', KEYS[2], tonumber(request) - first)}
+        if answer ~= '' then out[2] = redis.call('LINDEX', KEYS[2], tonumber(answer) - first) else out[2] = '' end
+        if not out[1] or not out[2] then return {} end
         return out
         """)
 }

@@ -63,8 +63,9 @@ public final class RedisHotTier: Sendable {
         }
         arguments.append(.string(try summary.map { try StoredDocument.encode($0) } ?? ""))
         arguments.append(.string(String(UInt64.random(in: .min ... .max), radix: 36)))
+        arguments.append(.string(Self.calls(recent.map { ($0.seq, $0) })))
         for m in recent { arguments += [.integer(m.createdAt.millisecondsSince1970), .string(try Self.entry(m))] }
-        return try await script(HotTierScripts.hydrate, keys: [k.meta, k.recent, k.times], arguments) == .integer(1)
+        return try await script(HotTierScripts.hydrate, keys: [k.meta, k.recent, k.times, k.calls], arguments) == .integer(1)
     }
 
     /// Appends messages (their seqs are assigned here; what they carry is ignored).
@@ -73,9 +74,10 @@ public final class RedisHotTier: Sendable {
         let system = (messages.firstIndex { $0.role == .system }).map { $0 + 1 } ?? 0
         var arguments: [RESPArgument] = [expectedLastSeq.map { .integer($0) } ?? "", .string(tenant), .string(session), .integer(Int64(system)),
                                          .string(changesChannel), .string(tenant + "\n" + EventStream.session(session)),
-                                         .integer(messages.first?.createdAt.millisecondsSince1970 ?? 0)]
+                                         .integer(messages.first?.createdAt.millisecondsSince1970 ?? 0),
+                                         .string(Self.calls(messages.enumerated().map { (Int64($0.offset + 1), $0.element) }))]
         for m in messages { arguments.append(.string(try StoredDocument.encode(m))) }
-        let reply = try await script(HotTierScripts.append, keys: [k.meta, k.recent, outbox, k.times], arguments)
+        let reply = try await script(HotTierScripts.append, keys: [k.meta, k.recent, outbox, k.times, k.calls], arguments)
         guard let parts = reply.elements, let word = parts.first?.string else { throw Self.unexpected(reply) }
         let number = parts.count > 1 ? parts[1].integer : nil
         switch (word, number) {
@@ -122,7 +124,7 @@ public final class RedisHotTier: Sendable {
         let k = keys(tenant, session)
         var arguments: [RESPArgument] = [.integer(Int64(count)), ttlSeconds]
         if let holding { arguments += [.string(holding.generation), .integer(holding.lastSeq)] }
-        let reply = try await script(HotTierScripts.window, keys: [k.meta, k.recent, k.times], arguments)
+        let reply = try await script(HotTierScripts.window, keys: [k.meta, k.recent, k.times, k.calls], arguments)
         guard let parts = reply.elements else { throw Self.unexpected(reply) }
         if parts.count == 1, parts[0].string == "SAME" { return .same }
         guard parts.count >= 7 else { return nil }
@@ -154,6 +156,19 @@ public final class RedisHotTier: Sendable {
         return (last, try parts.dropFirst().map { try Self.message($0.string ?? "", tenant, session) })
     }
 
+    /// A tool call as the cached messages have it; nil when they do not hold the message that
+    /// asked for it (it may be older than they reach, or not exist).
+    public func toolCall(_ tenant: TenantID, _ session: String, _ callId: String) async throws -> ToolCallState? {
+        let k = keys(tenant, session)
+        let reply = try await script(HotTierScripts.toolCall, keys: [k.meta, k.recent, k.calls], [.string(callId)])
+        guard let parts = reply.elements else { throw Self.unexpected(reply) }
+        guard parts.count == 2, let requestEntry = parts[0].string, let answerEntry = parts[1].string else { return nil }
+        let request = try Self.message(requestEntry, tenant, session)
+        guard let call = request.toolCalls?.first(where: { $0.id == callId }) else { return nil }
+        return ToolCallState(call: call, requestSeq: request.seq,
+                             result: answerEntry.isEmpty ? nil : try Self.message(answerEntry, tenant, session))
+    }
+
     /// The messages the durable store does not have yet, oldest first.
     public func unflushed(_ tenant: TenantID, _ session: String) async throws -> [Message] {
         // One read, counters and entries together: appends may land between two.
@@ -163,7 +178,7 @@ public final class RedisHotTier: Sendable {
     /// Records that the durable store holds the session through `seq`.
     public func markFlushed(_ tenant: TenantID, _ session: String, through seq: Int64) async throws {
         let k = keys(tenant, session)
-        _ = try await script(HotTierScripts.markFlushed, keys: [k.meta, k.recent, k.times], [.integer(seq), .integer(Int64(cap)), ttlSeconds])
+        _ = try await script(HotTierScripts.markFlushed, keys: [k.meta, k.recent, k.times, k.calls], [.integer(seq), .integer(Int64(cap)), ttlSeconds])
     }
 
     /// Sets the cached status (after the durable store changed it).
@@ -175,13 +190,13 @@ public final class RedisHotTier: Sendable {
     /// Drops the session from the cache unless turns wait to be flushed; true if dropped.
     public func evictIfFlushed(_ tenant: TenantID, _ session: String) async throws -> Bool {
         let k = keys(tenant, session)
-        return try await script(HotTierScripts.evictIfFlushed, keys: [k.meta, k.recent, k.times], []) == .integer(1)
+        return try await script(HotTierScripts.evictIfFlushed, keys: [k.meta, k.recent, k.times, k.calls], []) == .integer(1)
     }
 
     /// Drops the session from the cache.
     public func evict(_ tenant: TenantID, _ session: String) async throws {
         let k = keys(tenant, session)
-        _ = try await client.send(RESPCommand("DEL", .string(k.meta), .string(k.recent), .string(k.times)))
+        _ = try await client.send(RESPCommand("DEL", .string(k.meta), .string(k.recent), .string(k.times), .string(k.calls)))
     }
 
     // MARK: Outbox
@@ -247,6 +262,17 @@ public final class RedisHotTier: Sendable {
     }
 
     // MARK: Encoding
+
+    /// The tool calls messages ask for and answer, as the scripts record them: a line
+    /// `position<TAB>r|a<TAB>call id` for each.
+    static func calls(_ messages: [(position: Int64, message: Message)]) -> String {
+        var lines: [String] = []
+        for (position, m) in messages {
+            for call in m.toolCalls ?? [] { lines.append("\(position)\tr\t\(call.id)") }
+            if m.role == .tool, let id = m.toolCallId { lines.append("\(position)\ta\t\(id)") }
+        }
+        return lines.joined(separator: "\n")
+    }
 
     static func entry(_ m: Message) throws -> String {
         "\(m.seq)\t" + (try StoredDocument.encode(m))

@@ -39,6 +39,10 @@ extension InstrumentedStore {
         try await timed("messages") { try await base.messages(tenant, sessionId, query) }
     }
 
+    public func toolCall(_ tenant: TenantID, _ sessionId: String, _ callId: String) async throws -> ToolCallState {
+        try await timed("toolCall") { try await base.toolCall(tenant, sessionId, callId) }
+    }
+
     public func compact(_ tenant: TenantID, _ sessionId: String, summary: String, throughSeq: Int64, tokens: Int?) async throws -> Session {
         try await timed("compact") { try await base.compact(tenant, sessionId, summary: summary, throughSeq: throughSeq, tokens: tokens) }
     }

@@ -596,6 +596,60 @@ enum OpenAPIDocument {
     }
    }
   },
+  "/v1/sessions/{id}/tool-calls/{call_id}": {
+   "get": {
+    "summary": "Where a tool call stands: the message that asked for it, and its answer if one came",
+    "tags": [
+     "Messages"
+    ],
+    "operationId": "toolCall",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "name": "call_id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "minLength": 1,
+       "maxLength": 256
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ToolCallState"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "404": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "503": {
+      "$ref": "#/components/responses/Problem"
+     }
+    }
+   }
+  },
   "/v1/sessions/{id}/compact": {
    "post": {
     "summary": "Store a summary of the messages up to through_seq",
@@ -4265,6 +4319,32 @@ enum OpenAPIDocument {
      "id",
      "name",
      "arguments"
+    ]
+   },
+   "ToolCallState": {
+    "type": "object",
+    "properties": {
+     "call": {
+      "$ref": "#/components/schemas/ToolCall"
+     },
+     "status": {
+      "type": "string",
+      "enum": [
+       "pending",
+       "answered"
+      ]
+     },
+     "request_seq": {
+      "type": "integer"
+     },
+     "result": {
+      "$ref": "#/components/schemas/Message"
+     }
+    },
+    "required": [
+     "call",
+     "status",
+     "request_seq"
     ]
    },
    "NewMessage": {

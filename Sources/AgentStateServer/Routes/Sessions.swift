@@ -73,6 +73,11 @@ extension AgentStateAPI {
             }
             return try Reply.json(try await store.messages(context.tenant, try context.parameters.decoded("id"), query))
         }
+        v1.get("sessions/:id/tool-calls/:call_id") { _, context in
+            try context.require(.read)
+            return try Reply.json(try await store.toolCall(context.tenant, try context.parameters.decoded("id"),
+                                                           try context.parameters.decoded("call_id")))
+        }
         v1.post("sessions/:id/compact") { request, context in
             try context.require(.write)
             var request = request
