@@ -266,15 +266,14 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
     }
 
     public func sessions(_ tenant: TenantID, _ query: SessionQuery) async throws -> Page<Session> {
-        let page = try await durable.sessions(tenant, query)
-        // A listed session with turns still in Redis is read again once they are flushed.
-        var sessions: [Session] = []
-        for s in page.items {
-            sessions.append(try await flushIfReachable(tenant, s.id) ? try await durable.session(tenant, s.id) : s)
+        var page = try await durable.sessions(tenant, query)
+        // A listed session with turns still in Redis is read again once they are flushed; which
+        // ones those are is asked of Redis for the whole page at once.
+        guard let pending = try? await hot.withUnflushedTurns(tenant, page.items.map(\.id)), !pending.isEmpty else { return page }
+        for (i, s) in page.items.enumerated() where pending.contains(s.id) {
+            if try await flushIfReachable(tenant, s.id) { page.items[i] = try await durable.session(tenant, s.id) }
         }
-        var flushed = page
-        flushed.items = sessions
-        return flushed
+        return page
     }
 
     public func updateSession(_ tenant: TenantID, _ id: String, _ update: SessionUpdate) async throws -> Session {

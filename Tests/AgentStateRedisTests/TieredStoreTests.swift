@@ -30,6 +30,9 @@ struct TieredStoreTests {
         #expect(try await durable.messages(tenant, "s", .after(seq: 0, limit: 10)).messages.isEmpty, "nothing was flushed to serve it")
 
         #expect(await store.tierHealth().hitRatio == 1)
+        _ = try await store.createSession(tenant, SessionCreate(id: "idle"))
+        let listed = try await store.sessions(tenant, SessionQuery(limit: 10)).items
+        #expect(Dictionary(uniqueKeysWithValues: listed.map { ($0.id, $0.lastSeq) }) == ["s": 4, "idle": 0], "a listing flushes the sessions with turns in Redis")
         #expect(try await store.messages(tenant, "s", .after(seq: 1, limit: 10)).messages.map(\.seq) == [2, 3, 4])
         #expect(try await durable.messages(tenant, "s", .after(seq: 0, limit: 10)).messages.count == 4, "that read flushed")
         try await store.close()

@@ -175,6 +175,19 @@ public final class RedisHotTier: Sendable {
         try await window(tenant, session, count: -1)?.messages ?? []
     }
 
+    /// Which of these sessions hold turns the durable store lacks, read in one round trip.
+    public func withUnflushedTurns(_ tenant: TenantID, _ sessions: [String]) async throws -> Set<String> {
+        guard !sessions.isEmpty else { return [] }
+        let replies = try await client.pipeline(sessions.map { RESPCommand("HMGET", .string(keys(tenant, $0).meta), "last", "flushed") })
+        var pending: Set<String> = []
+        for (session, reply) in zip(sessions, replies) {
+            guard let fields = reply.elements, fields.count == 2,
+                  let last = fields[0].string.flatMap({ Int64($0) }), let flushed = fields[1].string.flatMap({ Int64($0) }) else { continue }
+            if flushed < last { pending.insert(session) }
+        }
+        return pending
+    }
+
     /// Records that the durable store holds the session through `seq`.
     public func markFlushed(_ tenant: TenantID, _ session: String, through seq: Int64) async throws {
         let k = keys(tenant, session)
