@@ -1,4 +1,5 @@
 import AgentState
+import Foundation
 import Logging
 import NIOCore
 import RESP
@@ -90,9 +91,12 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
         do {
             _ = try await hot.client.send(RESPCommand("PING"), timeout: .seconds(1))
             let (h, m) = (hits.load(ordering: .relaxed), misses.load(ordering: .relaxed))
-            return TierHealth(cache: "ok", flushLag: try await hot.outboxLength(), hitRatio: h + m == 0 ? nil : Double(h) / Double(h + m))
+            let backlog = try await hot.outboxBacklog()
+            // Redis's clock stamped the entry; a lag below zero is skew between the hosts.
+            let lag = backlog.oldest.map { Duration.milliseconds(max(0, Date().millisecondsSince1970 - $0.millisecondsSince1970)) } ?? .zero
+            return TierHealth(cache: "ok", outboxLength: backlog.length, flushLag: lag, hitRatio: h + m == 0 ? nil : Double(h) / Double(h + m))
         } catch {
-            return TierHealth(cache: "unreachable: \((error as? RESPError)?.message ?? "\(error)")", flushLag: nil)
+            return TierHealth(cache: "unreachable: \((error as? RESPError)?.message ?? "\(error)")")
         }
     }
 

@@ -28,6 +28,20 @@ struct TieredServerTests {
             #expect(stored.map(\.seq) == [Int64(2 * i - 1), Int64(2 * i)])
             acknowledged += ["q\(i)", "a\(i)"]
         }
+        // Nothing flushes: the outbox holds an entry per append, and the oldest has waited.
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        try await Task.sleep(for: .milliseconds(20))
+        let ready = String(buffer: try await http.execute(HTTPClientRequest(url: "\(server.url)/health/ready"), timeout: .seconds(10)).body.collect(upTo: 1 << 16))
+        let health = try JSONParser.parse(ready)
+        #expect(health["outbox_length"] == .int(50), "\(ready)")
+        let lag: Double? = switch health["flush_lag_seconds"] {
+        case .double(let d)?: d
+        case .int(let i)?: Double(i)
+        default: nil
+        }
+        #expect((lag ?? 0) > 0, "\(ready)")
+        #expect(try await gauge("agentstate_outbox_length", http, server) == 50)
+        try await http.shutdown()
         server.kill9()
         let beforeRestart = try SQLiteStore(path: file)
         #expect(try await beforeRestart.messages("acme", "chat", .after(seq: 0, limit: 1000)).messages.isEmpty)

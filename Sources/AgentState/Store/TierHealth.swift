@@ -3,13 +3,16 @@
 public struct TierHealth: Sendable, Equatable {
     /// `ok`, or why the cache cannot be used (the store then serves from its durable tier).
     public var cache: String
-    /// Outbox entries not yet flushed to the durable tier, when known.
-    public var flushLag: Int?
+    /// Appends waiting in the outbox to be flushed to the durable tier, when known.
+    public var outboxLength: Int?
+    /// How long the oldest of them has waited (zero when none waits), when known.
+    public var flushLag: Duration?
     /// Of the context reads so far, the share served by the cache alone.
     public var hitRatio: Double?
 
-    public init(cache: String, flushLag: Int?, hitRatio: Double? = nil) {
+    public init(cache: String, outboxLength: Int? = nil, flushLag: Duration? = nil, hitRatio: Double? = nil) {
         self.cache = cache
+        self.outboxLength = outboxLength
         self.flushLag = flushLag
         self.hitRatio = hitRatio
     }

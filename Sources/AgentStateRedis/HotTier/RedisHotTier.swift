@@ -270,6 +270,19 @@ public final class RedisHotTier: Sendable {
         Int(try await client.send(RESPCommand("XLEN", .string(outbox))).integer ?? 0)
     }
 
+    /// The outbox's length and when its oldest entry was added: acknowledged entries are
+    /// deleted, so the first one left is the oldest append not yet flushed, and its stream id
+    /// begins with the milliseconds of its adding.
+    public func outboxBacklog() async throws -> (length: Int, oldest: Date?) {
+        let replies = try await client.pipeline([
+            RESPCommand("XLEN", .string(outbox)),
+            RESPCommand("XRANGE", .string(outbox), "-", "+", "COUNT", "1"),
+        ])
+        let id = replies[1].elements?.first?.elements?.first?.string
+        let ms = id.flatMap { $0.split(separator: "-").first }.flatMap { Int64($0) }
+        return (Int(replies[0].integer ?? 0), ms.map { Date(millisecondsSince1970: $0) })
+    }
+
     private static func milliseconds(_ d: Duration) -> Int64 {
         d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
     }

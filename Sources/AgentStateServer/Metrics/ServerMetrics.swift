@@ -15,6 +15,7 @@ public final class ServerMetrics: Sendable {
     private let pending: Gauge
     private let overdue: Gauge
     private let cacheUp: Gauge
+    private let outboxLength: Gauge
     private let flushLag: Gauge
     private let hitRatio: Gauge
 
@@ -27,14 +28,16 @@ public final class ServerMetrics: Sendable {
         pending = registry.makeGauge(name: "agentstate_approvals_pending", help: "Approvals waiting for a decision")
         overdue = registry.makeGauge(name: "agentstate_approvals_overdue", help: "Pending approvals past their deadline")
         cacheUp = registry.makeGauge(name: "agentstate_cache_up", help: "1 while the Redis hot tier answers, 0 while the store serves without it")
-        flushLag = registry.makeGauge(name: "agentstate_flush_lag", help: "Appends in the Redis outbox not yet flushed to the durable store")
+        outboxLength = registry.makeGauge(name: "agentstate_outbox_length", help: "Appends in the Redis outbox not yet flushed to the durable store")
+        flushLag = registry.makeGauge(name: "agentstate_flush_lag_seconds", help: "How long the oldest append not yet flushed to the durable store has waited")
         hitRatio = registry.makeGauge(name: "agentstate_cache_hit_ratio", help: "Share of context reads served by the Redis hot tier alone")
     }
 
     /// Refreshes the hot tier's gauges.
     func update(_ tier: TierHealth) {
         cacheUp.set(tier.isDegraded ? 0.0 : 1.0)
-        if let lag = tier.flushLag { flushLag.set(Double(lag)) }
+        if let length = tier.outboxLength { outboxLength.set(Double(length)) }
+        if let lag = tier.flushLag { flushLag.set(AgentStateAPI.seconds(lag)) }
         if let ratio = tier.hitRatio { hitRatio.set(ratio) }
     }
 

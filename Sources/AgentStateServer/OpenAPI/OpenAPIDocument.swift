@@ -6020,9 +6020,13 @@ enum OpenAPIDocument {
       "type": "string",
       "description": "For a store with the Redis hot tier: ok, or why Redis cannot be used (the store then serves from its durable store, degraded)"
      },
-     "flush_lag": {
+     "outbox_length": {
       "type": "integer",
       "description": "For a store with the Redis hot tier: appends not yet flushed to the durable store"
+     },
+     "flush_lag_seconds": {
+      "type": "number",
+      "description": "For a store with the Redis hot tier: how long the oldest append not yet flushed has waited"
      }
     },
     "required": [

@@ -8,8 +8,10 @@ struct HealthBody: Encodable {
     var detail: String?
     /// For a tiered store: `ok`, or why its Redis cannot be used.
     var cache: String?
-    /// For a tiered store: appends not yet flushed to the durable store.
-    var flushLag: Int?
+    /// For a tiered store: appends not yet flushed to the durable store, and how long the oldest
+    /// has waited.
+    var outboxLength: Int?
+    var flushLagSeconds: Double?
 }
 
 extension AgentStateAPI {
@@ -27,6 +29,10 @@ extension AgentStateAPI {
         }
     }
 
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
     /// Unauthenticated: for load balancers and orchestrators.
     func addHealthRoutes(to router: Router<AppRequestContext>) {
         router.get("health/live") { _, _ in
@@ -38,7 +44,8 @@ extension AgentStateAPI {
                 guard let tiers else { return try Reply.json(HealthBody(status: "ok", store: "ok")) }
                 // Without its cache the store still serves (degraded), so the server stays ready.
                 let tier = await tiers.tierHealth()
-                return try Reply.json(HealthBody(status: tier.isDegraded ? "degraded" : "ok", store: "ok", cache: tier.cache, flushLag: tier.flushLag))
+                return try Reply.json(HealthBody(status: tier.isDegraded ? "degraded" : "ok", store: "ok", cache: tier.cache,
+                                                 outboxLength: tier.outboxLength, flushLagSeconds: tier.flushLag.map(Self.seconds)))
             } catch {
                 return try Reply.json(HealthBody(status: "unavailable", store: "failing", detail: "\(error)"), status: .serviceUnavailable)
             }
