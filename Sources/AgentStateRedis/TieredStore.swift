@@ -14,9 +14,10 @@ import Synchronization
 /// Redis's append-only file keeps them across a Redis restart.
 ///
 /// Everything else — runs, steps, effects, approvals, memory, keys — is the durable store's
-/// alone (written through: those are the facts most expensive to lose). Reads of a session or
-/// its messages first flush what is pending for that session, so they see every acknowledged
-/// turn.
+/// alone (written through: those are the facts most expensive to lose). Context reads of the
+/// newest turns, time ranges the cached turns cover and tool calls are answered by Redis (a
+/// context read of a session it does not hold caches it first); other reads of a session first
+/// flush what is pending for it, so they see every acknowledged turn.
 ///
 /// When Redis cannot be reached, the durable store serves everything, appends included
 /// (degraded: reads miss turns Redis holds unflushed until it is back). A turn appended there
@@ -213,11 +214,24 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
 
     public func messages(_ tenant: TenantID, _ sessionId: String, _ query: MessageQuery) async throws -> MessageWindow {
         if case .last(let n) = query {
-            if n > 0, n <= hot.cap, !isDiverged(tenant, sessionId), let window = try? await recentFromCache(tenant, sessionId, n) {
-                hits.add(1, ordering: .relaxed)
-                return window
+            if n > 0, n <= hot.cap, !isDiverged(tenant, sessionId) {
+                switch try? await recentFromCache(tenant, sessionId, n) {
+                case .served(let window)?:
+                    hits.add(1, ordering: .relaxed)
+                    return window
+                case .notCached?:
+                    // The miss caches the session, so that the reads after it are Redis's (a
+                    // closed or unknown session is not cached, and the durable store answers).
+                    misses.add(1, ordering: .relaxed)
+                    if (try? await hydrate(tenant, sessionId)) != nil, case .served(let window)? = try? await recentFromCache(tenant, sessionId, n) {
+                        return window
+                    }
+                case .tooShort?, nil:
+                    misses.add(1, ordering: .relaxed)
+                }
+            } else {
+                misses.add(1, ordering: .relaxed)
             }
-            misses.add(1, ordering: .relaxed)
         }
         // A time range the cached messages cover (checked as the durable store checks it first,
         // so that bad input gets the same error).
@@ -234,25 +248,32 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
         return try await durable.messages(tenant, sessionId, query)
     }
 
+    private enum CachedRead {
+        case served(MessageWindow)
+        case notCached
+        /// Cached, but the list does not reach back far enough for the read.
+        case tooShort
+    }
+
     /// The newest `n` messages as a context read, from Redis alone, when the cached list reaches
-    /// far enough back; nil when it does not (or the session is not cached). When this process
-    /// holds the session's window and Redis says it is current, the turns are not sent again.
-    private func recentFromCache(_ tenant: TenantID, _ sessionId: String, _ n: Int) async throws -> MessageWindow? {
+    /// far enough back. When this process holds the session's window and Redis says it is
+    /// current, the turns are not sent again.
+    private func recentFromCache(_ tenant: TenantID, _ sessionId: String, _ n: Int) async throws -> CachedRead {
         let key = WindowCache.key(tenant, sessionId)
         let held = windows.held(key, serving: n)
         let w: RedisHotTier.Window
         switch try await hot.window(tenant, sessionId, count: n, holding: held.map { ($0.generation, $0.lastSeq) }) {
         case nil:
             windows.drop(key)
-            return nil
+            return .notCached
         case .same:
-            guard let held else { return nil }
+            guard let held else { return .tooShort }
             w = held
         case .changed(let fresh):
             w = fresh
             windows.store(key, fresh)
         }
-        return WindowCache.recent(w, n)
+        return WindowCache.recent(w, n).map(CachedRead.served) ?? .tooShort
     }
 
     /// From the calls hash when the cached turns hold the call; otherwise (an older call, or

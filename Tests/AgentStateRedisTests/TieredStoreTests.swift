@@ -131,6 +131,27 @@ struct TieredStoreTests {
         try await store.close()
     }
 
+    @Test("a context read of a session Redis does not hold caches it from the durable store: the next read is Redis's")
+    func readMissHydrates() async throws {
+        let (store, durable) = try make()
+        _ = try await durable.createSession(tenant, SessionCreate(id: "s"))
+        _ = try await durable.appendMessages(tenant, "s", [.system("Be brief."), .user("q1"), .assistant("a1")], expectedLastSeq: 0)
+        #expect(try await store.hot.window(tenant, "s", count: 0) == nil)
+        let first = try await store.messages(tenant, "s", .last(2))
+        #expect(first.messages.map(\.content) == ["Be brief.", "q1", "a1"])
+        #expect(await store.tierHealth().hitRatio == 0)
+        #expect(try await store.hot.window(tenant, "s", count: 0)?.lastSeq == 3, "cached by the miss")
+        #expect(try await store.messages(tenant, "s", .last(2)) == first)
+        #expect(await store.tierHealth().hitRatio == 0.5)
+        // A closed session is not cached; the durable store answers each read.
+        _ = try await durable.createSession(tenant, SessionCreate(id: "closed"))
+        _ = try await durable.closeSession(tenant, "closed")
+        #expect(try await store.messages(tenant, "closed", .last(2)).messages.isEmpty)
+        #expect(try await store.hot.window(tenant, "closed", count: 0) == nil)
+        await expectFailure(.notFound, "an unknown session") { try await store.messages(tenant, "nope", .last(2)) }
+        try await store.close()
+    }
+
     @Test("after a compaction the window starts after the summary, from Redis as from the durable store")
     func compacted() async throws {
         let (store, durable) = try make()
