@@ -14,11 +14,12 @@ struct BenchCommand: AsyncParsableCommand {
             turn: append a user and an assistant message (300 and 600 bytes), then read the last 20; each client has \
             its own session. step: write a step's result and a 2 KB checkpoint, then read the checkpoint back; each \
             client creates and claims a run, ten steps per run. Against a server (--server, --key) or a store \
-            directly (--store).
+            directly (--store). ping (server only): two GET /health/live per round, the floor of a turn's two \
+            requests through the same HTTP client and server, with no store work.
             """)
 
     enum Workload: String, ExpressibleByArgument, CaseIterable {
-        case turn, step
+        case turn, step, ping
     }
 
     @OptionGroup var options: StoreOptions
@@ -51,6 +52,14 @@ struct BenchCommand: AsyncParsableCommand {
             }
         case .step:
             driver = StoreSteps(store: store, tenant: options.tenantID, prefix: run)
+        case .ping:
+            guard let server = options.server ?? ProcessInfo.processInfo.environment["AGENTSTATE_SERVER"] else {
+                throw AgentStateError.invalidInput(field: "workload", "ping measures a server: give --server")
+            }
+            var config = HTTPClient.Configuration()
+            config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)
+            http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+            driver = HTTPPings(http: http!, baseURL: server)
         }
 
         let start = ContinuousClock.now
@@ -136,6 +145,20 @@ struct StoreSteps: BenchDriver {
         let state = JSONValue.object(["notes": Self.notes, "cursor": .int(Int64(iteration))])
         _ = try await store.saveCheckpoint(tenant, run, CheckpointWrite(step: step, state: .full(state)))
         _ = try await store.checkpoint(tenant, run, .latest)
+    }
+}
+
+/// The HTTP floor of a turn: two requests the server answers without touching the store.
+struct HTTPPings: BenchDriver {
+    let http: HTTPClient
+    let baseURL: String
+
+    func once(client: Int, iteration: Int) async throws {
+        for _ in 0..<2 {
+            let response = try await http.execute(HTTPClientRequest(url: "\(baseURL)/health/live"), timeout: .seconds(30))
+            _ = try await response.body.collect(upTo: 1 << 16)
+            guard response.status == .ok else { throw AgentStateError(.unavailable, "/health/live answered \(response.status.code)") }
+        }
     }
 }
 
