@@ -34,19 +34,17 @@ struct BenchCommand: AsyncParsableCommand {
         guard duration > 0, warmup >= 0 else { throw AgentStateError.invalidInput(field: "duration", "must be positive") }
         let run = "bench-\(UInt32.random(in: 0...UInt32.max))"
         let driver: any BenchDriver
-        var http: HTTPClient? = nil
+        var connections: [BenchConnection] = []
         let store = try await options.open()   // with a server, this checks the key and learns its tenant
         switch workload {
         case .turn:
             let messages = [NewMessage.user(String(repeating: "u", count: 300)), NewMessage.assistant(String(repeating: "a", count: 600))]
             for c in 0..<concurrency { _ = try await store.createSession(options.tenantID, SessionCreate(id: "\(run)-\(c)")) }
             if let server = options.server ?? ProcessInfo.processInfo.environment["AGENTSTATE_SERVER"] {
-                // A pool as wide as the load, so clients never queue inside the client.
-                var config = HTTPClient.Configuration()
-                config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)
-                http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+                let (host, port) = try Self.address(server)
+                connections = try await Self.connect(host, port, concurrency)
                 let key = options.key ?? ProcessInfo.processInfo.environment["AGENTSTATE_KEY"] ?? ""
-                driver = try HTTPTurns(http: http!, baseURL: server, key: key, messages: messages, idempotencyKeys: idempotencyKeys, prefix: run)
+                driver = try HTTPTurns(connections: connections, host: host, key: key, messages: messages, idempotencyKeys: idempotencyKeys, prefix: run)
             } else {
                 driver = StoreTurns(store: store, tenant: options.tenantID, messages: messages, prefix: run)
             }
@@ -56,10 +54,9 @@ struct BenchCommand: AsyncParsableCommand {
             guard let server = options.server ?? ProcessInfo.processInfo.environment["AGENTSTATE_SERVER"] else {
                 throw AgentStateError.invalidInput(field: "workload", "ping measures a server: give --server")
             }
-            var config = HTTPClient.Configuration()
-            config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)
-            http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
-            driver = HTTPPings(http: http!, baseURL: server)
+            let (host, port) = try Self.address(server)
+            connections = try await Self.connect(host, port, concurrency)
+            driver = HTTPPings(connections: connections, host: host)
         }
 
         let start = ContinuousClock.now
@@ -83,7 +80,7 @@ struct BenchCommand: AsyncParsableCommand {
             }
             return try await group.reduce(into: [Double]()) { $0 += $1 }
         }.sorted()
-        try await http?.shutdown()
+        for connection in connections { await connection.close() }
 
         try await store.close()
         guard !samples.isEmpty else { throw AgentStateError(.unavailable, "no \(workload) finished inside the measured window") }
@@ -97,6 +94,23 @@ struct BenchCommand: AsyncParsableCommand {
             throughput   \(String(format: "%.0f", Double(samples.count) / duration)) \(workload.rawValue)s/s
             latency      p50 \(p(0.50))   p99 \(p(0.99))   p999 \(p(0.999))   max \(p(1.0))
             """)
+    }
+}
+
+extension BenchCommand {
+    /// Host and port of a plain-HTTP server URL (the load generator speaks HTTP/1.1 without TLS).
+    static func address(_ url: String) throws -> (String, Int) {
+        guard let u = URL(string: url), u.scheme == "http", let host = u.host else {
+            throw AgentStateError.invalidInput(field: "server", "bench measures a server over plain http://host:port")
+        }
+        return (host, u.port ?? 80)
+    }
+
+    /// One keep-alive connection per client, so that clients never queue behind each other.
+    static func connect(_ host: String, _ port: Int, _ count: Int) async throws -> [BenchConnection] {
+        var connections: [BenchConnection] = []
+        for _ in 0..<count { connections.append(try await BenchConnection.connect(host: host, port: port)) }
+        return connections
     }
 }
 
@@ -150,56 +164,64 @@ struct StoreSteps: BenchDriver {
 
 /// The HTTP floor of a turn: two requests the server answers without touching the store.
 struct HTTPPings: BenchDriver {
-    let http: HTTPClient
-    let baseURL: String
+    let connections: [BenchConnection]
+    let request: BenchConnection.Request
+
+    init(connections: [BenchConnection], host: String) {
+        self.connections = connections
+        request = BenchConnection.request(.GET, "/health/live", host: host, headers: [])
+    }
 
     func once(client: Int, iteration: Int) async throws {
         for _ in 0..<2 {
-            let response = try await http.execute(HTTPClientRequest(url: "\(baseURL)/health/live"), timeout: .seconds(30))
-            _ = try await response.body.collect(upTo: 1 << 16)
-            guard response.status == .ok else { throw AgentStateError(.unavailable, "/health/live answered \(response.status.code)") }
+            let status = try await connections[client].send(request)
+            guard status == 200 else { throw AgentStateError(.unavailable, "/health/live answered \(status)") }
         }
     }
 }
 
-/// Turns as raw HTTP: the bodies are encoded once and responses are read but not decoded, so the
-/// load generator spends its share of the machine on sending, not on parsing.
+/// Turns as raw HTTP: each client's two requests are encoded once, and responses are read only
+/// as far as their status, so the load generator spends little of the machine it shares.
 struct HTTPTurns: BenchDriver {
-    let http: HTTPClient
-    let baseURL: String
+    let connections: [BenchConnection]
+    /// Per client: the append and the read.
+    let requests: [(append: BenchConnection.Request, read: BenchConnection.Request)]
+    let host: String
     let key: String
     let body: ByteBuffer
     let idempotencyKeys: Bool
     let prefix: String
 
-    init(http: HTTPClient, baseURL: String, key: String, messages: [NewMessage], idempotencyKeys: Bool, prefix: String) throws {
-        self.http = http
-        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+    init(connections: [BenchConnection], host: String, key: String, messages: [NewMessage], idempotencyKeys: Bool, prefix: String) throws {
+        self.connections = connections
+        self.host = host
         self.key = key
-        self.body = ByteBuffer(bytes: try APICoding.encoder.encode(AppendBody(messages: messages, expectedLastSeq: nil)))
+        let body = ByteBuffer(bytes: try APICoding.encoder.encode(AppendBody(messages: messages, expectedLastSeq: nil)))
+        self.body = body
         self.idempotencyKeys = idempotencyKeys
         self.prefix = prefix
+        let auth = ("Authorization", "Bearer \(key)")
+        requests = connections.indices.map { c in
+            let path = "/v1/sessions/\(prefix)-\(c)/messages"
+            return (BenchConnection.request(.POST, path, host: host, headers: [auth, ("Content-Type", "application/json")], body: body),
+                    BenchConnection.request(.GET, path + "?last=20", host: host, headers: [auth]))
+        }
     }
 
     func once(client: Int, iteration: Int) async throws {
-        let session = "\(prefix)-\(client)"
-        var append = HTTPClientRequest(url: "\(baseURL)/v1/sessions/\(session)/messages")
-        append.method = .POST
-        append.headers.add(name: "Authorization", value: "Bearer \(key)")
-        append.headers.add(name: "Content-Type", value: "application/json")
-        if idempotencyKeys { append.headers.add(name: "Idempotency-Key", value: UUID().uuidString) }
-        append.body = .bytes(body)
-        try await send(append, expect: 201)
-        var read = HTTPClientRequest(url: "\(baseURL)/v1/sessions/\(session)/messages?last=20")
-        read.headers.add(name: "Authorization", value: "Bearer \(key)")
-        try await send(read, expect: 200)
+        var append = requests[client].append
+        if idempotencyKeys {
+            append = BenchConnection.request(.POST, "/v1/sessions/\(prefix)-\(client)/messages", host: host, headers: [
+                ("Authorization", "Bearer \(key)"), ("Content-Type", "application/json"), ("Idempotency-Key", UUID().uuidString),
+            ], body: body)
+        }
+        try await expect(201, try await connections[client].send(append), "POST")
+        try await expect(200, try await connections[client].send(requests[client].read), "GET")
     }
 
-    private func send(_ request: HTTPClientRequest, expect status: UInt) async throws {
-        let response = try await http.execute(request, timeout: .seconds(30))
-        _ = try await response.body.collect(upTo: 16 << 20)
-        guard response.status.code == status else {
-            throw AgentStateError(.unavailable, "\(request.method) \(request.url) answered \(response.status.code)")
+    private func expect(_ wanted: UInt, _ status: UInt, _ method: String) async throws {
+        guard status == wanted else {
+            throw AgentStateError(.unavailable, "\(method) /v1/sessions/…/messages answered \(status)")
         }
     }
 }

@@ -1,3 +1,4 @@
+import AgentStateClient
 import AgentStateTesting
 import AgentState
 import AgentStateSQLite
@@ -114,6 +115,25 @@ struct BenchCommandTests {
         #expect(r.stdout.contains("throughput") && r.stdout.contains("p99") && r.stdout.contains("clients      2"))
         let bad = try runProcess(builtExecutable("agentstate"), ["bench", "--store", "memory:", "--concurrency", "0"])
         #expect(bad.status == 2 && bad.stderr.hasPrefix("agentstate: concurrency"))
+    }
+
+    @Test("against a server: turns through the API, and the ping floor; turns land in the store")
+    func benchServer() async throws {
+        let file = temporaryDirectory().appendingPathComponent("state.sqlite").path
+        let key = try makeKey(store: "sqlite:\(file)", tenant: "acme", role: "agent")
+        let server = try await ServerProcess(store: "sqlite:\(file)")
+        for workload in ["turn", "ping"] {
+            let r = try runProcess(builtExecutable("agentstate"), ["bench", "--server", server.url, "--key", key, "--workload", workload,
+                                                                   "--concurrency", "3", "--duration", "0.5", "--warmup", "0"])
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stdout.contains("\(workload)s/s") && r.stdout.contains("p99"), "\(r.stdout)")
+        }
+        let client = AgentStateClient(baseURL: server.url, apiKey: key, tenant: "acme")
+        let sessions = try await client.sessions("acme", SessionQuery(limit: 10)).items
+        #expect(sessions.count == 3 && sessions.allSatisfy { $0.lastSeq > 0 && $0.lastSeq % 2 == 0 }, "\(sessions.map(\.lastSeq))")
+        let ping = try runProcess(builtExecutable("agentstate"), ["bench", "--store", "memory:", "--workload", "ping"])
+        #expect(ping.status == 2 && ping.stderr.contains("--server"))
+        #expect(server.terminate() == 0)
     }
 }
 
