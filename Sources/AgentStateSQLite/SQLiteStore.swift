@@ -4,8 +4,9 @@ import GRDB
 
 /// The embedded default: a SQLite file in WAL mode with one writer and a pool of readers.
 ///
-/// Every operation is one SQLite transaction, so a state change and its events commit together.
-/// Several processes may open the same file; SQLite serialises their writes.
+/// Every operation is atomic, so a state change and its events commit together: alone it is one
+/// SQLite transaction; with others waiting, one savepoint of a transaction they share (group
+/// commit). Several processes may open the same file; SQLite serialises their writes.
 public final class SQLiteStore: TransactionalStore, ChangeNotifying {
     public enum Durability: String, Sendable, CaseIterable {
         /// Survives any crash of the process (WAL with `synchronous=NORMAL`).
@@ -31,6 +32,7 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
 
     public let path: String
     let pool: DatabasePool
+    private let commits: GroupCommit
     private let clock: any StoreClock
     /// Reports this process's commits. Another process writing the same file is not heard;
     /// feeds still look for news at their poll interval.
@@ -53,7 +55,9 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
         }
         let isNew = !FileManager.default.fileExists(atPath: path)
         do {
-            pool = try DatabasePool(path: path, configuration: config)
+            let pool = try DatabasePool(path: path, configuration: config)
+            self.pool = pool
+            commits = GroupCommit(pool: pool)
             // Conversations are private: a new file is the owner's alone, whatever the umask
             // (SQLite gives the -wal and -shm files the same mode).
             if isNew { chmod(path, 0o600) }
@@ -81,7 +85,7 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
     public func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteTransaction) throws -> T) async throws -> T {
         let clock = self.clock
         let (result, changed) = try await Self.translatingErrors {
-            try await pool.write { db in
+            try await commits.write { db in
                 let tx = SQLiteTransaction(db, now: clock.now())
                 return (try body(tx), tx.changed)
             }
