@@ -61,12 +61,8 @@ struct TieredServerTests {
 
     @Test("with Redis stopped, reads, runs and appends are served by SQLite at once, and health says degraded; after Redis is back, appends go on from the right seq and reads come from Redis again")
     func redisOutage() async throws {
-        let redis = try ThrowawayServer.start("redis")
+        let (redis, file, server, client) = try await serverOverSQLite(cacheOptions: "connect_timeout=1")
         defer { redis.stop() }
-        let file = temporaryDirectory().appendingPathComponent("state.sqlite").path
-        let key = try makeKey(store: "sqlite:\(file)", tenant: "acme", role: "agent")
-        let server = try await ServerProcess(store: "sqlite:\(file)", extraArguments: ["--cache", redis.url + "?connect_timeout=1"])
-        let client = AgentStateClient(baseURL: server.url, apiKey: key, tenant: "acme")
         _ = try await client.createSession("acme", SessionCreate(id: "chat"))
         _ = try await client.appendMessages("acme", "chat", [.user("before")], expectedLastSeq: 0)
         // The read flushes the turn into SQLite.
@@ -113,12 +109,8 @@ struct TieredServerTests {
 
     @Test("Redis stopped and started again under load from four writers: no append is refused, and every acknowledged turn is stored exactly once")
     func outageUnderLoad() async throws {
-        let redis = try ThrowawayServer.start("redis")
+        let (redis, _, server, client) = try await serverOverSQLite(cacheOptions: "connect_timeout=1&timeout=1")
         defer { redis.stop() }
-        let file = temporaryDirectory().appendingPathComponent("state.sqlite").path
-        let key = try makeKey(store: "sqlite:\(file)", tenant: "acme", role: "agent")
-        let server = try await ServerProcess(store: "sqlite:\(file)", extraArguments: ["--cache", redis.url + "?connect_timeout=1&timeout=1"])
-        let client = AgentStateClient(baseURL: server.url, apiKey: key, tenant: "acme")
         let writers = 4
         for w in 0..<writers { _ = try await client.createSession("acme", SessionCreate(id: "chat\(w)")) }
 
@@ -167,6 +159,21 @@ struct TieredServerTests {
         }
         #expect(results.map { $0.1.count }.reduce(0, +) > 200, "the load ran")
         #expect(server.terminate() == 0)
+    }
+
+    /// A throwaway Redis and a server caching a new SQLite file in it, with a client of tenant
+    /// `acme`; the caller stops the Redis.
+    private func serverOverSQLite(cacheOptions: String) async throws -> (ThrowawayServer, String, ServerProcess, AgentStateClient) {
+        let redis = try ThrowawayServer.start("redis")
+        do {
+            let file = temporaryDirectory().appendingPathComponent("state.sqlite").path
+            let key = try makeKey(store: "sqlite:\(file)", tenant: "acme", role: "agent")
+            let server = try await ServerProcess(store: "sqlite:\(file)", extraArguments: ["--cache", redis.url + "?" + cacheOptions])
+            return (redis, file, server, AgentStateClient(baseURL: server.url, apiKey: key, tenant: "acme"))
+        } catch {
+            redis.stop()
+            throw error
+        }
     }
 
     /// A gauge's value from `/metrics` (its sample line, not its help text).
