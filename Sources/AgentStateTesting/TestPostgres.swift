@@ -27,8 +27,11 @@ public enum TestPostgres {
         return dir
     }
 
+    /// With a connect timeout of 10 s rather than the default 2: the whole suite runs its tests
+    /// in parallel on two cores, where a debug build's connection can take longer than 2 s to
+    /// come (a test of outages sets its own, later in the URL, which wins).
     public static func url(schema: String) throws -> String {
         let base = try url()
-        return base + (base.contains("?") ? "&" : "?") + "schema=\(schema)"
+        return base + (base.contains("?") ? "&" : "?") + "schema=\(schema)&connect_timeout=10"
     }
 }
