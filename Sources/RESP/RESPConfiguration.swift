@@ -9,7 +9,8 @@ import Foundation
 ///   sentinels to ask where the primary named `primary` is.
 ///
 /// Options after `?`: `timeout` (seconds a command may take), `connect_timeout` (seconds), `ca`
-/// (a PEM file of the certificate authorities to trust for TLS, instead of the system's).
+/// (a PEM file of the certificate authorities to trust for TLS, instead of the system's),
+/// `replicas` (how many replicas a write that must survive a failover waits for, with `WAIT`).
 public struct RESPConfiguration: Sendable, Equatable {
     public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
         public var host: String
@@ -35,6 +36,10 @@ public struct RESPConfiguration: Sendable, Equatable {
     public var certificateAuthorityPath: String?
     public var connectTimeout: Duration = .seconds(5)
     public var commandTimeout: Duration = .seconds(5)
+    /// Replicas that must have a write the caller marks as one to keep (the hot tier's appends)
+    /// before it is acknowledged: Redis replicates asynchronously, so without them a Sentinel
+    /// failover loses the writes the promoted replica had not received yet.
+    public var replicas = 0
     /// What `CLIENT LIST` shows for the connections.
     public var clientName = "agentstate"
 
@@ -104,8 +109,11 @@ public struct RESPConfiguration: Sendable, Equatable {
             case "ca":
                 guard !value.isEmpty else { throw Self.invalid("ca must name a PEM file") }
                 certificateAuthorityPath = value
+            case "replicas":
+                guard let n = Int(value), (0...16).contains(n) else { throw Self.invalid("replicas must be a number from 0 to 16, not '\(value)'") }
+                replicas = n
             default:
-                throw Self.invalid("'\(name)' is not a Redis URL option (timeout, connect_timeout, ca)")
+                throw Self.invalid("'\(name)' is not a Redis URL option (timeout, connect_timeout, ca, replicas)")
             }
         }
     }

@@ -234,3 +234,57 @@ struct TieredChangeNoticeTests {
         try await b.close()
     }
 }
+
+@Suite("Tiered store: Sentinel failover", .serialized)
+struct TieredSentinelTests {
+    @Test("with replicas=1 each append waits for the replica; the primary stops, appends go on through the failover, and every acknowledged turn is stored once")
+    func failover() async throws {
+        let group = try ThrowawayServer.start("redis", "start-sentinel")
+        defer { group.stop() }
+        let primaryDir = group.variables["AGENTSTATE_TEST_REDIS_PRIMARY_DIR"]!
+        let url = group.url + (group.url.contains("?") ? "&" : "?") + "replicas=1&connect_timeout=1&timeout=2"
+        let client = RESPClient(configuration: try RESPConfiguration(url: url), poolSize: 2)
+        let tier = RedisHotTier(client: client, prefix: "sf")
+        let durable = InMemoryStore()
+        let store = TieredStore(hot: tier, durable: durable, consumer: "test", background: false)
+        try await tier.prepareOutbox()
+        _ = try await store.createSession("acme", SessionCreate(id: "s"))
+        var acknowledged: [String] = []
+        for i in 1...30 {
+            _ = try await store.appendMessages("acme", "s", [.user("before \(i)")], expectedLastSeq: nil)
+            acknowledged.append("before \(i)")
+        }
+        // Every append was followed by WAIT on the primary.
+        let stats = try await client.send(RESPCommand("INFO", "commandstats")).string ?? ""
+        let waits = stats.split(whereSeparator: \.isNewline).first { $0.hasPrefix("cmdstat_wait:") }
+            .flatMap { $0.split(separator: "=").dropFirst().first?.split(separator: ",").first }.flatMap { Int($0) }
+        #expect((waits ?? 0) >= 30, "\(stats.split(whereSeparator: \.isNewline).filter { $0.contains("wait") })")
+
+        // The primary stops with all 30 turns unflushed; Sentinel promotes the replica.
+        try group.pause(primaryDir)
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(40)
+        var i = 0
+        var backOnRedis = false
+        while clock.now < deadline {
+            i += 1
+            _ = try await store.appendMessages("acme", "s", [.user("during \(i)")], expectedLastSeq: nil)
+            acknowledged.append("during \(i)")
+            if !(await store.tierHealth().isDegraded) {
+                // One more, through the promoted replica.
+                _ = try await store.appendMessages("acme", "s", [.user("after")], expectedLastSeq: nil)
+                acknowledged.append("after")
+                backOnRedis = true
+                break
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(backOnRedis, "Redis served again within 40 s of the primary stopping")
+        try await store.flusher.drain()
+        _ = try await store.messages("acme", "s", .after(seq: 0, limit: 1))  // flushes what is left
+        let stored = try await durable.messages("acme", "s", .after(seq: 0, limit: 1000)).messages.map(\.content)
+        #expect(stored.count == acknowledged.count && Set(stored) == Set(acknowledged),
+                "\(acknowledged.count) acknowledged, \(stored.count) stored; missing \(Set(acknowledged).subtracting(stored).sorted().prefix(5))")
+        try await store.close()
+    }
+}

@@ -1,6 +1,7 @@
 import AgentState
 import Crypto
 import Foundation
+import Logging
 import NIOCore
 import RESP
 
@@ -21,8 +22,12 @@ public final class RedisHotTier: Sendable {
     /// The consumer group of the flushers.
     public let group = "agentstate-flushers"
 
-    public init(client: RESPClient, prefix: String = "agentstate", ttl: Duration = .seconds(3600), cap: Int = 200) {
+    private let logger: Logger
+
+    public init(client: RESPClient, prefix: String = "agentstate", ttl: Duration = .seconds(3600), cap: Int = 200,
+                logger: Logger = Logger(label: "agentstate.hot-tier")) {
         self.client = client
+        self.logger = logger
         self.prefix = prefix
         self.ttl = ttl
         self.cap = cap
@@ -77,7 +82,7 @@ public final class RedisHotTier: Sendable {
                                          .integer(messages.first?.createdAt.millisecondsSince1970 ?? 0),
                                          .string(Self.calls(messages.enumerated().map { (Int64($0.offset + 1), $0.element) }))]
         for m in messages { arguments.append(.string(try StoredDocument.encode(m))) }
-        let reply = try await script(HotTierScripts.append, keys: [k.meta, k.recent, outbox, k.times, k.calls], arguments)
+        let reply = try await scriptReplicated(HotTierScripts.append, keys: [k.meta, k.recent, outbox, k.times, k.calls], arguments)
         guard let parts = reply.elements, let word = parts.first?.string else { throw Self.unexpected(reply) }
         let number = parts.count > 1 ? parts[1].integer : nil
         switch (word, number) {
@@ -335,6 +340,29 @@ public final class RedisHotTier: Sendable {
 
     /// Runs a script by its SHA1, sending its source only when Redis does not have it (the
     /// first time, and after a restart emptied the script cache).
+    /// Runs a script whose writes must survive a failover: with `replicas` configured, `WAIT`
+    /// follows it on the same connection, so the reply comes once that many replicas have the
+    /// write (or the command timeout passed: the write stands, acknowledged, and a warning says
+    /// a failover now could lose it).
+    private func scriptReplicated(_ script: LuaScript, keys: [String], _ arguments: [RESPArgument]) async throws -> RESPValue {
+        let replicas = client.configuration.replicas
+        guard replicas > 0 else { return try await self.script(script, keys: keys, arguments) }
+        let tail: [RESPArgument] = [.integer(Int64(keys.count))] + keys.map(RESPArgument.string) + arguments
+        let wait = RESPCommand("WAIT", .integer(Int64(replicas)), .integer(Self.milliseconds(client.configuration.commandTimeout) / 2))
+        var replies = try await client.pipeline([RESPCommand("EVALSHA", [.string(script.sha1)] + tail), wait])
+        if case .error(let message) = replies[0], message.hasPrefix("NOSCRIPT") {
+            replies = try await client.pipeline([RESPCommand("EVAL", [.string(script.source)] + tail), wait])
+        }
+        if case .error(let message) = replies[0] { throw RESPError(reply: message) }
+        let acknowledged = replies[1].integer ?? 0
+        if acknowledged < Int64(replicas) {
+            logger.warning("a write reached fewer replicas than asked for in time; a failover now could lose it", metadata: [
+                "replicas": "\(acknowledged)", "asked": "\(replicas)",
+            ])
+        }
+        return replies[0]
+    }
+
     private func script(_ script: LuaScript, keys: [String], _ arguments: [RESPArgument]) async throws -> RESPValue {
         let tail: [RESPArgument] = [.integer(Int64(keys.count))] + keys.map(RESPArgument.string) + arguments
         do {
