@@ -5,7 +5,7 @@ import Testing
 struct RESPConfigurationTests {
     @Test("redis:// with an ACL user, password, port, database and options")
     func plain() throws {
-        let c = try RESPConfiguration(url: "redis://agent:s%40cret@cache.internal:6380/2?timeout=0.5&connect_timeout=3")
+        let c = try RESPConfiguration(url: "redis://agent:s%40cret@cache.internal:6380/2?timeout=0.5&connect_timeout=3&replicas=2")
         #expect(c.endpoints == [.init(host: "cache.internal", port: 6380)])
         #expect(c.username == "agent")
         #expect(c.password == "s@cret")
@@ -14,6 +14,7 @@ struct RESPConfigurationTests {
         #expect(c.sentinelPrimary == nil)
         #expect(c.commandTimeout == .milliseconds(500))
         #expect(c.connectTimeout == .seconds(3))
+        #expect(c.replicas == 2)
     }
 
     @Test("defaults: local host, port 6379, database 0, no credentials; a password alone is the default user's")
@@ -52,6 +53,7 @@ struct RESPConfigurationTests {
             ("redis+sentinel://s1", "primary"),
             ("redis://h?pool=3", "'pool' is not a Redis URL option"),
             ("redis://h?timeout=-1", "timeout"),
+            ("redis://h?replicas=many", "replicas must be a number"),
             ("redis://u:hunter2@h?bogus=1", "bogus"),
         ]
         for (url, words) in cases {
