@@ -125,11 +125,7 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
             case .appended(let first, let generation):
                 // Feeds in this process hear at once; other servers by the script's PUBLISH.
                 changes.notify([ChangedStream(tenant, EventStream.session(sessionId))])
-                let stored = drafts.enumerated().map { i, m in
-                    var stored = m
-                    stored.seq = first + Int64(i)
-                    return stored
-                }
+                let stored = drafts.numbered(from: first)
                 windows.extend(WindowCache.key(tenant, sessionId), generation: generation, with: stored)
                 return stored
             case .conflict(let last):
@@ -163,11 +159,7 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
             if let expectedLastSeq, expectedLastSeq != s.lastSeq {
                 throw AgentStateError(.versionConflict, "the session's last seq is \(s.lastSeq), not \(expectedLastSeq)", current: String(s.lastSeq))
             }
-            let numbered = drafts.enumerated().map { i, m in
-                var stored = m
-                stored.seq = s.lastSeq + 1 + Int64(i)
-                return stored
-            }
+            let numbered = drafts.numbered(from: s.lastSeq + 1)
             do {
                 _ = try await durable.importMessages(tenant, sessionId, numbered)
             } catch let error as AgentStateError where error.code == .conflict {

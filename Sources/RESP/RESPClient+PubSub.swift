@@ -27,7 +27,7 @@ extension RESPClient {
         let (messages, continuation) = AsyncThrowingStream<RESPMessage, any Error>.makeStream(bufferingPolicy: .unbounded)
         let expected = channels.count + patterns.count
         let confirmed = SubscriptionConfirmations(expected: expected)
-        let connection = try await connect { push in
+        return try await withDedicatedConnection(onPush: { push in
             guard let parts = push.elements, let kind = parts.first?.string else { return }
             switch kind {
             case "message" where parts.count == 3:
@@ -39,12 +39,11 @@ extension RESPClient {
             default:
                 break
             }
-        }
-        connection.closeFuture.whenComplete { _ in
-            continuation.finish(throwing: RESPError(.connectionClosed, "the subscription's connection to Redis closed"))
-            confirmed.abandon()
-        }
-        do {
+        }) { connection in
+            connection.closeFuture.whenComplete { _ in
+                continuation.finish(throwing: RESPError(.connectionClosed, "the subscription's connection to Redis closed"))
+                confirmed.abandon()
+            }
             var commands: [RESPCommand] = []
             if !channels.isEmpty { commands.append(RESPCommand("SUBSCRIBE", channels.map(RESPArgument.string))) }
             if !patterns.isEmpty { commands.append(RESPCommand("PSUBSCRIBE", patterns.map(RESPArgument.string))) }
@@ -53,12 +52,7 @@ extension RESPClient {
             guard try await confirmed.wait(timeout: configuration.commandTimeout) else {
                 throw RESPError(.timeout, "Redis did not confirm the subscription in time")
             }
-            let result = try await body(messages)
-            await connection.close()
-            return result
-        } catch {
-            await connection.close()
-            throw error
+            return try await body(messages)
         }
     }
 }

@@ -72,8 +72,10 @@ public final class RESPClient: Sendable {
 
     /// A connection of its own for `body`, closed afterwards: for blocking commands (`BLPOP`,
     /// `XREADGROUP … BLOCK`) that would stall every command queued behind them on a shared one.
-    public func withDedicatedConnection<T: Sendable>(_ body: (RESPConnection) async throws -> T) async throws -> T {
-        let connection = try await connect()
+    /// `onPush` hears the server's push messages on it (Pub/Sub).
+    public func withDedicatedConnection<T: Sendable>(onPush: @escaping @Sendable (RESPValue) -> Void = { _ in },
+                                                     _ body: (RESPConnection) async throws -> T) async throws -> T {
+        let connection = try await connect(onPush: onPush)
         do {
             let result = try await body(connection)
             await connection.close()

@@ -1,7 +1,6 @@
 import AgentState
 import AgentStateClient
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1

@@ -73,11 +73,7 @@ public final class HotTierFlusher: Sendable {
             let missing = pending.filter { !known.contains($0.identity) }
             do {
                 if !missing.isEmpty {
-                    last = try await durable.importMessages(tenant, session, missing.enumerated().map { i, m in
-                        var moved = m
-                        moved.seq = last + 1 + Int64(i)
-                        return moved
-                    })
+                    last = try await durable.importMessages(tenant, session, missing.numbered(from: last + 1))
                 }
             } catch let error as AgentStateError where error.code == .conflict {
                 continue  // yet another turn reached the durable store meanwhile

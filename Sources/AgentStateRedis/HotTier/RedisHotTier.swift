@@ -347,7 +347,7 @@ public final class RedisHotTier: Sendable {
     private func scriptReplicated(_ script: LuaScript, keys: [String], _ arguments: [RESPArgument]) async throws -> RESPValue {
         let replicas = client.configuration.replicas
         guard replicas > 0 else { return try await self.script(script, keys: keys, arguments) }
-        let tail: [RESPArgument] = [.integer(Int64(keys.count))] + keys.map(RESPArgument.string) + arguments
+        let tail = Self.scriptArguments(keys, arguments)
         let wait = RESPCommand("WAIT", .integer(Int64(replicas)), .integer(Self.milliseconds(client.configuration.commandTimeout) / 2))
         var replies = try await client.pipeline([RESPCommand("EVALSHA", [.string(script.sha1)] + tail), wait])
         if case .error(let message) = replies[0], message.hasPrefix("NOSCRIPT") {
@@ -363,13 +363,29 @@ public final class RedisHotTier: Sendable {
         return replies[0]
     }
 
+    /// What follows the script's SHA1 (or source) in `EVALSHA` (or `EVAL`).
+    private static func scriptArguments(_ keys: [String], _ arguments: [RESPArgument]) -> [RESPArgument] {
+        [.integer(Int64(keys.count))] + keys.map(RESPArgument.string) + arguments
+    }
+
     private func script(_ script: LuaScript, keys: [String], _ arguments: [RESPArgument]) async throws -> RESPValue {
-        let tail: [RESPArgument] = [.integer(Int64(keys.count))] + keys.map(RESPArgument.string) + arguments
+        let tail = Self.scriptArguments(keys, arguments)
         do {
             return try await client.send(RESPCommand("EVALSHA", [.string(script.sha1)] + tail))
         } catch {
             guard error.prefix == "NOSCRIPT" else { throw error }
             return try await client.send(RESPCommand("EVAL", [.string(script.source)] + tail))
+        }
+    }
+}
+
+extension Array where Element == Message {
+    /// The same messages with seqs `first`, `first + 1`, … in order.
+    func numbered(from first: Int64) -> [Message] {
+        enumerated().map { i, m in
+            var numbered = m
+            numbered.seq = first + Int64(i)
+            return numbered
         }
     }
 }
