@@ -42,6 +42,35 @@ struct JSONWriterTests {
         }
     }
 
+    @Test("a session as a stored document: the same bytes as JSONEncoder writes, and read back the same", arguments: [
+        "plain", "quotes \" and \\ backslashes", "line\nbreak\u{1}", "ünïcödé 🚀",
+    ])
+    func storedSession(text: String) async throws {
+        let at = Date(millisecondsSince1970: 1_795_309_915_437)
+        var bare = try await InMemoryStore().createSession("acme", SessionCreate(id: "s-1"))
+        (bare.createdAt, bare.updatedAt, bare.lastActivityAt) = (at, at, at)
+        var full = bare
+        full.userId = "u-\(text)"
+        full.agentId = "agent"
+        full.title = text
+        full.status = .closed
+        full.metadata = ["b": [1, 2.5, nil, true], "a": .string(text)]
+        full.context = ["goal": .string(text), "facts": ["ü": ["nested": "\n"]]]
+        full.ttlSeconds = 3600
+        full.expiresAt = Date(millisecondsSince1970: 1_795_309_999_001)
+        full.lastSeq = 42
+        full.systemSeq = 1
+        full.summary = Summary(text: "so far: \(text)", throughSeq: 40, tokens: 9, createdAt: Date(millisecondsSince1970: 1_795_309_915_000))
+        full.version = 7
+        full.updatedAt = Date(millisecondsSince1970: 1_795_309_915_999)
+        for s in [bare, full] {
+            let fast = try StoredDocument.encode(s)
+            let slow = String(decoding: try JSONEncoder.agentState.encode(s), as: UTF8.self)
+            #expect(fast == slow, "\(fast)\n\(slow)")
+            #expect(try StoredDocument.decode(Session.self, fast) == s)
+        }
+    }
+
     @Test("API times keep every millisecond through a round trip")
     func exactTimes() throws {
         struct T: Codable, Equatable { var at: Date }

@@ -73,16 +73,15 @@ public struct JSONWriter {
         raw("Z\"")
     }
 
+    /// `v` in exactly `width` decimal digits (the low ones), written in place: dates write seven
+    /// of these, and a scratch array for each showed up in profiles of context reads.
     private mutating func digits(_ v: Int64, _ width: Int) {
-        var buf = [UInt8](repeating: UInt8(ascii: "0"), count: width)
-        var v = v
-        var i = width - 1
-        while i >= 0 {
-            buf[i] = UInt8(ascii: "0") + UInt8(v % 10)
-            v /= 10
-            i -= 1
+        var divisor: Int64 = 1
+        for _ in 1..<width { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: v / divisor % 10))
+            divisor /= 10
         }
-        bytes.append(contentsOf: buf)
     }
 
     /// `[a,b,…]` of values that write themselves.

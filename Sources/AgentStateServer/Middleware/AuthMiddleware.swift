@@ -1,7 +1,6 @@
 import AgentState
 import Foundation
 import Hummingbird
-import Logging
 import Synchronization
 
 /// Finds the caller's key from `Authorization: Bearer <secret>`. The tenant of every request
@@ -17,8 +16,6 @@ struct AuthMiddleware: RouterMiddleware {
         guard let key = try await cache.key(for: secret, store: store) else { throw ServerError.unauthorized }
         var context = context
         context.key = key
-        context.logger[metadataKey: "tenant"] = .string(key.tenantId)
-        context.logger[metadataKey: "key"] = .string(key.id)
         return try await next(request, context)
     }
 }

@@ -1,0 +1,38 @@
+import Foundation
+
+extension StoredDocument {
+    /// A session as a stored document, written by hand: the same bytes `JSONEncoder` writes (a
+    /// test holds the two together). Every append rewrites the session row, and `JSONEncoder`
+    /// made that the costliest part of a turn after the SQL itself.
+    public static func encode(_ s: Session) throws -> String {
+        var w = JSONWriter(capacity: 512)
+        // Keys in sorted order, absent optionals left out, times in milliseconds: as `JSONEncoder.agentState`.
+        w.raw("{")
+        if let agentId = s.agentId { w.raw("\"agentId\":"); w.string(agentId); w.raw(",") }
+        w.raw("\"context\":"); try w.value(s.context)
+        w.raw(",\"createdAt\":"); w.int(s.createdAt.millisecondsSince1970)
+        if let expiresAt = s.expiresAt { w.raw(",\"expiresAt\":"); w.int(expiresAt.millisecondsSince1970) }
+        w.raw(",\"id\":"); w.string(s.id)
+        w.raw(",\"lastActivityAt\":"); w.int(s.lastActivityAt.millisecondsSince1970)
+        w.raw(",\"lastSeq\":"); w.int(s.lastSeq)
+        w.raw(",\"metadata\":"); try w.value(s.metadata)
+        w.raw(",\"schemaVersion\":"); w.int(s.schemaVersion)
+        w.raw(",\"status\":"); w.string(s.status.rawValue)
+        if let summary = s.summary {
+            w.raw(",\"summary\":{\"createdAt\":"); w.int(summary.createdAt.millisecondsSince1970)
+            w.raw(",\"text\":"); w.string(summary.text)
+            w.raw(",\"throughSeq\":"); w.int(summary.throughSeq)
+            w.raw(",\"tokens\":"); w.int(summary.tokens)
+            w.raw("}")
+        }
+        if let systemSeq = s.systemSeq { w.raw(",\"systemSeq\":"); w.int(systemSeq) }
+        w.raw(",\"tenantId\":"); w.string(s.tenantId)
+        if let title = s.title { w.raw(",\"title\":"); w.string(title) }
+        if let ttl = s.ttlSeconds { w.raw(",\"ttlSeconds\":"); w.int(ttl) }
+        w.raw(",\"updatedAt\":"); w.int(s.updatedAt.millisecondsSince1970)
+        if let userId = s.userId { w.raw(",\"userId\":"); w.string(userId) }
+        w.raw(",\"version\":"); w.int(s.version)
+        w.raw("}")
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+}
