@@ -203,6 +203,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The fault suite: real server processes and engines, killed and stopped under load.
+        .testTarget(
+            name: "FaultTests",
+            dependencies: ["AgentState", "AgentStateClient", "AgentStateTesting", "agentstate"],
+            swiftSettings: strict
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -38,15 +38,15 @@ extension AgentStateClient: StateStore {
         throw AgentStateError(.unsupported, "importing numbered messages is for a durable store under a hot tier, not for the API")
     }
 
-    public func beginIdempotent(_ tenant: TenantID, key: String, requestHash: String) async throws -> IdempotencyStart {
+    public func beginIdempotent(_ attempt: IdempotentAttempt, requestHash: String) async throws -> IdempotencyStart {
         throw AgentStateError(.unsupported, "idempotency records live inside the server; send an Idempotency-Key header instead")
     }
 
-    public func finishIdempotent(_ tenant: TenantID, key: String, status: Int, headers: [String: String], body: String?) async throws {
+    public func finishIdempotent(_ attempt: IdempotentAttempt, status: Int, headers: [String: String], body: String?) async throws {
         throw AgentStateError(.unsupported, "idempotency records live inside the server")
     }
 
-    public func abandonIdempotent(_ tenant: TenantID, key: String) async throws {
+    public func abandonIdempotent(_ attempt: IdempotentAttempt) async throws {
         throw AgentStateError(.unsupported, "idempotency records live inside the server")
     }
 

@@ -72,6 +72,7 @@ public final class AgentStateClient: Sendable {
         if method != .GET, idempotencyKeys { request.headers.add(name: "Idempotency-Key", value: UUID().uuidString) }
 
         var attempt = 0
+        var waitedInProgress = 0
         while true {
             attempt += 1
             if let bodyBytes { request.body = .bytes(bodyBytes) }
@@ -81,6 +82,15 @@ public final class AgentStateClient: Sendable {
                 let data = Data(bytes.readableBytesView)
                 if response.status == .serviceUnavailable, attempt <= retries {
                     try await Task.sleep(for: Self.backoff(attempt))
+                    continue
+                }
+                // An earlier try of this call still holds its key: it is being handled, or its
+                // server died and the key is freed (or found applied) once its lease ends.
+                if response.status == .conflict, idempotencyKeys, waitedInProgress < Self.inProgressWaits,
+                    Self.problemCode(data) == "idempotency_key_in_progress"
+                {
+                    waitedInProgress += 1
+                    try await Task.sleep(for: .seconds(1))
                     continue
                 }
                 guard (200..<300).contains(response.status.code) else { throw Self.error(status: Int(response.status.code), data) }
@@ -119,6 +129,14 @@ public final class AgentStateClient: Sendable {
     private static func backoff(_ attempt: Int) -> Duration { .milliseconds(100 << attempt) }
 
     /// A problem document as the error the store would have thrown.
+    /// Seconds a call waits out an earlier try of itself: past the server's lease on a key.
+    static let inProgressWaits = Int(IdempotentAttempt.lease) + 5
+
+    static func problemCode(_ data: Data) -> String? {
+        struct ProblemBody: Decodable { var code: String? }
+        return (try? JSONValueDecoder.api.decode(ProblemBody.self, from: data))?.code
+    }
+
     static func error(status: Int, _ data: Data) -> AgentStateError {
         struct ProblemBody: Decodable { var code: String?; var detail: String?; var field: String?; var current: String? }
         let p = try? JSONValueDecoder.api.decode(ProblemBody.self, from: data)

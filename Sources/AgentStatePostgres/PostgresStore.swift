@@ -132,7 +132,11 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, Sendable 
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (PostgresTransaction) throws -> T) async throws -> T {
-        try await transaction(writing: true, body)
+        let attempt = IdempotentAttempt.current
+        return try await transaction(writing: true) { tx in
+            try tx.markApplied(attempt)
+            return try body(tx)
+        }
     }
 
     public func close() async throws {

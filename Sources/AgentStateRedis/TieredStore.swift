@@ -119,9 +119,35 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
         }
     }
 
+    /// As the durable store answers, except that an attempt that appended to Redis alone left
+    /// its mark there: a retry taking the key over learns from it that the request was applied,
+    /// or else takes the mark, so that the old attempt can no longer append.
+    public func beginIdempotent(_ attempt: IdempotentAttempt, requestHash: String) async throws -> IdempotencyStart {
+        let start = try await durable.beginIdempotent(attempt, requestHash: requestHash)
+        guard start == .takeOver else { return start }
+        do {
+            return try await hot.claim(attempt) ? .takeOver : .applied
+        } catch is RESPError {
+            // With Redis out of reach, appends go to the durable store, which keeps its own mark.
+            return start
+        }
+    }
+
+    /// Frees the key only when Redis says the attempt did not append there: an append in Redis
+    /// alone is not in the durable store's record, and running the request again would repeat it.
+    public func abandonIdempotent(_ attempt: IdempotentAttempt) async throws {
+        do {
+            if try await hot.appended(attempt) { return }
+        } catch is RESPError {
+            // Redis cannot say: keep the key; a retry takes it over once its lease ends.
+            return
+        }
+        try await durable.abandonIdempotent(attempt)
+    }
+
     private func appendCached(_ tenant: TenantID, _ sessionId: String, _ drafts: [Message], expectedLastSeq: Int64?) async throws -> [Message] {
         for attempt in 1...2 {
-            switch try await hot.append(tenant, sessionId, drafts, expectedLastSeq: expectedLastSeq) {
+            switch try await hot.append(tenant, sessionId, drafts, expectedLastSeq: expectedLastSeq, attempt: IdempotentAttempt.current) {
             case .appended(let first, let generation):
                 // Feeds in this process hear at once; other servers by the script's PUBLISH.
                 changes.notify([ChangedStream(tenant, EventStream.session(sessionId))])
@@ -134,6 +160,8 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
                 // The cached status may be stale; the durable store says what it is.
                 let s = try await durable.session(tenant, sessionId)
                 throw AgentStateError(.conflict, "session '\(sessionId)' is \(s.status.rawValue)", current: s.status.rawValue)
+            case .taken:
+                throw AgentStateError(.conflict, "another attempt with this Idempotency-Key took it over; this one changes nothing")
             case .miss where attempt == 1:
                 try await hydrate(tenant, sessionId)
             case .miss:

@@ -84,9 +84,12 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteTransaction) throws -> T) async throws -> T {
         let clock = self.clock
+        // Read here: the body runs on the writer's queue, outside this task.
+        let attempt = IdempotentAttempt.current
         let (result, changed) = try await Self.translatingErrors {
             try await commits.write { db in
                 let tx = SQLiteTransaction(db, now: clock.now())
+                try tx.markApplied(attempt)
                 return (try body(tx), tx.changed)
             }
         }

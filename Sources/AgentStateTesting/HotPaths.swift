@@ -37,8 +37,10 @@ public enum HotPaths {
         let key = try await store.createAPIKey(t, role: .agent, name: nil)
         _ = try await store.authenticate(secret: key.secret)
         _ = try await store.apiKeys(tenant: t)
-        _ = try await store.beginIdempotent(t, key: "i", requestHash: "h")
-        try await store.finishIdempotent(t, key: "i", status: 200, headers: [:], body: nil)
+        let attempt = IdempotentAttempt(tenant: t, key: "i")
+        _ = try await store.beginIdempotent(attempt, requestHash: "h")
+        try await IdempotentAttempt.$current.withValue(attempt) { _ = try await store.createSession(t, SessionCreate(id: "idempotent")) }
+        try await store.finishIdempotent(attempt, status: 200, headers: [:], body: nil)
         clock.advance(by: 3600)
         _ = try await store.sweep()
         clock.advance(by: APIKeys.idempotencyWindow)

@@ -18,9 +18,11 @@ public final class InMemoryStore: TransactionalStore, ChangeNotifying {
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (InMemoryTransaction) throws -> T) async throws -> T {
         let now = clock.now()
+        let attempt = IdempotentAttempt.current
         let (result, changed) = try tables.withLock { tables in
             let tx = InMemoryTransaction(tables: tables, now: now)
             do {
+                try tx.markApplied(attempt)
                 return (try body(tx), tx.changed)
             } catch {
                 tx.rollback()

@@ -49,7 +49,8 @@ public struct IssuedKey: Sendable, Codable, Hashable {
     }
 }
 
-/// A stored response to a request made with an `Idempotency-Key`.
+/// A stored response to a request made with an `Idempotency-Key`, and while there is none yet,
+/// which attempt holds the key and whether it changed anything.
 public struct IdempotencyRecord: Sendable, Codable, Hashable {
     public var tenantId: TenantID
     public var key: String
@@ -60,8 +61,15 @@ public struct IdempotencyRecord: Sendable, Codable, Hashable {
     public var headers: [String: String]
     public var body: String?
     public var createdAt: Date
+    /// The attempt that holds the key (a token its server made up), and since when.
+    public var attempt: String?
+    public var reservedAt: Date?
+    /// When the attempt's change committed: set in the same transaction as the change itself,
+    /// so a server that dies before keeping the response leaves a record of what happened.
+    public var appliedAt: Date?
 
-    public init(tenantId: TenantID, key: String, requestHash: String, status: Int?, headers: [String: String], body: String?, createdAt: Date) {
+    public init(tenantId: TenantID, key: String, requestHash: String, status: Int?, headers: [String: String], body: String?, createdAt: Date,
+                attempt: String? = nil, reservedAt: Date? = nil, appliedAt: Date? = nil) {
         self.tenantId = tenantId
         self.key = key
         self.requestHash = requestHash
@@ -69,17 +77,26 @@ public struct IdempotencyRecord: Sendable, Codable, Hashable {
         self.headers = headers
         self.body = body
         self.createdAt = createdAt
+        self.attempt = attempt
+        self.reservedAt = reservedAt
+        self.appliedAt = appliedAt
     }
 }
 
 /// What `beginIdempotent` answers.
 public enum IdempotencyStart: Sendable, Hashable {
-    /// The key is new and now reserved: handle the request, then `finishIdempotent`.
+    /// The key is new and now reserved for this attempt: handle the request, then `finishIdempotent`.
     case proceed
+    /// An earlier attempt held the key past its lease without changing anything (its server
+    /// died or hung): the key is now this attempt's; handle the request as for `proceed`.
+    case takeOver
     /// The key was used with the same request: send this response again.
     case replay(IdempotencyRecord)
     /// The key was used with a different request.
     case mismatch
     /// The first request with this key is still being handled.
     case inProgress
+    /// An earlier attempt made its change, but its server stopped before keeping the response:
+    /// the request must not run again, and its response cannot be sent again.
+    case applied
 }

@@ -100,12 +100,15 @@ public protocol StateStore: Sendable {
     func revokeAPIKey(_ tenant: TenantID?, id: String) async throws -> APIKey
     /// The live key whose secret this is, or `nil`.
     func authenticate(secret: String) async throws -> APIKey?
-    /// Reserves an idempotency key for a request, or says what became of it before.
-    func beginIdempotent(_ tenant: TenantID, key: String, requestHash: String) async throws -> IdempotencyStart
-    /// Stores the response to send again for a reserved key.
-    func finishIdempotent(_ tenant: TenantID, key: String, status: Int, headers: [String: String], body: String?) async throws
-    /// Frees a reserved key whose request failed on the server's side, so a retry runs again.
-    func abandonIdempotent(_ tenant: TenantID, key: String) async throws
+    /// Reserves an idempotency key for an attempt at a request, or says what became of it
+    /// before. Writes made while the attempt is `IdempotentAttempt.current` record that it
+    /// applied, atomically with what they change.
+    func beginIdempotent(_ attempt: IdempotentAttempt, requestHash: String) async throws -> IdempotencyStart
+    /// Stores the response to send again, if the attempt still holds the key.
+    func finishIdempotent(_ attempt: IdempotentAttempt, status: Int, headers: [String: String], body: String?) async throws
+    /// Frees the key of an attempt that failed on the server's side without changing anything,
+    /// so a retry runs again.
+    func abandonIdempotent(_ attempt: IdempotentAttempt) async throws
 
     // MARK: Maintenance
     /// Runs by status and approvals waiting, for one tenant or (`nil`) for all.

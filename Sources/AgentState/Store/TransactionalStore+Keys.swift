@@ -40,22 +40,30 @@ extension TransactionalStore {
         }
     }
 
-    public func beginIdempotent(_ tenant: TenantID, key: String, requestHash: String) async throws -> IdempotencyStart {
-        try Identifier.validateName(key, field: "Idempotency-Key")
+    public func beginIdempotent(_ attempt: IdempotentAttempt, requestHash: String) async throws -> IdempotencyStart {
+        try Identifier.validateName(attempt.key, field: "Idempotency-Key")
         return try await write { tx in
-            if let existing = try tx.idempotencyRecord(tenant, key: key) {
-                if existing.requestHash != requestHash { return .mismatch }
-                return existing.status == nil ? .inProgress : .replay(existing)
+            guard var record = try tx.idempotencyRecord(attempt.tenant, key: attempt.key) else {
+                try tx.saveIdempotencyRecord(IdempotencyRecord(tenantId: attempt.tenant, key: attempt.key, requestHash: requestHash, status: nil,
+                                                               headers: [:], body: nil, createdAt: tx.now, attempt: attempt.token, reservedAt: tx.now))
+                return .proceed
             }
-            try tx.saveIdempotencyRecord(IdempotencyRecord(tenantId: tenant, key: key, requestHash: requestHash, status: nil,
-                                                           headers: [:], body: nil, createdAt: tx.now))
-            return .proceed
+            if record.requestHash != requestHash { return .mismatch }
+            if record.status != nil { return .replay(record) }
+            let heldSince = record.reservedAt ?? record.createdAt
+            if tx.now.timeIntervalSince(heldSince) < IdempotentAttempt.lease { return .inProgress }
+            if record.appliedAt != nil { return .applied }
+            record.attempt = attempt.token
+            record.reservedAt = tx.now
+            try tx.saveIdempotencyRecord(record)
+            return .takeOver
         }
     }
 
-    public func finishIdempotent(_ tenant: TenantID, key: String, status: Int, headers: [String: String], body: String?) async throws {
+    public func finishIdempotent(_ attempt: IdempotentAttempt, status: Int, headers: [String: String], body: String?) async throws {
         try await write { tx in
-            guard var record = try tx.idempotencyRecord(tenant, key: key) else { return }
+            // An attempt whose key was taken over keeps nothing: the key is the other attempt's.
+            guard var record = try tx.idempotencyRecord(attempt.tenant, key: attempt.key), record.attempt == attempt.token || record.attempt == nil else { return }
             record.status = status
             record.headers = headers
             record.body = body
@@ -63,8 +71,13 @@ extension TransactionalStore {
         }
     }
 
-    public func abandonIdempotent(_ tenant: TenantID, key: String) async throws {
-        try await write { tx in try tx.deleteIdempotencyRecord(tenant, key: key) }
+    public func abandonIdempotent(_ attempt: IdempotentAttempt) async throws {
+        try await write { tx in
+            guard let record = try tx.idempotencyRecord(attempt.tenant, key: attempt.key), record.attempt == attempt.token || record.attempt == nil,
+                record.status == nil, record.appliedAt == nil
+            else { return }
+            try tx.deleteIdempotencyRecord(attempt.tenant, key: attempt.key)
+        }
     }
 }
 

@@ -38,6 +38,22 @@ public final class RedisHotTier: Sendable {
     public var changesChannel: String { prefix + ":changes" }
     private var ttlSeconds: RESPArgument { .integer(max(1, ttl.components.seconds)) }
 
+    /// Where the append script records which attempt at an idempotent request appended. Named
+    /// by tenant and key alone, since a retry asks before it knows anything else (so it is not
+    /// in the session's cluster slot: the tiered store runs on one primary).
+    private func attemptMarker(_ tenant: TenantID, _ key: String) -> String { "\(prefix):idem:{\(tenant)}:\(key)" }
+
+    /// Makes the key of an idempotent request the retry's (`attempt`), unless an earlier
+    /// attempt appended under it: then false.
+    public func claim(_ attempt: IdempotentAttempt) async throws -> Bool {
+        try await script(HotTierScripts.claimAttempt, keys: [attemptMarker(attempt.tenant, attempt.key)], [.string(attempt.token)]).string == "OK"
+    }
+
+    /// Whether `attempt` appended under its idempotent request's key.
+    public func appended(_ attempt: IdempotentAttempt) async throws -> Bool {
+        try await client.send(RESPCommand("GET", .string(attemptMarker(attempt.tenant, attempt.key)))).string == attempt.token + "|1"
+    }
+
     private func keys(_ tenant: TenantID, _ session: String) -> HotTierKeys {
         HotTierKeys(prefix: prefix, tenant: tenant, session: session)
     }
@@ -52,6 +68,8 @@ public final class RedisHotTier: Sendable {
         case miss
         case closed(lastSeq: Int64)
         case conflict(lastSeq: Int64)
+        /// Another attempt at the same idempotent request appended already.
+        case taken
     }
 
     /// Caches a session as the durable store has it: its last seq and status, its system
@@ -73,21 +91,27 @@ public final class RedisHotTier: Sendable {
         return try await script(HotTierScripts.hydrate, keys: [k.meta, k.recent, k.times, k.calls], arguments) == .integer(1)
     }
 
-    /// Appends messages (their seqs are assigned here; what they carry is ignored).
-    public func append(_ tenant: TenantID, _ session: String, _ messages: [Message], expectedLastSeq: Int64?) async throws -> AppendOutcome {
+    /// Appends messages (their seqs are assigned here; what they carry is ignored). With an
+    /// `attempt`, only if no other attempt at its idempotent request appended, and it is then
+    /// recorded as the one that did.
+    public func append(_ tenant: TenantID, _ session: String, _ messages: [Message], expectedLastSeq: Int64?,
+                       attempt: IdempotentAttempt? = nil) async throws -> AppendOutcome {
         let k = keys(tenant, session)
         let system = (messages.firstIndex { $0.role == .system }).map { $0 + 1 } ?? 0
         var arguments: [RESPArgument] = [expectedLastSeq.map { .integer($0) } ?? "", .string(tenant), .string(session), .integer(Int64(system)),
                                          .string(changesChannel), .string(tenant + "\n" + EventStream.session(session)),
                                          .integer(messages.first?.createdAt.millisecondsSince1970 ?? 0),
-                                         .string(Self.calls(messages.enumerated().map { (Int64($0.offset + 1), $0.element) }))]
+                                         .string(Self.calls(messages.enumerated().map { (Int64($0.offset + 1), $0.element) })),
+                                         .string(attempt?.token ?? "")]
         for m in messages { arguments.append(.string(try StoredDocument.encode(m))) }
-        let reply = try await scriptReplicated(HotTierScripts.append, keys: [k.meta, k.recent, outbox, k.times, k.calls], arguments)
+        let marker = attemptMarker(attempt?.tenant ?? tenant, attempt?.key ?? "")
+        let reply = try await scriptReplicated(HotTierScripts.append, keys: [k.meta, k.recent, outbox, k.times, k.calls, marker], arguments)
         guard let parts = reply.elements, let word = parts.first?.string else { throw Self.unexpected(reply) }
         let number = parts.count > 1 ? parts[1].integer : nil
         switch (word, number) {
         case ("OK", let first?): return .appended(firstSeq: first, generation: parts.count > 2 ? parts[2].string ?? "" : "")
         case ("MISS", _): return .miss
+        case ("TAKEN", _): return .taken
         case ("CLOSED", let last?): return .closed(lastSeq: last)
         case ("CONFLICT", let last?): return .conflict(lastSeq: last)
         default: throw Self.unexpected(reply)

@@ -69,6 +69,12 @@ struct Problem: Encodable {
                 return (Problem(.conflict, code: "idempotency_key_in_progress",
                                 detail: "the first request with this Idempotency-Key is still being handled; retry shortly",
                                 field: "Idempotency-Key"), [.retryAfter: "1"])
+            case .idempotencyApplied:
+                return (Problem(.conflict, code: "idempotency_key_applied",
+                                detail: """
+                                    the first request with this Idempotency-Key was applied, but its server stopped before it could keep \
+                                    the response: it will not run again; read the resource to see its outcome
+                                    """, field: "Idempotency-Key"), [:])
             case .routeNotFound:
                 return (Problem(.notFound, code: "not_found", detail: "no such endpoint"), [:])
             case .methodNotAllowed(let allowed):

@@ -11,6 +11,7 @@ enum ServerError: Error {
     case malformedJSON(String)
     case idempotencyMismatch
     case idempotencyInProgress
+    case idempotencyApplied
     case routeNotFound
     case methodNotAllowed(allowed: [String])
 }

@@ -207,16 +207,16 @@ extension InstrumentedStore {
         try await timed("authenticate") { try await base.authenticate(secret: secret) }
     }
 
-    public func beginIdempotent(_ tenant: TenantID, key: String, requestHash: String) async throws -> IdempotencyStart {
-        try await timed("beginIdempotent") { try await base.beginIdempotent(tenant, key: key, requestHash: requestHash) }
+    public func beginIdempotent(_ attempt: IdempotentAttempt, requestHash: String) async throws -> IdempotencyStart {
+        try await timed("beginIdempotent") { try await base.beginIdempotent(attempt, requestHash: requestHash) }
     }
 
-    public func finishIdempotent(_ tenant: TenantID, key: String, status: Int, headers: [String: String], body: String?) async throws {
-        try await timed("finishIdempotent") { try await base.finishIdempotent(tenant, key: key, status: status, headers: headers, body: body) }
+    public func finishIdempotent(_ attempt: IdempotentAttempt, status: Int, headers: [String: String], body: String?) async throws {
+        try await timed("finishIdempotent") { try await base.finishIdempotent(attempt, status: status, headers: headers, body: body) }
     }
 
-    public func abandonIdempotent(_ tenant: TenantID, key: String) async throws {
-        try await timed("abandonIdempotent") { try await base.abandonIdempotent(tenant, key: key) }
+    public func abandonIdempotent(_ attempt: IdempotentAttempt) async throws {
+        try await timed("abandonIdempotent") { try await base.abandonIdempotent(attempt) }
     }
 
     public func statistics(tenant: TenantID?) async throws -> StoreStatistics {

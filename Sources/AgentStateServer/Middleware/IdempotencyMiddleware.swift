@@ -25,26 +25,29 @@ struct IdempotencyMiddleware: RouterMiddleware {
         let body = try await request.body(limits: limits)
         let hash = Digests.sha256Hex(Data("\(request.method.rawValue) \(request.uri.path)?\(request.uri.query ?? "")\n".utf8) + Data(body.readableBytesView))
 
-        switch try await store.beginIdempotent(tenant, key: key, requestHash: hash) {
+        let attempt = IdempotentAttempt(tenant: tenant, key: key)
+        switch try await store.beginIdempotent(attempt, requestHash: hash) {
         case .mismatch: throw ServerError.idempotencyMismatch
         case .inProgress: throw ServerError.idempotencyInProgress
+        case .applied: throw ServerError.idempotencyApplied
         case .replay(let record): return Self.response(from: record)
-        case .proceed: break
+        case .proceed, .takeOver: break
         }
         let response: Response
         do {
-            response = try await next(request, context)
+            // The handler's writes record, each in its own transaction, that this attempt applied.
+            response = try await IdempotentAttempt.$current.withValue(attempt) { try await next(request, context) }
         } catch {
             // The request's own failures are answered the same way every time; the server's are not kept.
             let problem = Reply.problem(error)
-            return try await remember(problem, tenant: tenant, key: key)
+            return try await remember(problem, attempt)
         }
-        return try await remember(response, tenant: tenant, key: key)
+        return try await remember(response, attempt)
     }
 
-    private func remember(_ response: Response, tenant: TenantID, key: String) async throws -> Response {
+    private func remember(_ response: Response, _ attempt: IdempotentAttempt) async throws -> Response {
         guard response.status.code < 500 else {
-            try await store.abandonIdempotent(tenant, key: key)
+            try await store.abandonIdempotent(attempt)
             return response
         }
         let collector = BodyCollector()
@@ -53,7 +56,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
         let bytes = collector.box.buffer
         var headers: [String: String] = [:]
         for name in Self.kept { if let v = response.headers[name] { headers[name.rawName] = v } }
-        try await store.finishIdempotent(tenant, key: key, status: response.status.code, headers: headers,
+        try await store.finishIdempotent(attempt, status: response.status.code, headers: headers,
                                          body: String(decoding: bytes.readableBytesView, as: UTF8.self))
         response.body = ResponseBody(byteBuffer: bytes)
         return response

@@ -1,16 +1,17 @@
-import AgentStateTesting
 import Foundation
 
 /// `agentstate serve` as a child process on a free loopback port.
-final class ServerProcess: @unchecked Sendable {
-    let process = Process()
-    let port: Int
-    var url: String { "http://127.0.0.1:\(port)" }
+package final class ServerProcess: @unchecked Sendable {
+    package let process = Process()
+    package let port: Int
+    package var url: String { "http://127.0.0.1:\(port)" }
 
-    /// Starts the server on `store` and waits for it to say where it listens.
-    init(store: String, extraArguments: [String] = [], logLevel: String = "warning", environment: [String: String] = [:]) async throws {
+    /// Starts the server on `store` and waits for it to say where it listens: on a free port, or
+    /// on `port` (a restarted server, for clients that keep their URL).
+    package init(store: String, port: Int = 0, extraArguments: [String] = [], logLevel: String = "warning",
+                 environment: [String: String] = [:]) async throws {
         process.executableURL = builtExecutable("agentstate")
-        process.arguments = ["serve", "--store", store, "--port", "0"] + extraArguments
+        process.arguments = ["serve", "--store", store, "--port", String(port)] + extraArguments
         var env = ProcessInfo.processInfo.environment
         env["LOG_LEVEL"] = logLevel
         env.merge(environment) { $1 }
@@ -29,13 +30,13 @@ final class ServerProcess: @unchecked Sendable {
         self.port = port
     }
 
-    func kill9() {
+    package func kill9() {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 
     /// SIGTERM, then waits for the exit status.
-    func terminate() -> Int32 {
+    package func terminate() -> Int32 {
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         return process.terminationStatus
@@ -47,7 +48,7 @@ final class ServerProcess: @unchecked Sendable {
 }
 
 /// Makes a key with the CLI, straight in the store, and returns its secret.
-func makeKey(store: String, tenant: String, role: String) throws -> String {
+package func makeKey(store: String, tenant: String, role: String) throws -> String {
     let r = try runProcess(builtExecutable("agentstate"), ["keys", "create", "--store", store, "--tenant", tenant, "--role", role])
     guard r.status == 0, let secret = r.stdout.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines), secret.hasPrefix("as_") else {
         throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "keys create failed: \(r.stderr)"])
