@@ -8,10 +8,20 @@ package final class ServerProcess: @unchecked Sendable {
 
     /// Starts the server on `store` and waits for it to say where it listens: on a free port, or
     /// on `port` (a restarted server, for clients that keep their URL).
+    ///
+    /// `viaShell` starts it through `sh -c exec`, for an `LD_PRELOAD` library that must set itself
+    /// up in a parent first: libfaketime 0.9.10, preloaded straight into the server, leaves it
+    /// without its command-line arguments.
     package init(store: String, port: Int = 0, extraArguments: [String] = [], logLevel: String = "warning",
-                 environment: [String: String] = [:]) async throws {
-        process.executableURL = builtExecutable("agentstate")
-        process.arguments = ["serve", "--store", store, "--port", String(port)] + extraArguments
+                 environment: [String: String] = [:], viaShell: Bool = false) async throws {
+        let arguments = ["serve", "--store", store, "--port", String(port)] + extraArguments
+        if viaShell {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", #"exec "$0" "$@""#, builtExecutable("agentstate").path] + arguments
+        } else {
+            process.executableURL = builtExecutable("agentstate")
+            process.arguments = arguments
+        }
         var env = ProcessInfo.processInfo.environment
         env["LOG_LEVEL"] = logLevel
         env.merge(environment) { $1 }

@@ -8,6 +8,10 @@ import Testing
 /// says whether an action was done — what a payment or mail API with idempotency keys offers.
 final class World: Sendable {
     private let done = Mutex<[String: Int]>([:])
+    private let doubled = Mutex(0)
+    /// Effects begun twice at once.
+    var deliveredTwice: Int { doubled.withLock { $0 } }
+    func deliveringTwice() { doubled.withLock { $0 += 1 } }
     func perform(_ key: String) { done.withLock { $0[key, default: 0] += 1 } }
     func happened(_ key: String) -> Bool { done.withLock { $0[key] != nil } }
     var performedTwice: [String] { done.withLock { $0.filter { $0.value > 1 }.map(\.key).sorted() } }
@@ -111,6 +115,9 @@ struct StepLoad {
     let tenant: TenantID
     let workers: Int
     let world: World
+    /// Each step's effect is begun twice at once (a retry racing the original) and each step
+    /// result written twice: only one may act.
+    var duplicateDelivery = false
     static let steps = 3
     /// Short, so that a run left behind can be taken over soon.
     static let leaseSeconds = 3
@@ -158,7 +165,7 @@ struct StepLoad {
             let key = "\(run)/act-\(s)"
             while true {
                 let begin = EffectBegin(holder: worker, leaseSeconds: Self.leaseSeconds, fencingToken: token)
-                guard let begun = await tally.call({ try await client.beginEffect(tenant, run, "act-\(s)", begin) }) else { return false }
+                guard let begun = await tally.call({ try await deliver(run, "act-\(s)", begin) }) else { return false }
                 if begun.outcome == .completed { break }
                 if begun.outcome == .inProgress {
                     // Another attempt holds it (one that died holds it until its lease ends).
@@ -173,8 +180,15 @@ struct StepLoad {
                 }) != nil else { return false }
                 break
             }
+            let result = StepWrite(status: .completed, result: ["step": .int(Int64(s))], fencingToken: token)
             guard await tally.call({
-                try await client.putStep(tenant, run, "step-\(s)", StepWrite(status: .completed, result: ["step": .int(Int64(s))], fencingToken: token))
+                if duplicateDelivery {
+                    async let again = client.putStep(tenant, run, "step-\(s)", result)
+                    _ = try await client.putStep(tenant, run, "step-\(s)", result)
+                    _ = try await again
+                    return
+                }
+                _ = try await client.putStep(tenant, run, "step-\(s)", result)
             }) != nil else { return false }
             acknowledged.insert("\(run)/step-\(s)")
             guard await tally.call({
@@ -182,6 +196,19 @@ struct StepLoad {
             }) != nil else { return false }
         }
         return await tally.call({ try await client.transition(tenant, run, RunTransition(to: .completed, fencingToken: token)) }) != nil
+    }
+
+    /// Begins an effect; delivered twice at once, the attempt that acquired it wins (at most one
+    /// may), and the other must have been told it is in progress or done.
+    private func deliver(_ run: String, _ key: String, _ begin: EffectBegin) async throws -> EffectBeginResult {
+        guard duplicateDelivery else { return try await client.beginEffect(tenant, run, key, begin) }
+        world.deliveringTwice()
+        async let other = client.beginEffect(tenant, run, key, begin)
+        let one = try await client.beginEffect(tenant, run, key, begin)
+        let two = try await other
+        let acquired = [one, two].filter { $0.outcome == .acquired }
+        #expect(acquired.count <= 1, "\(run)/\(key): acquired by both deliveries")
+        return acquired.first ?? one
     }
 
     /// Takes over every run left unfinished (once its lease has run out) and completes it.
