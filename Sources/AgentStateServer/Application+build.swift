@@ -10,7 +10,8 @@ public func buildApplication(store: any StateStore, configuration: ServerConfigu
     let metrics = ServerMetrics()
     let changes = (store as? any ChangeNotifying)?.changes
     let tiers = store as? any TierHealthReporting
-    let store = InstrumentedStore(store, metrics: metrics)
+    let store = InstrumentedStore(SecretGuard(store, policy: configuration.secrets) { kind, policy in metrics.recordSecret(kind, policy) },
+                                  metrics: metrics)
     let router = Router(context: AppRequestContext.self)
     var api = AgentStateAPI(store: store, limits: configuration.limits, keyCache: KeyCache(), changes: changes)
     api.feedRecheckInterval = configuration.feedRecheckInterval

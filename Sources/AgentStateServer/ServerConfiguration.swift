@@ -16,6 +16,8 @@ public struct ServerConfiguration: Sendable {
     /// How often an idle change feed rechecks the store when the store sends change notices:
     /// a safety net for changes no notice reported (another process on the same SQLite file).
     public var feedRecheckInterval: Duration = .seconds(1)
+    /// What becomes of values that look like credentials in what agents store.
+    public var secrets = SecretPolicy.redact
 
     public struct Limits: Sendable {
         /// Largest request body, bytes (413 beyond).
@@ -31,9 +33,9 @@ public struct ServerConfiguration: Sendable {
     public static var openAPIDocument: String { OpenAPIDocument.json }
 
     /// Flags win over the environment (`AGENTSTATE_HOST`, `AGENTSTATE_PORT`, `AGENTSTATE_STORE`,
-    /// `AGENTSTATE_CACHE`, `AGENTSTATE_MAX_BODY_BYTES`), which wins over the defaults. A cache
-    /// (a Redis URL) puts the Redis hot tier in front of the store.
-    public static func resolve(host: String?, port: Int?, store: String?, cache: String? = nil,
+    /// `AGENTSTATE_CACHE`, `AGENTSTATE_SECRETS`, `AGENTSTATE_MAX_BODY_BYTES`), which wins over
+    /// the defaults. A cache (a Redis URL) puts the Redis hot tier in front of the store.
+    public static func resolve(host: String?, port: Int?, store: String?, cache: String? = nil, secrets: String? = nil,
                                environment: [String: String]) throws -> ServerConfiguration {
         var c = ServerConfiguration()
         if let h = host ?? environment["AGENTSTATE_HOST"] { c.host = h }
@@ -47,6 +49,12 @@ public struct ServerConfiguration: Sendable {
         if let redis = cache ?? environment["AGENTSTATE_CACHE"] {
             if case .tiered = c.store { throw AgentStateError.invalidInput(field: "cache", "the store URL names a Redis tier already") }
             c.store = .tiered(cache: redis, durable: c.store)
+        }
+        if let text = secrets ?? environment["AGENTSTATE_SECRETS"] {
+            guard let policy = SecretPolicy(rawValue: text) else {
+                throw AgentStateError.invalidInput(field: "secrets", "'\(text)' is not one of redact, reject, off")
+            }
+            c.secrets = policy
         }
         if let b = environment["AGENTSTATE_MAX_BODY_BYTES"] {
             guard let n = Int(b), n > 0 else { throw AgentStateError.invalidInput(field: "AGENTSTATE_MAX_BODY_BYTES", "'\(b)' is not a positive number") }

@@ -14,11 +14,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Redis hot tier in front of the store: redis://, rediss:// or redis+sentinel:// (env AGENTSTATE_CACHE).") var cache: String?
     @Option(help: "Address to listen on (env AGENTSTATE_HOST; default 127.0.0.1).") var host: String?
     @Option(help: "Port (env AGENTSTATE_PORT; default 8080; 0 picks a free one).") var port: Int?
+    @Option(help: "Values that look like credentials (API keys, bearer tokens, private keys) in what agents store: redact (default), reject or off (env AGENTSTATE_SECRETS).")
+    var secrets: String?
     @Flag(help: "Bring a PostgreSQL store's schema up to date before serving (env AGENTSTATE_MIGRATE=1).") var migrate = false
     @Flag(help: "For local use: create an admin key for tenant 'default' and print it.") var dev = false
 
     func run() async throws {
-        let config = try ServerConfiguration.resolve(host: host, port: port, store: store, cache: cache, environment: ProcessInfo.processInfo.environment)
+        let config = try ServerConfiguration.resolve(host: host, port: port, store: store, cache: cache, secrets: secrets, environment: ProcessInfo.processInfo.environment)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info

@@ -28,10 +28,11 @@ struct APIHarness {
             otherTenant: try await store.createAPIKey("globex", role: .agent, name: nil).secret)
     }
 
-    func run(limits: ServerConfiguration.Limits = .init(), feedRecheck: Duration = .seconds(1),
+    func run(limits: ServerConfiguration.Limits = .init(), feedRecheck: Duration = .seconds(1), secrets: SecretPolicy = .redact,
              _ body: @escaping @Sendable (Client) async throws -> Void) async throws {
         var config = ServerConfiguration()
         config.limits = limits
+        config.secrets = secrets
         config.feedRecheckInterval = feedRecheck
         config.port = 0
         let app = buildApplication(store: store, configuration: config, logger: Logger(label: "test"))

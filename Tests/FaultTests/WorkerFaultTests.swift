@@ -7,6 +7,9 @@ import Testing
 /// Faults of the agents themselves: workers that die holding a lease, steps delivered twice.
 @Suite("Faults: workers that die, steps delivered twice", .serialized)
 struct WorkerFaultTests {
+    /// Long enough for a loaded machine to get through a step under it.
+    static let mortalLease = 8
+
     @Test("workers die holding a lease, one right after an external action it never reported: the runs are taken over once the lease ends, the action is not done again, and the dead worker's late writes are refused")
     func workerDiesHoldingLease() async throws {
         let setup = try Backend("sqlite")
@@ -22,17 +25,20 @@ struct WorkerFaultTests {
         for i in 0..<deaths {
             let run = "doomed-\(i)"
             _ = await tally.call { try await client.createRun("acme", RunCreate(id: run, workflow: "wf-0")) }
-            let claimed = try #require(await tally.call { try await client.claim("acme", ClaimRequest(worker: "mortal", leaseSeconds: StepLoad.leaseSeconds, workflow: "wf-0")) } ?? nil)
+            let claim = await tally.call { try await client.claim("acme", ClaimRequest(worker: "mortal", leaseSeconds: Self.mortalLease, workflow: "wf-0")) }
+            let claimed = try #require(claim ?? nil, "\(tally.lastError ?? "no run to claim")")
             let token = claimed.lease.token
             // Step 1 done and reported.
-            let first = try #require(await tally.call { try await client.beginEffect("acme", run, "act-1", EffectBegin(holder: "mortal", leaseSeconds: StepLoad.leaseSeconds, fencingToken: token)) })
+            let begun = await tally.call { try await client.beginEffect("acme", run, "act-1", EffectBegin(holder: "mortal", leaseSeconds: Self.mortalLease, fencingToken: token)) }
+            let first = try #require(begun, "\(tally.lastError ?? "")")
             world.perform("\(run)/act-1")
             _ = await tally.call { try await client.completeEffect("acme", run, "act-1", attemptToken: first.effect.attemptToken, result: ["ok": true], externalId: "\(run)/act-1") }
             if await tally.call({ try await client.putStep("acme", run, "step-1", StepWrite(status: .completed, result: ["step": 1], fencingToken: token)) }) != nil {
                 acknowledged.insert("\(run)/step-1")
             }
             // Step 2: the action happens, and the worker dies before it can say so.
-            _ = try #require(await tally.call { try await client.beginEffect("acme", run, "act-2", EffectBegin(holder: "mortal", leaseSeconds: StepLoad.leaseSeconds, fencingToken: token)) })
+            let second = await tally.call { try await client.beginEffect("acme", run, "act-2", EffectBegin(holder: "mortal", leaseSeconds: Self.mortalLease, fencingToken: token)) }
+            _ = try #require(second, "\(tally.lastError ?? "")")
             world.perform("\(run)/act-2")
             zombies.append((run, token))
         }

@@ -28,8 +28,12 @@ final class Stop: Sendable {
 struct Tally: Sendable {
     var requests = 0
     var acknowledged = 0
+    /// The last refusal or failure, for a test's message.
+    var lastError: String?
 
-    static func + (a: Tally, b: Tally) -> Tally { Tally(requests: a.requests + b.requests, acknowledged: a.acknowledged + b.acknowledged) }
+    static func + (a: Tally, b: Tally) -> Tally {
+        Tally(requests: a.requests + b.requests, acknowledged: a.acknowledged + b.acknowledged, lastError: b.lastError ?? a.lastError)
+    }
 
     /// Counts one call, and whether it was acknowledged.
     mutating func call<T>(_ body: () async throws -> T) async -> T? {
@@ -39,6 +43,7 @@ struct Tally: Sendable {
             acknowledged += 1
             return value
         } catch {
+            lastError = "\(error)"
             return nil
         }
     }

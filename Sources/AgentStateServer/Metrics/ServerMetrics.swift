@@ -12,6 +12,7 @@ public final class ServerMetrics: Sendable {
     private let storeTimers = Mutex<[String: DurationHistogram]>([:])
     private let storeFailures = Mutex<[String: Counter]>([:])
     private let runs = Mutex<[String: Gauge]>([:])
+    private let secrets = Mutex<[String: Counter]>([:])
     private let pending: Gauge
     private let overdue: Gauge
     private let cacheUp: Gauge
@@ -79,6 +80,19 @@ public final class ServerMetrics: Sendable {
                 return cache[operation]!
             }.increment()
         }
+    }
+
+    /// A value that looked like a credential, and what the policy did with it.
+    func recordSecret(_ kind: String, _ policy: SecretPolicy) {
+        let action = policy == .reject ? "rejected" : "redacted"
+        secrets.withLock { cache in
+            let key = kind + " " + action
+            if cache[key] == nil {
+                cache[key] = registry.makeCounter(name: "agentstate_secrets_total", labels: [("kind", kind), ("action", action)],
+                                                  help: "Values that looked like credentials in writes, by kind and what was done")
+            }
+            return cache[key]!
+        }.increment()
     }
 
     /// Refreshes the gauges from the store's counts.
