@@ -17,6 +17,8 @@ struct AgentStateAPI: Sendable {
     var feedRecheckInterval: Duration = .seconds(1)
     /// How often an idle feed says it is alive.
     var feedHeartbeat: Duration = .seconds(15)
+    /// The change feeds open now.
+    var streamSlots: StreamSlots
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         addSessionRoutes(to: group)

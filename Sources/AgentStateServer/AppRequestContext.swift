@@ -1,14 +1,18 @@
 import AgentState
 import Hummingbird
+import NIOCore
 
 /// What a request carries between the middleware and the handlers: the caller's key.
 public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `AuthMiddleware`; every `/v1` handler can rely on it.
     public var key: APIKey?
+    /// Where the request came from (for slowing down guessed keys).
+    public let remoteAddress: SocketAddress?
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
     }
 
     /// The tenant of the caller's key: never taken from the request itself.

@@ -10,10 +10,12 @@ public func buildApplication(store: any StateStore, configuration: ServerConfigu
     let metrics = ServerMetrics()
     let changes = (store as? any ChangeNotifying)?.changes
     let tiers = store as? any TierHealthReporting
+    let limiter = (store as? any SharedRateLimiting)?.sharedRateLimiter ?? LocalRateLimiter()
     let store = InstrumentedStore(SecretGuard(store, policy: configuration.secrets) { kind, policy in metrics.recordSecret(kind, policy) },
                                   metrics: metrics)
     let router = Router(context: AppRequestContext.self)
-    var api = AgentStateAPI(store: store, limits: configuration.limits, keyCache: KeyCache(), changes: changes)
+    var api = AgentStateAPI(store: store, limits: configuration.limits, keyCache: KeyCache(), changes: changes,
+                            streamSlots: StreamSlots(limit: configuration.limits.maxEventStreams, perKey: configuration.limits.maxEventStreamsPerKey))
     api.feedRecheckInterval = configuration.feedRecheckInterval
     api.tiers = tiers
     router.middlewares.add(MetricsMiddleware(metrics: metrics))
@@ -21,8 +23,9 @@ public func buildApplication(store: any StateStore, configuration: ServerConfigu
     api.addHealthRoutes(to: router)
     api.addMetricsRoute(to: router, metrics: metrics)
     let v1 = router.group("v1")
-        .add(middleware: AuthMiddleware(store: store, cache: api.keyCache))
-        .add(middleware: IdempotencyMiddleware(store: store, limits: configuration.limits))
+        .add(middleware: AuthMiddleware(store: store, cache: api.keyCache, failureLimit: configuration.authFailureLimit))
+    if let limit = configuration.rateLimit { v1.add(middleware: RateLimitMiddleware(limiter: limiter, limit: limit)) }
+    v1.add(middleware: IdempotencyMiddleware(store: store, limits: configuration.limits))
     api.addRoutes(to: v1)
     return Application(
         router: router,

@@ -18,12 +18,20 @@ public struct ServerConfiguration: Sendable {
     public var feedRecheckInterval: Duration = .seconds(1)
     /// What becomes of values that look like credentials in what agents store.
     public var secrets = SecretPolicy.redact
+    /// Requests per API key; `nil` leaves them unlimited. With the Redis tier the buckets live in
+    /// Redis, so the limit holds across servers.
+    public var rateLimit: RateLimit?
+    /// Failed authentications per client address before it must slow down: each costs a token.
+    public var authFailureLimit = RateLimit(rate: 1, burst: 20)
 
     public struct Limits: Sendable {
         /// Largest request body, bytes (413 beyond).
         public var maxBodyBytes = 1 << 20
         /// Deepest nesting of arrays and objects in a request body (422 beyond).
         public var maxJSONDepth = 32
+        /// Change feeds (`/v1/events/stream`) open at once on this server, and per API key (429 beyond).
+        public var maxEventStreams = 1000
+        public var maxEventStreamsPerKey = 100
         public init() {}
     }
 
@@ -33,10 +41,10 @@ public struct ServerConfiguration: Sendable {
     public static var openAPIDocument: String { OpenAPIDocument.json }
 
     /// Flags win over the environment (`AGENTSTATE_HOST`, `AGENTSTATE_PORT`, `AGENTSTATE_STORE`,
-    /// `AGENTSTATE_CACHE`, `AGENTSTATE_SECRETS`, `AGENTSTATE_MAX_BODY_BYTES`), which wins over
+    /// `AGENTSTATE_CACHE`, `AGENTSTATE_SECRETS`, `AGENTSTATE_RATE_LIMIT`, `AGENTSTATE_MAX_BODY_BYTES`), which wins over
     /// the defaults. A cache (a Redis URL) puts the Redis hot tier in front of the store.
     public static func resolve(host: String?, port: Int?, store: String?, cache: String? = nil, secrets: String? = nil,
-                               environment: [String: String]) throws -> ServerConfiguration {
+                               rateLimit: String? = nil, environment: [String: String]) throws -> ServerConfiguration {
         var c = ServerConfiguration()
         if let h = host ?? environment["AGENTSTATE_HOST"] { c.host = h }
         if let p = port ?? environment["AGENTSTATE_PORT"].flatMap({ Int($0) }) {
@@ -55,6 +63,9 @@ public struct ServerConfiguration: Sendable {
                 throw AgentStateError.invalidInput(field: "secrets", "'\(text)' is not one of redact, reject, off")
             }
             c.secrets = policy
+        }
+        if let text = rateLimit ?? environment["AGENTSTATE_RATE_LIMIT"], text != "off" {
+            c.rateLimit = try RateLimit(parsing: text)
         }
         if let b = environment["AGENTSTATE_MAX_BODY_BYTES"] {
             guard let n = Int(b), n > 0 else { throw AgentStateError.invalidInput(field: "AGENTSTATE_MAX_BODY_BYTES", "'\(b)' is not a positive number") }

@@ -16,11 +16,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port (env AGENTSTATE_PORT; default 8080; 0 picks a free one).") var port: Int?
     @Option(help: "Values that look like credentials (API keys, bearer tokens, private keys) in what agents store: redact (default), reject or off (env AGENTSTATE_SECRETS).")
     var secrets: String?
+    @Option(help: "Requests per API key, N/s or N/m with an optional :BURST, e.g. 50/s:100; off by default (env AGENTSTATE_RATE_LIMIT).")
+    var rateLimit: String?
     @Flag(help: "Bring a PostgreSQL store's schema up to date before serving (env AGENTSTATE_MIGRATE=1).") var migrate = false
     @Flag(help: "For local use: create an admin key for tenant 'default' and print it.") var dev = false
 
     func run() async throws {
-        let config = try ServerConfiguration.resolve(host: host, port: port, store: store, cache: cache, secrets: secrets, environment: ProcessInfo.processInfo.environment)
+        let config = try ServerConfiguration.resolve(host: host, port: port, store: store, cache: cache, secrets: secrets, rateLimit: rateLimit, environment: ProcessInfo.processInfo.environment)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info

@@ -29,12 +29,13 @@ struct APIHarness {
     }
 
     func run(limits: ServerConfiguration.Limits = .init(), feedRecheck: Duration = .seconds(1), secrets: SecretPolicy = .redact,
-             _ body: @escaping @Sendable (Client) async throws -> Void) async throws {
+             configure: (inout ServerConfiguration) -> Void = { _ in }, _ body: @escaping @Sendable (Client) async throws -> Void) async throws {
         var config = ServerConfiguration()
         config.limits = limits
         config.secrets = secrets
         config.feedRecheckInterval = feedRecheck
         config.port = 0
+        configure(&config)
         let app = buildApplication(store: store, configuration: config, logger: Logger(label: "test"))
         try await app.test(.router) { client in try await body(Client(client: client, defaultKey: agent)) }
     }

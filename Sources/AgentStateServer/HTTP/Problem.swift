@@ -75,6 +75,13 @@ struct Problem: Encodable {
                                     the first request with this Idempotency-Key was applied, but its server stopped before it could keep \
                                     the response: it will not run again; read the resource to see its outcome
                                     """, field: "Idempotency-Key"), [:])
+            case .rateLimited(let wait):
+                let seconds = max(1, Int((Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18).rounded(.up)))
+                return (Problem(.tooManyRequests, code: "rate_limited", detail: "too many requests; retry in \(seconds) s"),
+                        [.retryAfter: String(seconds)])
+            case .tooManyStreams(let limit):
+                return (Problem(.tooManyRequests, code: "too_many_streams", detail: "at most \(limit) change feeds may be open at once; close one first"),
+                        [.retryAfter: "5"])
             case .routeNotFound:
                 return (Problem(.notFound, code: "not_found", detail: "no such endpoint"), [:])
             case .methodNotAllowed(let allowed):

@@ -12,6 +12,8 @@ enum ServerError: Error {
     case idempotencyMismatch
     case idempotencyInProgress
     case idempotencyApplied
+    case rateLimited(retryAfter: Duration)
+    case tooManyStreams(limit: Int)
     case routeNotFound
     case methodNotAllowed(allowed: [String])
 }

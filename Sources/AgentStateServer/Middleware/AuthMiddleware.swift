@@ -5,15 +5,27 @@ import Synchronization
 
 /// Finds the caller's key from `Authorization: Bearer <secret>`. The tenant of every request
 /// is the key's tenant.
+///
+/// Guessing keys is slowed down: every failed attempt costs a token of its client address's
+/// bucket, and an address with none left gets 429 before its key is even looked at.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let store: any StateStore
     let cache: KeyCache
+    var failures = LocalRateLimiter()
+    var failureLimit = RateLimit(rate: 1, burst: 20)
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { throw ServerError.unauthorized }
-        let secret = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
-        guard let key = try await cache.key(for: secret, store: store) else { throw ServerError.unauthorized }
+        let address = context.remoteAddress?.ipAddress ?? "unknown"
+        guard failures.hasToken(address, failureLimit) else {
+            throw ServerError.rateLimited(retryAfter: .seconds(1 / failureLimit.rate))
+        }
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+            let key = try await cache.key(for: String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces), store: store)
+        else {
+            _ = failures.takeNow(address, failureLimit)
+            throw ServerError.unauthorized
+        }
         var context = context
         context.key = key
         return try await next(request, context)

@@ -2,6 +2,7 @@ import AgentState
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Synchronization
 import NIOCore
 import ServiceLifecycle
 
@@ -47,8 +48,11 @@ extension AgentStateAPI {
             let store = self.store, changes = self.changes
             let poll = changes == nil ? feedPollInterval : feedRecheckInterval, heartbeat = feedHeartbeat
             let stream = runId.map(EventStream.run) ?? EventStream.session(sessionId!)
+            let slots = streamSlots, keyId = context.key?.id ?? ""
+            if let refusal = slots.open(keyId) { throw refusal }
 
             let body = ResponseBody { writer in
+                defer { slots.close(keyId) }
                 // Subscribed before the first read, so a change made in between is not missed.
                 let subscription = changes?.subscribe(tenant, stream: stream)
                 defer { subscription?.cancel() }
@@ -98,6 +102,38 @@ extension AgentStateAPI {
     static func frame(id: String, type: String, _ value: some Encodable) throws -> String {
         let data = String(decoding: try APICoding.encoder.encode(value), as: UTF8.self)
         return "id: \(id)\nevent: \(type)\ndata: \(data)\n\n"
+    }
+}
+
+/// The change feeds open on this server, in all and by key: each holds a connection and a
+/// task for as long as its client stays.
+final class StreamSlots: Sendable {
+    private let open = Mutex<(total: Int, byKey: [String: Int])>((0, [:]))
+    let limit: Int
+    let perKey: Int
+
+    init(limit: Int, perKey: Int) {
+        self.limit = limit
+        self.perKey = perKey
+    }
+
+    /// Takes a slot for `key`, or says why not.
+    func open(_ key: String) -> ServerError? {
+        open.withLock { o in
+            if o.total >= limit { return .tooManyStreams(limit: limit) }
+            if o.byKey[key, default: 0] >= perKey { return .tooManyStreams(limit: perKey) }
+            o.total += 1
+            o.byKey[key, default: 0] += 1
+            return nil
+        }
+    }
+
+    func close(_ key: String) {
+        open.withLock { o in
+            o.total -= 1
+            o.byKey[key, default: 1] -= 1
+            if o.byKey[key] == 0 { o.byKey[key] = nil }
+        }
     }
 }
 
