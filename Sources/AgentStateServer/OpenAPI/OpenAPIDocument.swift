@@ -76,6 +76,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/Problem"
      },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
      "503": {
       "$ref": "#/components/responses/Problem"
      }
@@ -161,6 +164,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/Problem"
      },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
      "503": {
       "$ref": "#/components/responses/Problem"
      }
@@ -220,6 +226,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -287,6 +296,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/Problem"
      },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
      "503": {
       "$ref": "#/components/responses/Problem"
      }
@@ -342,6 +354,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -408,6 +423,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/Problem"
      },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
      "503": {
       "$ref": "#/components/responses/Problem"
      }
@@ -470,6 +488,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -590,6 +611,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/Problem"
      },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
      "503": {
       "$ref": "#/components/responses/Problem"
      }
@@ -642,6 +666,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -706,6 +733,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -779,6 +809,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/Problem"
      },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
      "503": {
       "$ref": "#/components/responses/Problem"
      }
@@ -842,6 +875,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -920,6 +956,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/Problem"
      },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
      "503": {
       "$ref": "#/components/responses/Problem"
      }
@@ -971,6 +1010,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -1032,6 +1074,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -1148,6 +1193,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/Problem"
      },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
      "503": {
       "$ref": "#/components/responses/Problem"
      }
@@ -1207,6 +1255,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -1274,6 +1325,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -1348,6 +1402,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -1425,6 +1482,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/Problem"
      },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
      "503": {
       "$ref": "#/components/responses/Problem"
      }
@@ -1486,6 +1546,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -1551,6 +1614,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -1628,6 +1694,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/Problem"
      },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
      "503": {
       "$ref": "#/components/responses/Problem"
      }
@@ -1703,6 +1772,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/Problem"
      },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
      "503": {
       "$ref": "#/components/responses/Problem"
      }
@@ -1775,6 +1847,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/Problem"
      },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
      "503": {
       "$ref": "#/components/responses/Problem"
      }
@@ -1829,6 +1904,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -1905,6 +1983,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/Problem"
      },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
      "503": {
       "$ref": "#/components/responses/Problem"
      }
@@ -1966,6 +2047,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/Problem"
      },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
      "503": {
       "$ref": "#/components/responses/Problem"
      }
@@ -2025,6 +2109,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -2093,6 +2180,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/Problem"
      },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
      "503": {
       "$ref": "#/components/responses/Problem"
      }
@@ -2145,6 +2235,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -2208,6 +2301,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -2280,6 +2376,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/Problem"
      },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
      "503": {
       "$ref": "#/components/responses/Problem"
      }
@@ -2342,6 +2441,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -2418,6 +2520,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/Problem"
      },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
      "503": {
       "$ref": "#/components/responses/Problem"
      }
@@ -2482,6 +2587,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -2566,6 +2674,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/Problem"
      },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
      "503": {
       "$ref": "#/components/responses/Problem"
      }
@@ -2628,6 +2739,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -2704,6 +2818,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/Problem"
      },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
      "503": {
       "$ref": "#/components/responses/Problem"
      }
@@ -2776,6 +2893,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -2891,6 +3011,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/Problem"
      },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
      "503": {
       "$ref": "#/components/responses/Problem"
      }
@@ -2956,6 +3079,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -3029,6 +3155,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -3132,6 +3261,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/Problem"
      },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
      "503": {
       "$ref": "#/components/responses/Problem"
      }
@@ -3225,6 +3357,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/Problem"
      },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
      "503": {
       "$ref": "#/components/responses/Problem"
      }
@@ -3294,6 +3429,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -3378,6 +3516,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/Problem"
      },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
      "503": {
       "$ref": "#/components/responses/Problem"
      }
@@ -3435,6 +3576,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -3506,6 +3650,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/Problem"
      },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
      "503": {
       "$ref": "#/components/responses/Problem"
      }
@@ -3568,6 +3715,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/Problem"
      },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
      "503": {
       "$ref": "#/components/responses/Problem"
      }
@@ -3619,6 +3769,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -3676,6 +3829,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -3740,6 +3896,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/Problem"
      },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
      "503": {
       "$ref": "#/components/responses/Problem"
      }
@@ -3789,6 +3948,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/Problem"
      },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
      "503": {
       "$ref": "#/components/responses/Problem"
      }
@@ -3836,6 +3998,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -3889,6 +4054,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
@@ -3986,6 +4154,9 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      },
      "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
       "$ref": "#/components/responses/Problem"
      },
      "503": {
