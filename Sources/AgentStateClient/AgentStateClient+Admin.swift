@@ -50,6 +50,23 @@ extension AgentStateClient: StateStore {
         throw AgentStateError(.unsupported, "idempotency records live inside the server")
     }
 
+    /// The server writes its own audit trail.
+    public func appendAudit(_ records: [AuditRecord]) async throws {
+        throw AgentStateError(.unsupported, "the server writes its audit trail itself")
+    }
+
+    /// The tenant's audit trail, newest first (an operator or admin key).
+    public func auditRecords(_ tenant: TenantID, _ query: AuditQuery) async throws -> Page<AuditRecord> {
+        var q: [String: String?] = ["limit": String(query.limit), "key_id": query.keyId, "cursor": query.cursor,
+                                    "since": query.since.map(APICoding.format), "until": query.until.map(APICoding.format)]
+        if query.changesOnly { q["changes_only"] = "true" }
+        return try await call(tenant, .GET, "/v1/audit", query: q)
+    }
+
+    public func pruneAudit(before cutoff: Date, limit: Int) async throws -> Int {
+        throw AgentStateError(.unsupported, "the server prunes its audit trail itself")
+    }
+
     /// Runs one sweep on the server now (an admin key of any tenant).
     public func sweep() async throws -> SweepReport {
         guard let tenant = keys.keys.sorted().first else { throw AgentStateError(.unauthorized, "this client holds no key") }

@@ -110,6 +110,17 @@ enum PostgresSchema {
                 PRIMARY KEY (tenant_id, key));
             CREATE INDEX idempotency_by_age ON idempotency (created_at);
             """),
+        // The audit trail: one row per API request, apart from the state it describes, and
+        // partitioned by time like the other tables that grow without end.
+        Migration(version: "v2-audit", sql: """
+            CREATE TABLE audit (
+                tenant_id text NOT NULL, id text COLLATE "C" NOT NULL, created_at bigint NOT NULL, key_id text, change boolean NOT NULL,
+                doc text NOT NULL,
+                PRIMARY KEY (tenant_id, created_at, id)) PARTITION BY RANGE (created_at);
+            CREATE TABLE audit_default PARTITION OF audit DEFAULT;
+            CREATE INDEX audit_by_key ON audit (tenant_id, key_id, created_at, id);
+            CREATE INDEX audit_by_age ON audit (created_at);
+            """),
     ]
 
     static var latest: String { migrations.last!.version }

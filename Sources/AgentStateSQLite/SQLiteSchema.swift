@@ -7,6 +7,7 @@ enum SQLiteSchema {
         var m = DatabaseMigrator()
         m.registerMigration("v1-core", migrate: v1)
         m.registerMigration("v2-keys-idempotency", migrate: v2)
+        m.registerMigration("v3-audit", migrate: v3)
         return m
     }
 
@@ -108,6 +109,18 @@ enum SQLiteSchema {
                 tenant_id TEXT NOT NULL, key TEXT NOT NULL, created_at INTEGER NOT NULL, doc TEXT NOT NULL,
                 PRIMARY KEY (tenant_id, key));
             CREATE INDEX idempotency_by_age ON idempotency (created_at);
+            """)
+    }
+
+    /// The audit trail: one row per API request, apart from the state it describes.
+    private static func v3(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE audit (
+                tenant_id TEXT NOT NULL, id TEXT NOT NULL, at INTEGER NOT NULL, key_id TEXT, change INTEGER NOT NULL, doc TEXT NOT NULL,
+                PRIMARY KEY (tenant_id, id));
+            CREATE INDEX audit_by_time ON audit (tenant_id, at, id);
+            CREATE INDEX audit_by_key ON audit (tenant_id, key_id, at, id);
+            CREATE INDEX audit_by_age ON audit (at);
             """)
     }
 }

@@ -25,6 +25,8 @@ public func buildApplication(store: any StateStore, configuration: ServerConfigu
     let v1 = router.group("v1")
         .add(middleware: AuthMiddleware(store: store, cache: api.keyCache, failureLimit: configuration.authFailureLimit))
     if let limit = configuration.rateLimit { v1.add(middleware: RateLimitMiddleware(limiter: limiter, limit: limit)) }
+    let audit = configuration.audit == .off ? nil : AuditWriter(store: store, logger: logger, retention: .seconds(configuration.auditRetentionDays * 86_400))
+    if let audit { v1.add(middleware: AuditMiddleware(writer: audit, changesOnly: configuration.audit == .changes)) }
     v1.add(middleware: IdempotencyMiddleware(store: store, limits: configuration.limits))
     api.addRoutes(to: v1)
     return Application(
@@ -32,7 +34,9 @@ public func buildApplication(store: any StateStore, configuration: ServerConfigu
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "agentstate"),
         // Shutdown runs in reverse: the HTTP server drains its requests, then the sweeper stops,
         // and the store closes last.
-        services: [StoreCloser(store: store)] + (configuration.sweepInterval.map { [SweeperService(sweeper: Sweeper(store: store, interval: $0))] } ?? []),
+        // The audit writer stops before the store closes, writing what it still holds.
+        services: [StoreCloser(store: store)] + (audit.map { [$0] } ?? [])
+            + (configuration.sweepInterval.map { [SweeperService(sweeper: Sweeper(store: store, interval: $0))] } ?? []),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }

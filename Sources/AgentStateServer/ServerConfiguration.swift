@@ -23,6 +23,17 @@ public struct ServerConfiguration: Sendable {
     public var rateLimit: RateLimit?
     /// Failed authentications per client address before it must slow down: each costs a token.
     public var authFailureLimit = RateLimit(rate: 1, burst: 20)
+    /// Which requests the audit trail records, and for how long it keeps them.
+    public var audit = AuditMode.all
+    public var auditRetentionDays = 90
+
+    public enum AuditMode: String, Sendable, CaseIterable {
+        /// Every authenticated request: who read and who changed what.
+        case all
+        /// Requests that change something (not GET or HEAD).
+        case changes
+        case off
+    }
 
     public struct Limits: Sendable {
         /// Largest request body, bytes (413 beyond).
@@ -41,10 +52,11 @@ public struct ServerConfiguration: Sendable {
     public static var openAPIDocument: String { OpenAPIDocument.json }
 
     /// Flags win over the environment (`AGENTSTATE_HOST`, `AGENTSTATE_PORT`, `AGENTSTATE_STORE`,
-    /// `AGENTSTATE_CACHE`, `AGENTSTATE_SECRETS`, `AGENTSTATE_RATE_LIMIT`, `AGENTSTATE_MAX_BODY_BYTES`), which wins over
+    /// `AGENTSTATE_CACHE`, `AGENTSTATE_SECRETS`, `AGENTSTATE_RATE_LIMIT`, `AGENTSTATE_AUDIT`,
+    /// `AGENTSTATE_AUDIT_RETENTION_DAYS`, `AGENTSTATE_MAX_BODY_BYTES`), which wins over
     /// the defaults. A cache (a Redis URL) puts the Redis hot tier in front of the store.
     public static func resolve(host: String?, port: Int?, store: String?, cache: String? = nil, secrets: String? = nil,
-                               rateLimit: String? = nil, environment: [String: String]) throws -> ServerConfiguration {
+                               rateLimit: String? = nil, audit: String? = nil, environment: [String: String]) throws -> ServerConfiguration {
         var c = ServerConfiguration()
         if let h = host ?? environment["AGENTSTATE_HOST"] { c.host = h }
         if let p = port ?? environment["AGENTSTATE_PORT"].flatMap({ Int($0) }) {
@@ -66,6 +78,18 @@ public struct ServerConfiguration: Sendable {
         }
         if let text = rateLimit ?? environment["AGENTSTATE_RATE_LIMIT"], text != "off" {
             c.rateLimit = try RateLimit(parsing: text)
+        }
+        if let text = audit ?? environment["AGENTSTATE_AUDIT"] {
+            guard let mode = AuditMode(rawValue: text) else {
+                throw AgentStateError.invalidInput(field: "audit", "'\(text)' is not one of all, changes, off")
+            }
+            c.audit = mode
+        }
+        if let text = environment["AGENTSTATE_AUDIT_RETENTION_DAYS"] {
+            guard let days = Int(text), days > 0 else {
+                throw AgentStateError.invalidInput(field: "AGENTSTATE_AUDIT_RETENTION_DAYS", "'\(text)' is not a positive number of days")
+            }
+            c.auditRetentionDays = days
         }
         if let b = environment["AGENTSTATE_MAX_BODY_BYTES"] {
             guard let n = Int(b), n > 0 else { throw AgentStateError.invalidInput(field: "AGENTSTATE_MAX_BODY_BYTES", "'\(b)' is not a positive number") }

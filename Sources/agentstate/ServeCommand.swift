@@ -18,11 +18,13 @@ struct ServeCommand: AsyncParsableCommand {
     var secrets: String?
     @Option(help: "Requests per API key, N/s or N/m with an optional :BURST, e.g. 50/s:100; off by default (env AGENTSTATE_RATE_LIMIT).")
     var rateLimit: String?
+    @Option(help: "What the audit trail records: all (every authenticated request, the default), changes (all but GET and HEAD) or off (env AGENTSTATE_AUDIT; keep it AGENTSTATE_AUDIT_RETENTION_DAYS, default 90).")
+    var audit: String?
     @Flag(help: "Bring a PostgreSQL store's schema up to date before serving (env AGENTSTATE_MIGRATE=1).") var migrate = false
     @Flag(help: "For local use: create an admin key for tenant 'default' and print it.") var dev = false
 
     func run() async throws {
-        let config = try ServerConfiguration.resolve(host: host, port: port, store: store, cache: cache, secrets: secrets, rateLimit: rateLimit, environment: ProcessInfo.processInfo.environment)
+        let config = try ServerConfiguration.resolve(host: host, port: port, store: store, cache: cache, secrets: secrets, rateLimit: rateLimit, audit: audit, environment: ProcessInfo.processInfo.environment)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info

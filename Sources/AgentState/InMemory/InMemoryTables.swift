@@ -30,4 +30,6 @@ final class InMemoryTables {
     var memory: [MemoryRowKey: MemoryItem] = [:]
     var apiKeys: [String: APIKey] = [:]
     var idempotency: [Key: IdempotencyRecord] = [:]
+    /// By `(tenant, record id)`.
+    var audit: [Key: AuditRecord] = [:]
 }

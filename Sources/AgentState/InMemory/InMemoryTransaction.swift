@@ -320,6 +320,29 @@ public final class InMemoryTransaction: StoreTransaction {
         return doomed.count
     }
 
+    // MARK: Audit trail
+
+    public func insertAudit(_ records: [AuditRecord]) throws {
+        for r in records { set(\.audit, Key(r.tenantId, r.id), r) }
+    }
+
+    public func auditRecords(_ tenant: TenantID, keyId: String?, since: Date?, until: Date?, changesOnly: Bool, before: PageCursor?,
+                             limit: Int) throws -> [AuditRecord] {
+        t.audit.values
+            .filter { r in
+                r.tenantId == tenant && (keyId == nil || r.keyId == keyId) && (since.map { r.at >= $0 } ?? true)
+                    && (until.map { r.at < $0 } ?? true) && (!changesOnly || r.isChange) && Self.before(before, r.at, r.id)
+            }
+            .sorted { ($0.at, $0.id) > ($1.at, $1.id) }
+            .prefix(limit).map { $0 }
+    }
+
+    public func deleteAudit(before cutoff: Date, limit: Int) throws -> Int {
+        let doomed = t.audit.values.filter { $0.at < cutoff }.sorted { ($0.at, $0.id) < ($1.at, $1.id) }.prefix(limit)
+        for r in doomed { set(\.audit, Key(r.tenantId, r.id), nil) }
+        return doomed.count
+    }
+
     // MARK: Counts
 
     public func runCounts(tenant: TenantID?) throws -> [RunStatus: Int] {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A store that hands every operation to another one. A store that changes a few operations
 /// and leaves the rest to the store beneath it (the tiered store over its durable store)
 /// conforms and implements only those: its own implementations take the place of these.
@@ -220,6 +222,18 @@ extension ForwardingStore {
 
     public func abandonIdempotent(_ attempt: IdempotentAttempt) async throws {
         try await base.abandonIdempotent(attempt)
+    }
+
+    public func appendAudit(_ records: [AuditRecord]) async throws {
+        try await base.appendAudit(records)
+    }
+
+    public func auditRecords(_ tenant: TenantID, _ query: AuditQuery) async throws -> Page<AuditRecord> {
+        try await base.auditRecords(tenant, query)
+    }
+
+    public func pruneAudit(before cutoff: Date, limit: Int) async throws -> Int {
+        try await base.pruneAudit(before: cutoff, limit: limit)
     }
 
     public func statistics(tenant: TenantID?) async throws -> StoreStatistics {

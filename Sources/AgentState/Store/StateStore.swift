@@ -110,6 +110,14 @@ public protocol StateStore: Sendable {
     /// so a retry runs again.
     func abandonIdempotent(_ attempt: IdempotentAttempt) async throws
 
+    // MARK: Audit trail (written by the server)
+    /// Appends records of requests, in one transaction.
+    func appendAudit(_ records: [AuditRecord]) async throws
+    /// A tenant's records, newest first.
+    func auditRecords(_ tenant: TenantID, _ query: AuditQuery) async throws -> Page<AuditRecord>
+    /// Removes up to `limit` records older than `cutoff`, oldest first; returns how many.
+    func pruneAudit(before cutoff: Date, limit: Int) async throws -> Int
+
     // MARK: Maintenance
     /// Runs by status and approvals waiting, for one tenant or (`nil`) for all.
     func statistics(tenant: TenantID?) async throws -> StoreStatistics

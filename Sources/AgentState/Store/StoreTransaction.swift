@@ -116,6 +116,13 @@ public protocol StoreTransaction {
     func deleteIdempotencyRecord(_ tenant: TenantID, key: String) throws
     /// Removes records made before `cutoff`, across tenants; returns how many.
     func deleteIdempotencyRecords(before cutoff: Date, limit: Int) throws -> Int
+
+    // Audit trail
+    func insertAudit(_ records: [AuditRecord]) throws
+    /// Newest first, by `(at, id)`; `since <= at < until`.
+    func auditRecords(_ tenant: TenantID, keyId: String?, since: Date?, until: Date?, changesOnly: Bool, before: PageCursor?, limit: Int) throws -> [AuditRecord]
+    /// Oldest first, across tenants.
+    func deleteAudit(before cutoff: Date, limit: Int) throws -> Int
 }
 
 public struct RunFilter: Sendable, Codable, Hashable {

@@ -207,6 +207,18 @@ extension InstrumentedStore {
         try await timed("authenticate") { try await base.authenticate(secret: secret) }
     }
 
+    public func appendAudit(_ records: [AuditRecord]) async throws {
+        try await timed("appendAudit") { try await base.appendAudit(records) }
+    }
+
+    public func auditRecords(_ tenant: TenantID, _ query: AuditQuery) async throws -> Page<AuditRecord> {
+        try await timed("auditRecords") { try await base.auditRecords(tenant, query) }
+    }
+
+    public func pruneAudit(before cutoff: Date, limit: Int) async throws -> Int {
+        try await timed("pruneAudit") { try await base.pruneAudit(before: cutoff, limit: limit) }
+    }
+
     public func beginIdempotent(_ attempt: IdempotentAttempt, requestHash: String) async throws -> IdempotencyStart {
         try await timed("beginIdempotent") { try await base.beginIdempotent(attempt, requestHash: requestHash) }
     }

@@ -3597,6 +3597,100 @@ enum OpenAPIDocument {
     }
    }
   },
+  "/v1/audit": {
+   "get": {
+    "summary": "The tenant's audit trail, newest first: who read or changed what, when, from where (operator, admin)",
+    "tags": [
+     "Audit"
+    ],
+    "operationId": "listAudit",
+    "parameters": [
+     {
+      "name": "key_id",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "pattern": "^[A-Za-z0-9_.-]{1,128}$"
+      }
+     },
+     {
+      "name": "since",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "format": "date-time"
+      }
+     },
+     {
+      "name": "until",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "format": "date-time"
+      }
+     },
+     {
+      "name": "changes_only",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "boolean"
+      }
+     },
+     {
+      "$ref": "#/components/parameters/Limit"
+     },
+     {
+      "$ref": "#/components/parameters/Cursor"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/AuditPage"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "404": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "409": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "412": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "413": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "503": {
+      "$ref": "#/components/responses/Problem"
+     }
+    }
+   }
+  },
   "/v1/users/{user}/export": {
    "get": {
     "summary": "Everything stored about a user (admin)",
@@ -6087,6 +6181,73 @@ enum OpenAPIDocument {
      "role",
      "prefix",
      "created_at"
+    ]
+   },
+   "AuditRecord": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "tenant_id": {
+      "type": "string"
+     },
+     "at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "key_id": {
+      "type": "string"
+     },
+     "role": {
+      "type": "string",
+      "enum": [
+       "agent",
+       "operator",
+       "admin"
+      ]
+     },
+     "method": {
+      "type": "string"
+     },
+     "route": {
+      "type": "string"
+     },
+     "path": {
+      "type": "string"
+     },
+     "status": {
+      "type": "integer"
+     },
+     "remote": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "id",
+     "tenant_id",
+     "at",
+     "method",
+     "route",
+     "path",
+     "status"
+    ]
+   },
+   "AuditPage": {
+    "type": "object",
+    "properties": {
+     "items": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/AuditRecord"
+      }
+     },
+     "next_cursor": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "items"
     ]
    },
    "IssuedKeyView": {

@@ -37,6 +37,13 @@ extension AgentStateAPI {
             try context.require(.admin)
             return try Reply.json(try await store.sweep())
         }
+        v1.get("audit") { request, context in
+            try context.require(.audit)
+            let query = AuditQuery(keyId: request.query("key_id"), since: try request.queryTime("since"), until: try request.queryTime("until"),
+                                   changesOnly: request.query("changes_only") == "true", limit: try request.queryInt("limit") ?? 50,
+                                   cursor: request.query("cursor"))
+            return try Reply.json(try await store.auditRecords(context.tenant, query))
+        }
         v1.get("users/:user/export") { _, context in
             try context.require(.admin)
             return try Reply.json(try await store.exportUser(context.tenant, try context.parameters.decoded("user")))
