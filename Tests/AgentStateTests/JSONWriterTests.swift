@@ -71,6 +71,20 @@ struct JSONWriterTests {
         }
     }
 
+    @Test("an audit record as a stored document: the same bytes as JSONEncoder writes, and read back the same")
+    func storedAudit() throws {
+        let at = Date(millisecondsSince1970: 1_795_309_915_437)
+        let full = AuditRecord(id: "aud_1", tenantId: "acme", at: at, keyId: "key_1", role: .operator, method: "POST",
+                               route: "/v1/sessions/{id}", path: "/v1/sessions/s \"1\"", status: 201, remote: "::1")
+        let bare = AuditRecord(id: "aud_2", tenantId: "acme", at: at, keyId: nil, role: nil, method: "GET", route: "/v1/x", path: "/v1/x",
+                               status: 200, remote: nil)
+        for r in [full, bare] {
+            let fast = try StoredDocument.encode(r)
+            #expect(fast == String(decoding: try JSONEncoder.agentState.encode(r), as: UTF8.self))
+            #expect(try StoredDocument.decode(AuditRecord.self, fast) == r)
+        }
+    }
+
     @Test("API times keep every millisecond through a round trip")
     func exactTimes() throws {
         struct T: Codable, Equatable { var at: Date }

@@ -26,7 +26,7 @@ final class AuditWriter: Service, Sendable {
     /// Records older than this are removed, in batches, as the writer goes.
     let retention: Duration
 
-    init(store: any StateStore, logger: Logger, interval: Duration = .milliseconds(200), batchSize: Int = 1000, capacity: Int = 100_000,
+    init(store: any StateStore, logger: Logger, interval: Duration = .milliseconds(50), batchSize: Int = 200, capacity: Int = 100_000,
          retention: Duration = .seconds(90 * 86_400)) {
         self.store = store
         self.logger = logger

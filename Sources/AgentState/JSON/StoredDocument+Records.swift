@@ -36,3 +36,23 @@ extension StoredDocument {
         return String(decoding: w.bytes, as: UTF8.self)
     }
 }
+
+extension StoredDocument {
+    /// An audit record as a stored document, written by hand like a session (a test holds it to
+    /// `JSONEncoder`'s bytes): the server writes one for every request.
+    public static func encode(_ r: AuditRecord) throws -> String {
+        var w = JSONWriter(capacity: 256)
+        w.raw("{\"at\":"); w.int(r.at.millisecondsSince1970)
+        w.raw(",\"id\":"); w.string(r.id)
+        if let keyId = r.keyId { w.raw(",\"keyId\":"); w.string(keyId) }
+        w.raw(",\"method\":"); w.string(r.method)
+        w.raw(",\"path\":"); w.string(r.path)
+        if let remote = r.remote { w.raw(",\"remote\":"); w.string(remote) }
+        if let role = r.role { w.raw(",\"role\":"); w.string(role.rawValue) }
+        w.raw(",\"route\":"); w.string(r.route)
+        w.raw(",\"status\":"); w.int(r.status)
+        w.raw(",\"tenantId\":"); w.string(r.tenantId)
+        w.raw("}")
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+}
