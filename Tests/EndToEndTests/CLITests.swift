@@ -39,7 +39,7 @@ struct CLITests {
     func readsAStore() async throws {
         let path = temporaryDirectory().appendingPathComponent("cli.sqlite").path
         let migrated = try runProcess(cli, ["migrate", "--store", "sqlite:\(path)?durability=strict"])
-        #expect(migrated.status == 0 && migrated.stdout.contains("schema at v2-keys-idempotency (2 migrations applied)"), "\(migrated.stdout) \(migrated.stderr)")
+        #expect(migrated.status == 0 && migrated.stdout.contains("schema at v3-audit (3 migrations applied)"), "\(migrated.stdout) \(migrated.stderr)")
 
         let store = try SQLiteStore(path: path)
         _ = try await store.createSession("default", SessionCreate(id: "chat-1", userId: "ann", title: "Refund"))

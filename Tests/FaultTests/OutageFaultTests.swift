@@ -15,15 +15,7 @@ struct OutageFaultTests {
         let key = try makeKey(store: setup.keyStore, tenant: "acme", role: "agent")
         let server = try await ServerProcess(store: setup.store, extraArguments: ["--cache", redis.url + "?connect_timeout=1&timeout=1"])
         let client = AgentStateClient(baseURL: server.url, keys: ["acme": key], timeout: .seconds(5), retries: 5)
-        try await underLoad("Redis stopped and started", client: client) {
-            for _ in 0..<2 {
-                try await Task.sleep(for: .milliseconds(1500))
-                try redis.pause()
-                try await Task.sleep(for: .milliseconds(1500))
-                try redis.resume()
-            }
-            return 2
-        }
+        try await underLoad("Redis stopped and started", client: client) { try await Self.stopTwice(redis) }
         #expect(server.terminate() == 0)
     }
 
@@ -37,15 +29,18 @@ struct OutageFaultTests {
         let key = try makeKey(store: store, tenant: "acme", role: "agent")
         let server = try await ServerProcess(store: store)
         let client = AgentStateClient(baseURL: server.url, keys: ["acme": key], timeout: .seconds(10), retries: 6)
-        try await underLoad("PostgreSQL stopped and started", client: client) {
-            for _ in 0..<2 {
-                try await Task.sleep(for: .milliseconds(1500))
-                try postgres.pause()
-                try await Task.sleep(for: .milliseconds(1500))
-                try postgres.resume()
-            }
-            return 2
-        }
+        try await underLoad("PostgreSQL stopped and started", client: client) { try await Self.stopTwice(postgres) }
         #expect(server.terminate() == 0)
+    }
+
+    /// Stops the engine for 1.5 s, twice, 1.5 s apart; returns the faults injected.
+    static func stopTwice(_ engine: ThrowawayServer) async throws -> Int {
+        for _ in 0..<2 {
+            try await Task.sleep(for: .milliseconds(1500))
+            try engine.pause()
+            try await Task.sleep(for: .milliseconds(1500))
+            try engine.resume()
+        }
+        return 2
     }
 }

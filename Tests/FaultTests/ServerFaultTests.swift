@@ -31,10 +31,7 @@ struct ServerFaultTests {
 
     @Test("the server stalled (SIGSTOP) longer than its clients wait: they time out and retry, and nothing is done twice")
     func stalledServer() async throws {
-        let setup = try Backend("sqlite")
-        let key = try makeKey(store: setup.keyStore, tenant: "acme", role: "agent")
-        let server = try await setup.serve()
-        let client = AgentStateClient(baseURL: server.url, keys: ["acme": key], timeout: .milliseconds(800), retries: 6)
+        let (server, client) = try await Backend.sqliteServer(timeout: .milliseconds(800), retries: 6)
         try await underLoad("server stalls; clients time out and retry", client: client) {
             for _ in 0..<3 {
                 try await Task.sleep(for: .milliseconds(1000))
@@ -138,4 +135,12 @@ struct Backend {
     }
 
     func stop() { redis?.stop() }
+
+    /// A server on a new SQLite file, and a client of tenant `acme` for it.
+    static func sqliteServer(timeout: Duration = .seconds(30), retries: Int = 3) async throws -> (ServerProcess, AgentStateClient) {
+        let setup = try Backend("sqlite")
+        let key = try makeKey(store: setup.keyStore, tenant: "acme", role: "agent")
+        let server = try await setup.serve()
+        return (server, AgentStateClient(baseURL: server.url, keys: ["acme": key], timeout: timeout, retries: retries))
+    }
 }

@@ -12,20 +12,19 @@ struct WorkerFaultTests {
 
     @Test("workers die holding a lease, one right after an external action it never reported: the runs are taken over once the lease ends, the action is not done again, and the dead worker's late writes are refused")
     func workerDiesHoldingLease() async throws {
-        let setup = try Backend("sqlite")
-        let key = try makeKey(store: setup.keyStore, tenant: "acme", role: "agent")
-        let server = try await setup.serve()
-        let client = AgentStateClient(baseURL: server.url, keys: ["acme": key])
+        let (server, client) = try await Backend.sqliteServer()
         let world = World()
-        let steps = StepLoad(client: client, tenant: "acme", workers: 1, world: world)
+        let deaths = 10
+        // A workflow per doomed run, so that a claim takes the run just made and never an
+        // earlier one whose lease ran out while this loop went on.
+        let steps = StepLoad(client: client, tenant: "acme", workers: deaths, world: world)
         var tally = Tally()
         var acknowledged: Set<String> = []
         var zombies: [(run: String, token: Int64)] = []
-        let deaths = 10
         for i in 0..<deaths {
             let run = "doomed-\(i)"
-            _ = await tally.call { try await client.createRun("acme", RunCreate(id: run, workflow: "wf-0")) }
-            let claim = await tally.call { try await client.claim("acme", ClaimRequest(worker: "mortal", leaseSeconds: Self.mortalLease, workflow: "wf-0")) }
+            _ = await tally.call { try await client.createRun("acme", RunCreate(id: run, workflow: "wf-\(i)")) }
+            let claim = await tally.call { try await client.claim("acme", ClaimRequest(worker: "mortal", leaseSeconds: Self.mortalLease, workflow: "wf-\(i)")) }
             let claimed = try #require(claim ?? nil, "\(tally.lastError ?? "no run to claim")")
             let token = claimed.lease.token
             // Step 1 done and reported.
@@ -67,10 +66,7 @@ struct WorkerFaultTests {
 
     @Test("every step's effect begun twice at once and its result written twice, under load: one delivery acts")
     func deliveredTwice() async throws {
-        let setup = try Backend("sqlite")
-        let key = try makeKey(store: setup.keyStore, tenant: "acme", role: "agent")
-        let server = try await setup.serve()
-        let client = AgentStateClient(baseURL: server.url, keys: ["acme": key])
+        let (server, client) = try await Backend.sqliteServer()
         let world = World()
         let row = try await underLoad("same step delivered twice at once", client: client, world: world, duplicateDelivery: true) {
             try await Task.sleep(for: .seconds(4))
