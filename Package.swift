@@ -81,11 +81,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The system's zlib, for the retention archive's gzip files.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         // The HTTP/JSON API over any StateStore.
         .target(
             name: "AgentStateServer",
             dependencies: [
-                "AgentState",
+                "AgentState", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -50,6 +50,26 @@ extension AgentStateClient: StateStore {
         throw AgentStateError(.unsupported, "idempotency records live inside the server")
     }
 
+    public func retentionPolicy(_ tenant: TenantID) async throws -> RetentionPolicy {
+        try await call(tenant, .GET, "/v1/retention")
+    }
+
+    public func setRetentionPolicy(_ tenant: TenantID, _ update: RetentionUpdate) async throws -> RetentionPolicy {
+        try await call(tenant, .PUT, "/v1/retention", body: update)
+    }
+
+    public func retentionPolicies() async throws -> [RetentionPolicy] {
+        throw AgentStateError(.unsupported, "a server shows each tenant its own policy only: use retentionPolicy(tenant)")
+    }
+
+    public func expiredRecords(_ tenant: TenantID, limit: Int) async throws -> [ExpiredRecord] {
+        throw AgentStateError(.unsupported, "the server archives and removes expired records itself: POST /v1/admin/retention")
+    }
+
+    public func purge(_ tenant: TenantID, _ keys: [RetentionKey]) async throws -> PurgeReport {
+        throw AgentStateError(.unsupported, "the server archives and removes expired records itself: POST /v1/admin/retention")
+    }
+
     /// The server writes its own audit trail.
     public func appendAudit(_ records: [AuditRecord]) async throws {
         throw AgentStateError(.unsupported, "the server writes its audit trail itself")

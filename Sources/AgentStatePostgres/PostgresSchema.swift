@@ -121,6 +121,12 @@ enum PostgresSchema {
             CREATE INDEX audit_by_key ON audit (tenant_id, key_id, created_at, id);
             CREATE INDEX audit_by_age ON audit (created_at);
             """),
+        // Each tenant's retention policy, and the finished runs' index by last change that its
+        // passes walk (finished sessions go by the status index and their document's last change).
+        Migration(version: "v3-retention", sql: """
+            CREATE TABLE retention (tenant_id text NOT NULL PRIMARY KEY, doc text NOT NULL);
+            CREATE INDEX runs_finished ON runs (tenant_id, updated_at, id) WHERE status IN ('completed', 'cancelled');
+            """),
     ]
 
     static var latest: String { migrations.last!.version }

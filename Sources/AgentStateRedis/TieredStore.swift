@@ -383,6 +383,16 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
         return try await durable.exportUser(tenant, userId)
     }
 
+    /// Purged sessions leave Redis too.
+    public func purge(_ tenant: TenantID, _ keys: [RetentionKey]) async throws -> PurgeReport {
+        let report = try await durable.purge(tenant, keys)
+        for key in keys where key.kind == .session {
+            try? await hot.evict(tenant, key.id)
+            windows.drop(WindowCache.key(tenant, key.id))
+        }
+        return report
+    }
+
     public func eraseUser(_ tenant: TenantID, _ userId: String) async throws -> ErasureReceipt {
         let ids = try await sessionIds(of: userId, tenant)
         let receipt = try await durable.eraseUser(tenant, userId)

@@ -8,6 +8,7 @@ enum SQLiteSchema {
         m.registerMigration("v1-core", migrate: v1)
         m.registerMigration("v2-keys-idempotency", migrate: v2)
         m.registerMigration("v3-audit", migrate: v3)
+        m.registerMigration("v4-retention", migrate: v4)
         return m
     }
 
@@ -121,6 +122,15 @@ enum SQLiteSchema {
             CREATE INDEX audit_by_time ON audit (tenant_id, at, id);
             CREATE INDEX audit_by_key ON audit (tenant_id, key_id, at, id);
             CREATE INDEX audit_by_age ON audit (at);
+            """)
+    }
+
+    /// Each tenant's retention policy, and the finished runs' index by last change that its
+    /// passes walk (finished sessions go by the status index and their document's last change).
+    private static func v4(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE retention (tenant_id TEXT NOT NULL PRIMARY KEY, doc TEXT NOT NULL);
+            CREATE INDEX runs_finished ON runs (tenant_id, updated_at, id) WHERE status IN ('completed', 'cancelled');
             """)
     }
 }

@@ -7,6 +7,8 @@ struct AgentStateAPI: Sendable {
     let store: any StateStore
     let limits: ServerConfiguration.Limits
     let keyCache: KeyCache
+    /// Archives and removes what a tenant's retention policy lets go.
+    let retention: RetentionPass
     /// The store's change notices, when it gives them: feeds then wait for news instead of polling.
     var changes: ChangeHub?
     /// The store's tiers, when it has some that can fail apart (the tiered store).

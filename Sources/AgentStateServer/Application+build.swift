@@ -14,7 +14,8 @@ public func buildApplication(store: any StateStore, configuration: ServerConfigu
     let store = InstrumentedStore(SecretGuard(store, policy: configuration.secrets) { kind, policy in metrics.recordSecret(kind, policy) },
                                   metrics: metrics)
     let router = Router(context: AppRequestContext.self)
-    var api = AgentStateAPI(store: store, limits: configuration.limits, keyCache: KeyCache(), changes: changes,
+    let retention = RetentionPass(store: store, directory: configuration.archiveDirectory)
+    var api = AgentStateAPI(store: store, limits: configuration.limits, keyCache: KeyCache(), retention: retention, changes: changes,
                             streamSlots: StreamSlots(limit: configuration.limits.maxEventStreams, perKey: configuration.limits.maxEventStreamsPerKey))
     api.feedRecheckInterval = configuration.feedRecheckInterval
     api.tiers = tiers
@@ -36,7 +37,8 @@ public func buildApplication(store: any StateStore, configuration: ServerConfigu
         // and the store closes last.
         // The audit writer stops before the store closes, writing what it still holds.
         services: [StoreCloser(store: store)] + (audit.map { [$0] } ?? [])
-            + (configuration.sweepInterval.map { [SweeperService(sweeper: Sweeper(store: store, interval: $0))] } ?? []),
+            + (configuration.sweepInterval.map { [SweeperService(sweeper: Sweeper(store: store, interval: $0))] } ?? [])
+            + (configuration.retentionInterval.map { [RetentionService(pass: retention, interval: $0, logger: logger)] } ?? []),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }

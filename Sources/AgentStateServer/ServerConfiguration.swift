@@ -23,6 +23,9 @@ public struct ServerConfiguration: Sendable {
     public var rateLimit: RateLimit?
     /// Failed authentications per client address before it must slow down: each costs a token.
     public var authFailureLimit = RateLimit(rate: 1, burst: 20)
+    /// Where retention archives what it removes, and how often it looks (`nil`: never on its own).
+    public var archiveDirectory = "./agentstate-archive"
+    public var retentionInterval: Duration? = .seconds(600)
     /// Which requests the audit trail records, and for how long it keeps them.
     public var audit = AuditMode.all
     public var auditRetentionDays = 90
@@ -53,7 +56,7 @@ public struct ServerConfiguration: Sendable {
 
     /// Flags win over the environment (`AGENTSTATE_HOST`, `AGENTSTATE_PORT`, `AGENTSTATE_STORE`,
     /// `AGENTSTATE_CACHE`, `AGENTSTATE_SECRETS`, `AGENTSTATE_RATE_LIMIT`, `AGENTSTATE_AUDIT`,
-    /// `AGENTSTATE_AUDIT_RETENTION_DAYS`, `AGENTSTATE_MAX_BODY_BYTES`), which wins over
+    /// `AGENTSTATE_AUDIT_RETENTION_DAYS`, `AGENTSTATE_ARCHIVE_DIR`, `AGENTSTATE_MAX_BODY_BYTES`), which wins over
     /// the defaults. A cache (a Redis URL) puts the Redis hot tier in front of the store.
     public static func resolve(host: String?, port: Int?, store: String?, cache: String? = nil, secrets: String? = nil,
                                rateLimit: String? = nil, audit: String? = nil, environment: [String: String]) throws -> ServerConfiguration {
@@ -85,6 +88,7 @@ public struct ServerConfiguration: Sendable {
             }
             c.audit = mode
         }
+        if let dir = environment["AGENTSTATE_ARCHIVE_DIR"] { c.archiveDirectory = dir }
         if let text = environment["AGENTSTATE_AUDIT_RETENTION_DAYS"] {
             guard let days = Int(text), days > 0 else {
                 throw AgentStateError.invalidInput(field: "AGENTSTATE_AUDIT_RETENTION_DAYS", "'\(text)' is not a positive number of days")

@@ -72,7 +72,7 @@ public enum Conformance {
 
     public static var checks: [Check] {
         sessionChecks + messageChecks + runChecks + stepChecks + effectChecks + leaseChecks + approvalChecks
-            + waitChecks + checkpointChecks + historyChecks + memoryChecks + userChecks + tenancyChecks + keyChecks + auditChecks
+            + waitChecks + checkpointChecks + historyChecks + memoryChecks + userChecks + tenancyChecks + keyChecks + auditChecks + retentionChecks
     }
 }
 

@@ -35,11 +35,23 @@ struct CLITests {
         #expect(help.status == 0 && help.stdout.contains("runs") && help.stdout.contains("sessions") && help.stdout.contains("migrate"))
     }
 
+    @Test("retention set and show: the policy as a sentence or JSON; a bad number of days is one line and a non-zero exit, changing nothing")
+    func retention() throws {
+        let store = "sqlite:" + temporaryDirectory().appendingPathComponent("retention.sqlite").path
+        let set = try runProcess(cli, ["retention", "set", "--store", store, "--tenant", "acme", "--sessions-days", "30"])
+        #expect(set.status == 0 && set.stdout == "tenant 'acme': finished sessions kept 30 days, finished runs kept for good\n", "\(set.stdout) \(set.stderr)")
+        let bad = try runProcess(cli, ["retention", "set", "--store", store, "--tenant", "acme", "--runs-days", "0"])
+        #expect(bad.status != 0 && bad.stderr.contains("runs_days") && bad.stderr.split(separator: "\n").count == 1, "\(bad.stderr)")
+        let shown = try runProcess(cli, ["retention", "show", "--store", store, "--tenant", "acme", "--json"])
+        let json = try JSONParser.parse(shown.stdout)
+        #expect(shown.status == 0 && json["sessions_days"] == 30 && json["runs_days"] == nil, "\(shown.stdout)")
+    }
+
     @Test("migrate creates the schema; runs and sessions read a store directly")
     func readsAStore() async throws {
         let path = temporaryDirectory().appendingPathComponent("cli.sqlite").path
         let migrated = try runProcess(cli, ["migrate", "--store", "sqlite:\(path)?durability=strict"])
-        #expect(migrated.status == 0 && migrated.stdout.contains("schema at v3-audit (3 migrations applied)"), "\(migrated.stdout) \(migrated.stderr)")
+        #expect(migrated.status == 0 && migrated.stdout.contains("schema at v4-retention (4 migrations applied)"), "\(migrated.stdout) \(migrated.stderr)")
 
         let store = try SQLiteStore(path: path)
         _ = try await store.createSession("default", SessionCreate(id: "chat-1", userId: "ann", title: "Refund"))

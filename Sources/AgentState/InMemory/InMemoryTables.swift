@@ -32,4 +32,5 @@ final class InMemoryTables {
     var idempotency: [Key: IdempotencyRecord] = [:]
     /// By `(tenant, record id)`.
     var audit: [Key: AuditRecord] = [:]
+    var retention: [TenantID: RetentionPolicy] = [:]
 }

@@ -320,6 +320,22 @@ public final class InMemoryTransaction: StoreTransaction {
         return doomed.count
     }
 
+    // MARK: Retention
+
+    public func retentionPolicy(_ tenant: TenantID) throws -> RetentionPolicy? { t.retention[tenant] }
+    public func saveRetentionPolicy(_ policy: RetentionPolicy) throws { set(\.retention, policy.tenantId, policy) }
+    public func retentionPolicies() throws -> [RetentionPolicy] { t.retention.values.sorted { $0.tenantId < $1.tenantId } }
+
+    public func finishedSessions(_ tenant: TenantID, before: Date, limit: Int) throws -> [Session] {
+        t.sessions.values.filter { $0.tenantId == tenant && $0.status != .active && $0.updatedAt < before }
+            .sorted { ($0.updatedAt, $0.id) < ($1.updatedAt, $1.id) }.prefix(limit).map { $0 }
+    }
+
+    public func finishedRuns(_ tenant: TenantID, before: Date, limit: Int) throws -> [Run] {
+        t.runs.values.filter { $0.tenantId == tenant && $0.status.isTerminal && $0.updatedAt < before }
+            .sorted { ($0.updatedAt, $0.id) < ($1.updatedAt, $1.id) }.prefix(limit).map { $0 }
+    }
+
     // MARK: Audit trail
 
     public func insertAudit(_ records: [AuditRecord]) throws {

@@ -224,6 +224,26 @@ extension ForwardingStore {
         try await base.abandonIdempotent(attempt)
     }
 
+    public func retentionPolicy(_ tenant: TenantID) async throws -> RetentionPolicy {
+        try await base.retentionPolicy(tenant)
+    }
+
+    public func setRetentionPolicy(_ tenant: TenantID, _ update: RetentionUpdate) async throws -> RetentionPolicy {
+        try await base.setRetentionPolicy(tenant, update)
+    }
+
+    public func retentionPolicies() async throws -> [RetentionPolicy] {
+        try await base.retentionPolicies()
+    }
+
+    public func expiredRecords(_ tenant: TenantID, limit: Int) async throws -> [ExpiredRecord] {
+        try await base.expiredRecords(tenant, limit: limit)
+    }
+
+    public func purge(_ tenant: TenantID, _ keys: [RetentionKey]) async throws -> PurgeReport {
+        try await base.purge(tenant, keys)
+    }
+
     public func appendAudit(_ records: [AuditRecord]) async throws {
         try await base.appendAudit(records)
     }

@@ -110,6 +110,17 @@ public protocol StateStore: Sendable {
     /// so a retry runs again.
     func abandonIdempotent(_ attempt: IdempotentAttempt) async throws
 
+    // MARK: Retention
+    /// The tenant's policy (keeping everything, until one is set).
+    func retentionPolicy(_ tenant: TenantID) async throws -> RetentionPolicy
+    func setRetentionPolicy(_ tenant: TenantID, _ update: RetentionUpdate) async throws -> RetentionPolicy
+    /// Every tenant's policy that has been set.
+    func retentionPolicies() async throws -> [RetentionPolicy]
+    /// Finished records past the tenant's policy, whole, oldest first, for archiving.
+    func expiredRecords(_ tenant: TenantID, limit: Int) async throws -> [ExpiredRecord]
+    /// Removes finished records, each whole, in one transaction.
+    func purge(_ tenant: TenantID, _ keys: [RetentionKey]) async throws -> PurgeReport
+
     // MARK: Audit trail (written by the server)
     /// Appends records of requests, in one transaction.
     func appendAudit(_ records: [AuditRecord]) async throws

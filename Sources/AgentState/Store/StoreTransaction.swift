@@ -117,6 +117,15 @@ public protocol StoreTransaction {
     /// Removes records made before `cutoff`, across tenants; returns how many.
     func deleteIdempotencyRecords(before cutoff: Date, limit: Int) throws -> Int
 
+    // Retention
+    func retentionPolicy(_ tenant: TenantID) throws -> RetentionPolicy?
+    func saveRetentionPolicy(_ policy: RetentionPolicy) throws
+    func retentionPolicies() throws -> [RetentionPolicy]
+    /// Closed or expired sessions last changed before `before`, oldest change first.
+    func finishedSessions(_ tenant: TenantID, before: Date, limit: Int) throws -> [Session]
+    /// Completed or cancelled runs last changed before `before`, oldest change first.
+    func finishedRuns(_ tenant: TenantID, before: Date, limit: Int) throws -> [Run]
+
     // Audit trail
     func insertAudit(_ records: [AuditRecord]) throws
     /// Newest first, by `(at, id)`; `since <= at < until`.

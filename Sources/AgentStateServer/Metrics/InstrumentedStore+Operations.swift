@@ -207,6 +207,26 @@ extension InstrumentedStore {
         try await timed("authenticate") { try await base.authenticate(secret: secret) }
     }
 
+    public func retentionPolicy(_ tenant: TenantID) async throws -> RetentionPolicy {
+        try await timed("retentionPolicy") { try await base.retentionPolicy(tenant) }
+    }
+
+    public func setRetentionPolicy(_ tenant: TenantID, _ update: RetentionUpdate) async throws -> RetentionPolicy {
+        try await timed("setRetentionPolicy") { try await base.setRetentionPolicy(tenant, update) }
+    }
+
+    public func retentionPolicies() async throws -> [RetentionPolicy] {
+        try await timed("retentionPolicies") { try await base.retentionPolicies() }
+    }
+
+    public func expiredRecords(_ tenant: TenantID, limit: Int) async throws -> [ExpiredRecord] {
+        try await timed("expiredRecords") { try await base.expiredRecords(tenant, limit: limit) }
+    }
+
+    public func purge(_ tenant: TenantID, _ keys: [RetentionKey]) async throws -> PurgeReport {
+        try await timed("purge") { try await base.purge(tenant, keys) }
+    }
+
     public func appendAudit(_ records: [AuditRecord]) async throws {
         try await timed("appendAudit") { try await base.appendAudit(records) }
     }

@@ -3597,6 +3597,177 @@ enum OpenAPIDocument {
     }
    }
   },
+  "/v1/retention": {
+   "get": {
+    "summary": "The tenant's retention policy: how long finished sessions and runs are kept",
+    "tags": [
+     "Retention"
+    ],
+    "operationId": "getRetention",
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/RetentionPolicy"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "404": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "409": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "412": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "413": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "503": {
+      "$ref": "#/components/responses/Problem"
+     }
+    }
+   },
+   "put": {
+    "summary": "Replace the tenant's retention policy (admin)",
+    "tags": [
+     "Retention"
+    ],
+    "operationId": "putRetention",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/IdempotencyKey"
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/RetentionUpdate"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/RetentionPolicy"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "404": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "409": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "412": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "413": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "503": {
+      "$ref": "#/components/responses/Problem"
+     }
+    }
+   }
+  },
+  "/v1/admin/retention": {
+   "post": {
+    "summary": "Archive and remove the tenant's finished records past its policy now (admin)",
+    "tags": [
+     "Retention"
+    ],
+    "operationId": "runRetention",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/IdempotencyKey"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/RetentionReport"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "404": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "409": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "412": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "413": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "503": {
+      "$ref": "#/components/responses/Problem"
+     }
+    }
+   }
+  },
   "/v1/audit": {
    "get": {
     "summary": "The tenant's audit trail, newest first: who read or changed what, when, from where (operator, admin)",
@@ -6364,6 +6535,108 @@ enum OpenAPIDocument {
     "required": [
      "status",
      "store"
+    ]
+   },
+   "RetentionPolicy": {
+    "type": "object",
+    "properties": {
+     "tenant_id": {
+      "type": "string"
+     },
+     "sessions_days": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 36500
+     },
+     "runs_days": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 36500
+     },
+     "updated_at": {
+      "type": "string",
+      "format": "date-time"
+     }
+    },
+    "required": [
+     "tenant_id",
+     "updated_at"
+    ]
+   },
+   "RetentionUpdate": {
+    "type": "object",
+    "properties": {
+     "sessions_days": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 36500
+     },
+     "runs_days": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 36500
+     }
+    }
+   },
+   "PurgeReport": {
+    "type": "object",
+    "properties": {
+     "sessions": {
+      "type": "integer"
+     },
+     "messages": {
+      "type": "integer"
+     },
+     "runs": {
+      "type": "integer"
+     },
+     "steps": {
+      "type": "integer"
+     },
+     "effects": {
+      "type": "integer"
+     },
+     "approvals": {
+      "type": "integer"
+     },
+     "checkpoints": {
+      "type": "integer"
+     },
+     "events": {
+      "type": "integer"
+     }
+    },
+    "required": [
+     "sessions",
+     "messages",
+     "runs",
+     "steps",
+     "effects",
+     "approvals",
+     "checkpoints",
+     "events"
+    ]
+   },
+   "RetentionReport": {
+    "type": "object",
+    "properties": {
+     "tenant_id": {
+      "type": "string"
+     },
+     "archived": {
+      "type": "integer"
+     },
+     "removed": {
+      "$ref": "#/components/schemas/PurgeReport"
+     },
+     "archive": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "tenant_id",
+     "archived",
+     "removed"
     ]
    }
   },

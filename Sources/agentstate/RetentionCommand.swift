@@ -1,0 +1,42 @@
+import AgentState
+import ArgumentParser
+import Foundation
+
+struct RetentionCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retention", abstract: "Show or set how long a tenant keeps finished sessions and runs.", subcommands: [Show.self, Set.self])
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the tenant's retention policy.")
+        @OptionGroup var options: StoreOptions
+
+        mutating func run() async throws {
+            let store = try await options.open()
+            let policy = try await store.retentionPolicy(options.tenantID)
+            try await store.close()
+            if options.json { return print(try Output.json(policy)) }
+            print(RetentionCommand.describe(policy))
+        }
+    }
+
+    struct Set: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replace the tenant's retention policy; a kind left out is kept for good. The server archives and removes what it lets go.")
+        @OptionGroup var options: StoreOptions
+        @Option(help: "Days a closed or expired session is kept after its last change.") var sessionsDays: Int?
+        @Option(help: "Days a completed or cancelled run is kept after its last change.") var runsDays: Int?
+
+        mutating func run() async throws {
+            let store = try await options.open()
+            let policy = try await store.setRetentionPolicy(options.tenantID, RetentionUpdate(sessionsDays: sessionsDays, runsDays: runsDays))
+            try await store.close()
+            if options.json { return print(try Output.json(policy)) }
+            print(RetentionCommand.describe(policy))
+        }
+    }
+
+    static func describe(_ p: RetentionPolicy) -> String {
+        func days(_ d: Int?) -> String { d.map { "\($0) days" } ?? "for good" }
+        return "tenant '\(p.tenantId)': finished sessions kept \(days(p.sessionsDays)), finished runs kept \(days(p.runsDays))"
+    }
+}
