@@ -53,20 +53,10 @@ extension TransactionalStore {
                 switch key.kind {
                 case .session:
                     guard let s = try tx.session(tenant, key.id), s.status != .active else { continue }
-                    report.messages += try tx.deleteMessages(tenant, s.id)
-                    report.events += try tx.deleteEvents(tenant, stream: EventStream.session(s.id))
-                    try tx.deleteSession(tenant, s.id)
-                    report.sessions += 1
+                    try tx.removeSession(tenant, s.id, counting: &report)
                 case .run:
                     guard let r = try tx.run(tenant, key.id), r.status.isTerminal else { continue }
-                    report.steps += try tx.deleteSteps(tenant, r.id)
-                    report.effects += try tx.deleteEffects(tenant, r.id)
-                    report.approvals += try tx.deleteApprovals(tenant, runId: r.id)
-                    report.checkpoints += try tx.deleteCheckpoints(tenant, r.id)
-                    report.events += try tx.deleteEvents(tenant, stream: EventStream.run(r.id))
-                    try tx.deleteTimer(tenant, runId: r.id)
-                    try tx.deleteRun(tenant, r.id)
-                    report.runs += 1
+                    try tx.removeRun(tenant, r.id, counting: &report)
                 }
             }
             return report

@@ -24,24 +24,17 @@ extension TransactionalStore {
             var r = ErasureReceipt(tenantId: tenant, userId: userId, erasedAt: tx.now, sessions: 0, messages: 0, runs: 0,
                                    steps: 0, effects: 0, approvals: 0, checkpoints: 0, events: 0, memoryItems: 0, digest: "")
             var erased: [String] = []
+            var removed = PurgeReport()
             for s in try tx.allSessions(tenant, userId: userId) {
-                r.messages += try tx.deleteMessages(tenant, s.id)
-                r.events += try tx.deleteEvents(tenant, stream: EventStream.session(s.id))
-                try tx.deleteSession(tenant, s.id)
-                r.sessions += 1
+                try tx.removeSession(tenant, s.id, counting: &removed)
                 erased.append("session:\(s.id)")
             }
             for run in try tx.allRuns(tenant, userId: userId) {
-                r.steps += try tx.deleteSteps(tenant, run.id)
-                r.effects += try tx.deleteEffects(tenant, run.id)
-                r.approvals += try tx.deleteApprovals(tenant, runId: run.id)
-                r.checkpoints += try tx.deleteCheckpoints(tenant, run.id)
-                r.events += try tx.deleteEvents(tenant, stream: EventStream.run(run.id))
-                try tx.deleteTimer(tenant, runId: run.id)
-                try tx.deleteRun(tenant, run.id)
-                r.runs += 1
+                try tx.removeRun(tenant, run.id, counting: &removed)
                 erased.append("run:\(run.id)")
             }
+            (r.sessions, r.messages, r.runs, r.steps) = (removed.sessions, removed.messages, removed.runs, removed.steps)
+            (r.effects, r.approvals, r.checkpoints, r.events) = (removed.effects, removed.approvals, removed.checkpoints, removed.events)
             for item in try tx.memoryItems(tenant, userId: userId) {
                 _ = try tx.deleteMemory(tenant, item.memoryKey)
                 r.memoryItems += 1
@@ -54,6 +47,26 @@ extension TransactionalStore {
 }
 
 extension StoreTransaction {
+    /// Removes a session whole: its messages, its events, the session.
+    func removeSession(_ tenant: TenantID, _ id: String, counting report: inout PurgeReport) throws {
+        report.messages += try deleteMessages(tenant, id)
+        report.events += try deleteEvents(tenant, stream: EventStream.session(id))
+        try deleteSession(tenant, id)
+        report.sessions += 1
+    }
+
+    /// Removes a run whole: its steps, effects, approvals, checkpoints, events and timer, the run.
+    func removeRun(_ tenant: TenantID, _ id: String, counting report: inout PurgeReport) throws {
+        report.steps += try deleteSteps(tenant, id)
+        report.effects += try deleteEffects(tenant, id)
+        report.approvals += try deleteApprovals(tenant, runId: id)
+        report.checkpoints += try deleteCheckpoints(tenant, id)
+        report.events += try deleteEvents(tenant, stream: EventStream.run(id))
+        try deleteTimer(tenant, runId: id)
+        try deleteRun(tenant, id)
+        report.runs += 1
+    }
+
     func allSessions(_ tenant: TenantID, userId: String) throws -> [Session] {
         var out: [Session] = []
         var cursor: PageCursor? = nil
