@@ -8,7 +8,7 @@ import Testing
 /// going, then started again on the same port: their clients retry through it.
 @Suite("Faults: the server killed during writes", .serialized)
 struct ServerFaultTests {
-    @Test("kill -9 of the server during writes, twice: every acknowledged write is there, no effect twice, every run resumable", arguments: ["sqlite", "postgres", "tiered"])
+    @Test("kill -9 of the server during writes, twice: every acknowledged write is there, no effect twice, every run resumable", arguments: ["sqlite", "postgres", "tiered", "tiered-postgres"])
     func killDuringWrites(backend: String) async throws {
         let setup = try Backend(backend)
         defer { setup.stop() }
@@ -95,8 +95,8 @@ func underLoad(_ scenario: String, client: AgentStateClient, writers: Int = 4, w
     return row
 }
 
-/// Where a server under test keeps its state: a SQLite file, a fresh PostgreSQL schema, or a
-/// SQLite file cached in a throwaway Redis.
+/// Where a server under test keeps its state: a SQLite file, a fresh PostgreSQL schema, or
+/// either of them cached in a throwaway Redis.
 struct Backend {
     let name: String
     let store: String
@@ -115,10 +115,15 @@ struct Backend {
             keyStore = store
             arguments = []
             redis = nil
-        case "tiered":
-            let file = temporaryDirectory().appendingPathComponent("state.sqlite").path
+        case "tiered", "tiered-postgres":
+            if name == "tiered" {
+                store = "sqlite:" + temporaryDirectory().appendingPathComponent("state.sqlite").path
+            } else {
+                store = try TestPostgres.freshURL()
+                let migrated = try runProcess(builtExecutable("agentstate"), ["migrate", "--store", store])
+                guard migrated.status == 0 else { throw AgentStateError(.unavailable, "migrate failed: \(migrated.stderr)") }
+            }
             let redis = try ThrowawayServer.start("redis")
-            store = "sqlite:\(file)"
             keyStore = store
             arguments = ["--cache", redis.url]
             self.redis = redis
