@@ -91,7 +91,8 @@ func underLoad(_ scenario: String, client: AgentStateClient, writers: Int = 4, w
     row.report()
     #expect(row.lost == 0, "\(scenario): acknowledged writes lost")
     #expect(row.duplicated == 0, "\(scenario): turns stored twice or actions done twice")
-    #expect(turnTally.acknowledged > 50 && stepTally.acknowledged > 20, "\(scenario): the load ran: \(turnTally), \(stepTally)")
+    // Modest floors: the whole suite shares two cores, and an outage holds the writers back.
+    #expect(turnTally.acknowledged > 20 && stepTally.acknowledged > 10, "\(scenario): the load ran: \(turnTally), \(stepTally)")
     return row
 }
 

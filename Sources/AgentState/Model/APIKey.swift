@@ -96,7 +96,7 @@ public enum IdempotencyStart: Sendable, Hashable {
     case mismatch
     /// The first request with this key is still being handled.
     case inProgress
-    /// An earlier attempt made its change, but its server stopped before keeping the response:
+    /// An earlier attempt made its change, but its response could not be kept (its server or store stopped):
     /// the request must not run again, and its response cannot be sent again.
     case applied
 }

@@ -72,8 +72,8 @@ struct Problem: Encodable {
             case .idempotencyApplied:
                 return (Problem(.conflict, code: "idempotency_key_applied",
                                 detail: """
-                                    the first request with this Idempotency-Key was applied, but its server stopped before it could keep \
-                                    the response: it will not run again; read the resource to see its outcome
+                                    the first request with this Idempotency-Key was applied, but its response could not be kept (its \
+                                    server or store stopped): it will not run again; read the resource to see its outcome
                                     """, field: "Idempotency-Key"), [:])
             case .rateLimited(let wait):
                 let seconds = max(1, Int((Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18).rounded(.up)))
