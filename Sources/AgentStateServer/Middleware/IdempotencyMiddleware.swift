@@ -47,7 +47,8 @@ struct IdempotencyMiddleware: RouterMiddleware {
 
     private func remember(_ response: Response, _ attempt: IdempotentAttempt) async throws -> Response {
         guard response.status.code < 500 else {
-            try await store.abandonIdempotent(attempt)
+            // If the key cannot be freed now, it is taken over once its hold ends.
+            try? await store.abandonIdempotent(attempt)
             return response
         }
         let collector = BodyCollector()
@@ -56,8 +57,13 @@ struct IdempotencyMiddleware: RouterMiddleware {
         let bytes = collector.box.buffer
         var headers: [String: String] = [:]
         for name in Self.kept { if let v = response.headers[name] { headers[name.rawName] = v } }
-        try await store.finishIdempotent(attempt, status: response.status.code, headers: headers,
-                                         body: String(decoding: bytes.readableBytesView, as: UTF8.self))
+        do {
+            try await store.finishIdempotent(attempt, status: response.status.code, headers: headers,
+                                             body: String(decoding: bytes.readableBytesView, as: UTF8.self))
+        } catch {
+            // The store stopped after the change committed: the client still gets its answer,
+            // and the key, marked applied, tells a retry so instead of running it again.
+        }
         response.body = ResponseBody(byteBuffer: bytes)
         return response
     }
