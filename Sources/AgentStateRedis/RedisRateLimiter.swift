@@ -32,14 +32,8 @@ public struct RedisRateLimiter: RateLimiter {
         """)
 
     public func take(_ key: String, _ limit: RateLimit) async -> Duration? {
-        let arguments: [RESPArgument] = [1, .string("\(prefix):ratelimit:{\(key)}"), .string(String(limit.rate)), .integer(Int64(limit.burst))]
         do {
-            let reply: RESPValue
-            do {
-                reply = try await client.send(RESPCommand("EVALSHA", [.string(Self.bucket.sha1)] + arguments))
-            } catch where error.prefix == "NOSCRIPT" {
-                reply = try await client.send(RESPCommand("EVAL", [.string(Self.bucket.source)] + arguments))
-            }
+            let reply = try await client.run(Self.bucket, keys: ["\(prefix):ratelimit:{\(key)}"], [.string(String(limit.rate)), .integer(Int64(limit.burst))])
             guard let wait = reply.integer else { return fallback.takeNow(key, limit) }
             return wait == 0 ? nil : .milliseconds(wait)
         } catch {

@@ -10,7 +10,7 @@ public func buildApplication(store: any StateStore, configuration: ServerConfigu
     let metrics = ServerMetrics()
     let changes = (store as? any ChangeNotifying)?.changes
     let tiers = store as? any TierHealthReporting
-    let limiter = (store as? any SharedRateLimiting)?.sharedRateLimiter ?? LocalRateLimiter()
+    let shared = store as? any SharedRateLimiting
     let store = InstrumentedStore(SecretGuard(store, policy: configuration.secrets) { kind, policy in metrics.recordSecret(kind, policy) },
                                   metrics: metrics)
     let router = Router(context: AppRequestContext.self)
@@ -25,7 +25,10 @@ public func buildApplication(store: any StateStore, configuration: ServerConfigu
     api.addMetricsRoute(to: router, metrics: metrics)
     let v1 = router.group("v1")
         .add(middleware: AuthMiddleware(store: store, cache: api.keyCache, failureLimit: configuration.authFailureLimit))
-    if let limit = configuration.rateLimit { v1.add(middleware: RateLimitMiddleware(limiter: limiter, limit: limit)) }
+    if let limit = configuration.rateLimit {
+        let limiter = shared?.sharedRateLimiter ?? LocalRateLimiter()
+        v1.add(middleware: RateLimitMiddleware(limiter: limiter, limit: limit))
+    }
     let audit = configuration.audit == .off ? nil : AuditWriter(store: store, logger: logger, retention: .seconds(configuration.auditRetentionDays * 86_400))
     if let audit { v1.add(middleware: AuditMiddleware(writer: audit, changesOnly: configuration.audit == .changes)) }
     v1.add(middleware: IdempotencyMiddleware(store: store, limits: configuration.limits))

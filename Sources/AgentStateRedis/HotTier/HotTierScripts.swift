@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import RESP
 
 /// A Lua script and its SHA1, by which Redis knows it once loaded.
 struct LuaScript: Sendable {
@@ -9,6 +10,25 @@ struct LuaScript: Sendable {
     init(_ source: String) {
         self.source = source
         sha1 = Insecure.SHA1.hash(data: Data(source.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// What follows the script's SHA1 (or source) in `EVALSHA` (or `EVAL`).
+    static func arguments(keys: [String], _ arguments: [RESPArgument]) -> [RESPArgument] {
+        [.integer(Int64(keys.count))] + keys.map(RESPArgument.string) + arguments
+    }
+}
+
+extension RESPClient {
+    /// Runs a script by its SHA1, sending its source only when Redis does not have it (the
+    /// first time, and after a restart emptied the script cache).
+    func run(_ script: LuaScript, keys: [String], _ arguments: [RESPArgument]) async throws -> RESPValue {
+        let tail = LuaScript.arguments(keys: keys, arguments)
+        do {
+            return try await send(RESPCommand("EVALSHA", [.string(script.sha1)] + tail))
+        } catch {
+            guard error.prefix == "NOSCRIPT" else { throw error }
+            return try await send(RESPCommand("EVAL", [.string(script.source)] + tail))
+        }
     }
 }
 

@@ -46,7 +46,7 @@ public final class RedisHotTier: Sendable {
     /// Makes the key of an idempotent request the retry's (`attempt`), unless an earlier
     /// attempt appended under it: then false.
     public func claim(_ attempt: IdempotentAttempt) async throws -> Bool {
-        try await script(HotTierScripts.claimAttempt, keys: [attemptMarker(attempt.tenant, attempt.key)], [.string(attempt.token)]).string == "OK"
+        try await client.run(HotTierScripts.claimAttempt, keys: [attemptMarker(attempt.tenant, attempt.key)], [.string(attempt.token)]).string == "OK"
     }
 
     /// Whether `attempt` appended under its idempotent request's key.
@@ -88,7 +88,7 @@ public final class RedisHotTier: Sendable {
         arguments.append(.string(String(UInt64.random(in: .min ... .max), radix: 36)))
         arguments.append(.string(Self.calls(recent.map { ($0.seq, $0) })))
         for m in recent { arguments += [.integer(m.createdAt.millisecondsSince1970), .string(try Self.entry(m))] }
-        return try await script(HotTierScripts.hydrate, keys: [k.meta, k.recent, k.times, k.calls], arguments) == .integer(1)
+        return try await client.run(HotTierScripts.hydrate, keys: [k.meta, k.recent, k.times, k.calls], arguments) == .integer(1)
     }
 
     /// Appends messages (their seqs are assigned here; what they carry is ignored). With an
@@ -153,7 +153,7 @@ public final class RedisHotTier: Sendable {
         let k = keys(tenant, session)
         var arguments: [RESPArgument] = [.integer(Int64(count)), ttlSeconds]
         if let holding { arguments += [.string(holding.generation), .integer(holding.lastSeq)] }
-        let reply = try await script(HotTierScripts.window, keys: [k.meta, k.recent, k.times, k.calls], arguments)
+        let reply = try await client.run(HotTierScripts.window, keys: [k.meta, k.recent, k.times, k.calls], arguments)
         guard let parts = reply.elements else { throw Self.unexpected(reply) }
         if parts.count == 1, parts[0].string == "SAME" { return .same }
         guard parts.count >= 7 else { return nil }
@@ -176,7 +176,7 @@ public final class RedisHotTier: Sendable {
     public func range(_ tenant: TenantID, _ session: String, since: Date?, until: Date?, limit: Int,
                       skew: Duration = .seconds(60)) async throws -> (lastSeq: Int64, messages: [Message])? {
         let k = keys(tenant, session)
-        let reply = try await script(HotTierScripts.range, keys: [k.meta, k.recent, k.times], [
+        let reply = try await client.run(HotTierScripts.range, keys: [k.meta, k.recent, k.times], [
             since.map { .integer($0.millisecondsSince1970) } ?? "", until.map { .integer($0.millisecondsSince1970) } ?? "",
             .integer(Int64(limit)), .integer(Self.milliseconds(skew)),
         ])
@@ -189,7 +189,7 @@ public final class RedisHotTier: Sendable {
     /// asked for it (it may be older than they reach, or not exist).
     public func toolCall(_ tenant: TenantID, _ session: String, _ callId: String) async throws -> ToolCallState? {
         let k = keys(tenant, session)
-        let reply = try await script(HotTierScripts.toolCall, keys: [k.meta, k.recent, k.calls], [.string(callId)])
+        let reply = try await client.run(HotTierScripts.toolCall, keys: [k.meta, k.recent, k.calls], [.string(callId)])
         guard let parts = reply.elements else { throw Self.unexpected(reply) }
         guard parts.count == 2, let requestEntry = parts[0].string, let answerEntry = parts[1].string else { return nil }
         let request = try Self.message(requestEntry, tenant, session)
@@ -220,19 +220,19 @@ public final class RedisHotTier: Sendable {
     /// Records that the durable store holds the session through `seq`.
     public func markFlushed(_ tenant: TenantID, _ session: String, through seq: Int64) async throws {
         let k = keys(tenant, session)
-        _ = try await script(HotTierScripts.markFlushed, keys: [k.meta, k.recent, k.times, k.calls], [.integer(seq), .integer(Int64(cap)), ttlSeconds])
+        _ = try await client.run(HotTierScripts.markFlushed, keys: [k.meta, k.recent, k.times, k.calls], [.integer(seq), .integer(Int64(cap)), ttlSeconds])
     }
 
     /// Sets the cached status (after the durable store changed it).
     public func setStatus(_ tenant: TenantID, _ session: String, _ status: SessionStatus) async throws {
         let k = keys(tenant, session)
-        _ = try await script(HotTierScripts.setStatus, keys: [k.meta], [.string(status.rawValue)])
+        _ = try await client.run(HotTierScripts.setStatus, keys: [k.meta], [.string(status.rawValue)])
     }
 
     /// Drops the session from the cache unless turns wait to be flushed; true if dropped.
     public func evictIfFlushed(_ tenant: TenantID, _ session: String) async throws -> Bool {
         let k = keys(tenant, session)
-        return try await script(HotTierScripts.evictIfFlushed, keys: [k.meta, k.recent, k.times, k.calls], []) == .integer(1)
+        return try await client.run(HotTierScripts.evictIfFlushed, keys: [k.meta, k.recent, k.times, k.calls], []) == .integer(1)
     }
 
     /// Drops the session from the cache.
@@ -362,16 +362,14 @@ public final class RedisHotTier: Sendable {
 
     // MARK: Scripts
 
-    /// Runs a script by its SHA1, sending its source only when Redis does not have it (the
-    /// first time, and after a restart emptied the script cache).
     /// Runs a script whose writes must survive a failover: with `replicas` configured, `WAIT`
     /// follows it on the same connection, so the reply comes once that many replicas have the
     /// write (or the command timeout passed: the write stands, acknowledged, and a warning says
     /// a failover now could lose it).
     private func scriptReplicated(_ script: LuaScript, keys: [String], _ arguments: [RESPArgument]) async throws -> RESPValue {
         let replicas = client.configuration.replicas
-        guard replicas > 0 else { return try await self.script(script, keys: keys, arguments) }
-        let tail = Self.scriptArguments(keys, arguments)
+        guard replicas > 0 else { return try await client.run(script, keys: keys, arguments) }
+        let tail = LuaScript.arguments(keys: keys, arguments)
         let wait = RESPCommand("WAIT", .integer(Int64(replicas)), .integer(Self.milliseconds(client.configuration.commandTimeout) / 2))
         var replies = try await client.pipeline([RESPCommand("EVALSHA", [.string(script.sha1)] + tail), wait])
         if case .error(let message) = replies[0], message.hasPrefix("NOSCRIPT") {
@@ -385,21 +383,6 @@ public final class RedisHotTier: Sendable {
             ])
         }
         return replies[0]
-    }
-
-    /// What follows the script's SHA1 (or source) in `EVALSHA` (or `EVAL`).
-    private static func scriptArguments(_ keys: [String], _ arguments: [RESPArgument]) -> [RESPArgument] {
-        [.integer(Int64(keys.count))] + keys.map(RESPArgument.string) + arguments
-    }
-
-    private func script(_ script: LuaScript, keys: [String], _ arguments: [RESPArgument]) async throws -> RESPValue {
-        let tail = Self.scriptArguments(keys, arguments)
-        do {
-            return try await client.send(RESPCommand("EVALSHA", [.string(script.sha1)] + tail))
-        } catch {
-            guard error.prefix == "NOSCRIPT" else { throw error }
-            return try await client.send(RESPCommand("EVAL", [.string(script.source)] + tail))
-        }
     }
 }
 

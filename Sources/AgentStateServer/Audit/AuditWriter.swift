@@ -46,8 +46,6 @@ final class AuditWriter: Service, Sendable {
         }
     }
 
-    /// Records dropped because the store could not take them in time.
-    var dropped: Int { state.withLock { $0.dropped } }
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
@@ -76,8 +74,13 @@ final class AuditWriter: Service, Sendable {
             do {
                 try await store.appendAudit(batch)
             } catch {
-                logger.warning("the audit trail could not be written; it will be retried", metadata: ["error": "\(error)", "records": "\(batch.count)"])
-                state.withLock { s in s.pending.insert(contentsOf: batch, at: 0) }
+                let dropped = state.withLock { s in
+                    s.pending.insert(contentsOf: batch, at: 0)
+                    return s.dropped
+                }
+                logger.warning("the audit trail could not be written; it will be retried", metadata: [
+                    "error": "\(error)", "records": "\(batch.count)", "dropped_so_far": "\(dropped)",
+                ])
                 return
             }
         }

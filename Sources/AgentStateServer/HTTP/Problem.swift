@@ -76,7 +76,7 @@ struct Problem: Encodable {
                                     server or store stopped): it will not run again; read the resource to see its outcome
                                     """, field: "Idempotency-Key"), [:])
             case .rateLimited(let wait):
-                let seconds = max(1, Int((Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18).rounded(.up)))
+                let seconds = max(1, Int(AgentStateAPI.seconds(wait).rounded(.up)))
                 return (Problem(.tooManyRequests, code: "rate_limited", detail: "too many requests; retry in \(seconds) s"),
                         [.retryAfter: String(seconds)])
             case .tooManyStreams(let limit):
