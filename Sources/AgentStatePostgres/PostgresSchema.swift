@@ -127,6 +127,13 @@ enum PostgresSchema {
             CREATE TABLE retention (tenant_id text NOT NULL PRIMARY KEY, doc text NOT NULL);
             CREATE INDEX runs_finished ON runs (tenant_id, updated_at, id) WHERE status IN ('completed', 'cancelled');
             """),
+        // A session's last change as a column: retention passes ordered by it inside the
+        // document, which a sealed document no longer shows.
+        Migration(version: "v4-session-updated", sql: """
+            ALTER TABLE sessions ADD COLUMN updated_at bigint;
+            UPDATE sessions SET updated_at = (doc::json->>'updatedAt')::bigint;
+            CREATE INDEX sessions_finished ON sessions (tenant_id, updated_at, id) WHERE status IN ('closed', 'expired');
+            """),
     ]
 
     static var latest: String { migrations.last!.version }

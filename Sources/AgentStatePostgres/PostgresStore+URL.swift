@@ -30,6 +30,8 @@ extension PostgresStore {
         public var poolSize = 16
         /// How long a request waits for a connection before it fails as unavailable.
         public var connectTimeout: Duration = .seconds(2)
+        /// Seals what agents store before it reaches the database; nil stores it plain.
+        public var keyRing: DataKeyRing?
         /// Sees every statement run, with its parameters: for tests that check query plans.
         package var statementObserver: (@Sendable (String, [any SQLBindable]) -> Void)?
 

@@ -35,9 +35,11 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, Sendable 
 
     /// Connects to the database. With `migrate`, brings the schema up to date first; without,
     /// fails unless another process (`agentstate migrate`) already did.
-    public static func open(url: String, migrate: Bool = false, clock: any StoreClock = SystemClock(),
+    public static func open(url: String, migrate: Bool = false, keyRing: DataKeyRing? = nil, clock: any StoreClock = SystemClock(),
                             logger: Logger = PostgresStore.quietLogger) async throws -> PostgresStore {
-        let store = try PostgresStore(configuration: Configuration(url: url), clock: clock, logger: logger)
+        var configuration = try Configuration(url: url)
+        configuration.keyRing = keyRing
+        let store = try PostgresStore(configuration: configuration, clock: clock, logger: logger)
         do {
             try await store.probe()
             if migrate { try await store.migrate() }
@@ -151,10 +153,10 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, Sendable 
         var attempt = 1
         while true {
             do {
-                return try await withConnection { [clock, logger, threads, channel, observer = configuration.statementObserver] connection in
+                return try await withConnection { [clock, logger, threads, channel, keyRing = configuration.keyRing, observer = configuration.statementObserver] connection in
                     try await threads.runIfActive {
                         try PostgresTransaction(connection, now: clock.now(), writing: writing, logger: logger, channel: channel,
-                                                observer: observer).run(body)
+                                                keyRing: keyRing, observer: observer).run(body)
                     }
                 }
             } catch let error as PSQLError {
@@ -240,7 +242,9 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, Sendable 
     public func migrate() async throws {
         let schema = configuration.schema
         _ = try await write { tx in
-            try tx.execute("SELECT pg_advisory_xact_lock(hashtext('agentstate.migrate'))")
+            // Servers migrating one schema take turns; stores in other schemas of the database
+            // (tenants apart, tests) need not wait for each other.
+            try tx.execute("SELECT pg_advisory_xact_lock(hashtext('agentstate.migrate.' || $1))", [schema])
             try tx.execute("CREATE SCHEMA IF NOT EXISTS \(schema)")
             try tx.execute("CREATE TABLE IF NOT EXISTS \(schema).agentstate_migrations (version text PRIMARY KEY, applied_at bigint NOT NULL)")
             let applied = Set(try tx.rows("SELECT version FROM \(schema).agentstate_migrations", []).map { try $0[0].decode(String.self) })

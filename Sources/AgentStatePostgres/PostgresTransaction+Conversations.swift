@@ -15,13 +15,13 @@ extension PostgresTransaction {
     /// waits, then fails), and so is the row's event stream.
     public func insertSession(_ s: Session) throws {
         hold(s.tenantId, stream: EventStream.session(s.id))
-        try execute("INSERT INTO sessions (tenant_id, id, user_id, status, created_at, expires_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    [s.tenantId, s.id, s.userId, s.status.rawValue, s.createdAt, s.expiresAt, try StoredDocument.encode(s)])
+        try execute("INSERT INTO sessions (tenant_id, id, user_id, status, created_at, updated_at, expires_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    [s.tenantId, s.id, s.userId, s.status.rawValue, s.createdAt, s.updatedAt, s.expiresAt, seal(try StoredDocument.encode(s))])
     }
 
     public func updateSession(_ s: Session) throws {
-        try execute("UPDATE sessions SET user_id = $1, status = $2, expires_at = $3, doc = $4 WHERE tenant_id = $5 AND id = $6",
-                    [s.userId, s.status.rawValue, s.expiresAt, try StoredDocument.encode(s), s.tenantId, s.id])
+        try execute("UPDATE sessions SET user_id = $1, status = $2, updated_at = $3, expires_at = $4, doc = $5 WHERE tenant_id = $6 AND id = $7",
+                    [s.userId, s.status.rawValue, s.updatedAt, s.expiresAt, seal(try StoredDocument.encode(s)), s.tenantId, s.id])
     }
 
     public func deleteSession(_ tenant: TenantID, _ id: String) throws {
@@ -56,10 +56,10 @@ extension PostgresTransaction {
         for m in ms {
             seqs.append(m.seq)
             roles.append(m.role.rawValue)
-            contents.append(m.content)
+            contents.append(seal(m.content))
             tokens.append(Int64(m.tokens))
             times.append(m.createdAt.millisecondsSince1970)
-            extras.append(try StoredMessageExtras.encode(m) ?? "")
+            extras.append(try StoredMessageExtras.encode(m).map(seal) ?? "")
         }
         try execute("""
             INSERT INTO messages (tenant_id, session_id, seq, role, content, tokens, created_at, extra)
@@ -74,10 +74,10 @@ extension PostgresTransaction {
     private func message(from row: PostgresRandomAccessRow, tenant: TenantID, session: String) throws -> Message {
         var m = Message(tenantId: tenant, sessionId: session, seq: try row[0].decode(Int64.self),
                         role: MessageRole(rawValue: try row[1].decode(String.self)) ?? .user,
-                        content: try row[2].decode(String.self), tokens: try row[3].decode(Int.self),
+                        content: try open(row[2].decode(String.self)), tokens: try row[3].decode(Int.self),
                         createdAt: Date(millisecondsSince1970: try row[4].decode(Int64.self)))
         if let text = try row[5].decode(String?.self) {
-            try StoredMessageExtras.apply(text, to: &m)
+            try StoredMessageExtras.apply(open(text), to: &m)
         }
         return m
     }
@@ -117,7 +117,7 @@ extension PostgresTransaction {
 
     private func event(from row: PostgresRandomAccessRow, tenant: TenantID, stream: String) throws -> Event {
         Event(tenantId: tenant, stream: stream, seq: try row[0].decode(Int64.self), type: try row[1].decode(String.self),
-              data: try StoredDocument.decode(JSONValue.self, row[3].decode(String.self)),
+              data: try StoredDocument.decode(JSONValue.self, open(row[3].decode(String.self))),
               at: Date(millisecondsSince1970: try row[2].decode(Int64.self)), prevHash: try row[4].decode(String.self), hash: try row[5].decode(String.self))
     }
 
@@ -138,7 +138,7 @@ extension PostgresTransaction {
         try execute("""
             INSERT INTO events (tenant_id, stream, seq, type, at, data, prev_hash, hash)
             SELECT $1, $2, $3, $4, $5, $6, $7, $8 FROM (SELECT pg_notify($9, $10)) AS announced
-            """, [e.tenantId, e.stream, e.seq, e.type, e.at, try StoredDocument.encode(e.data), e.prevHash, e.hash,
+            """, [e.tenantId, e.stream, e.seq, e.type, e.at, seal(try StoredDocument.encode(e.data)), e.prevHash, e.hash,
                   channel, notice(e.tenantId, e.stream)])
     }
 

@@ -33,7 +33,7 @@ extension PostgresTransaction {
         try execute("""
             INSERT INTO idempotency (tenant_id, key, created_at, doc) VALUES ($1, $2, $3, $4)
             ON CONFLICT (tenant_id, key) DO UPDATE SET created_at = excluded.created_at, doc = excluded.doc
-            """, [r.tenantId, r.key, r.createdAt, try StoredDocument.encode(r)])
+            """, [r.tenantId, r.key, r.createdAt, seal(try StoredDocument.encode(r))])
     }
 
     public func deleteIdempotencyRecord(_ tenant: TenantID, key: String) throws {

@@ -14,8 +14,8 @@ extension PostgresTransaction {
             INSERT INTO memory (tenant_id, user_id, namespace, key, expires_at, has_embedding, text, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             ON CONFLICT (tenant_id, user_id, namespace, key) DO UPDATE SET expires_at = excluded.expires_at,
                 has_embedding = excluded.has_embedding, text = excluded.text, doc = excluded.doc
-            """, [item.tenantId, item.userId, item.namespace, item.key, item.expiresAt, item.embedding != nil, item.text,
-                  try StoredDocument.encode(item)])
+            """, [item.tenantId, item.userId, item.namespace, item.key, item.expiresAt, item.embedding != nil, item.text.map(indexText),
+                  seal(try StoredDocument.encode(item))])
     }
 
     public func deleteMemory(_ tenant: TenantID, _ key: MemoryKey) throws -> Bool {
@@ -35,17 +35,33 @@ extension PostgresTransaction {
     }
 
     /// The terms are plain words (letters and digits), given to `plainto_tsquery`, which joins
-    /// them with AND and cannot be made to read query syntax.
+    /// them with AND and cannot be made to read query syntax. Under a key ring, a term may be
+    /// indexed as itself or as its token under any key: each becomes a `plainto_tsquery` of one
+    /// alternative, joined with OR, and the terms with AND.
     public func searchMemoryText(_ tenant: TenantID, userId: String, namespace: String?, terms: [String], limit: Int) throws -> [MemoryHit] {
+        var args: [any SQLBindable] = []
+        let query: String
+        if let keyRing {
+            query = terms.map { term in
+                "(" + keyRing.indexAlternatives(term).map { word in
+                    args.append(word)
+                    return "plainto_tsquery('simple', $\(args.count))"
+                }.joined(separator: " || ") + ")"
+            }.joined(separator: " && ")
+        } else {
+            args.append(terms.joined(separator: " "))
+            query = "plainto_tsquery('simple', $1)"
+        }
+        let first = args.count
         var sql = """
-            SELECT doc, ts_rank(words, q)::float8 FROM memory, plainto_tsquery('simple', $1) q
-            WHERE words @@ q AND tenant_id = $2 AND user_id = $3
+            SELECT doc, ts_rank(words, search.q)::float8 FROM memory, (SELECT \(query) AS q) search
+            WHERE words @@ search.q AND tenant_id = $\(first + 1) AND user_id = $\(first + 2)
             """
-        var args: [any SQLBindable] = [terms.joined(separator: " "), tenant, userId]
-        if let namespace { sql += " AND namespace = $4"; args.append(namespace) }
+        args += [tenant, userId]
+        if let namespace { sql += " AND namespace = $\(args.count + 1)"; args.append(namespace) }
         sql += " ORDER BY 2 DESC, key LIMIT $\(args.count + 1)"
         return try rows(sql, args + [limit]).map {
-            MemoryHit(item: try StoredDocument.decode(MemoryItem.self, $0[0].decode(String.self)), score: try $0[1].decode(Double.self))
+            MemoryHit(item: try StoredDocument.decode(MemoryItem.self, open($0[0].decode(String.self))), score: try $0[1].decode(Double.self))
         }
     }
 

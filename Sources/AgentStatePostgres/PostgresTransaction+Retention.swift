@@ -19,8 +19,8 @@ extension PostgresTransaction {
 
     public func finishedSessions(_ tenant: TenantID, before: Date, limit: Int) throws -> [Session] {
         try docs(Session.self, """
-            SELECT doc FROM sessions WHERE tenant_id = $1 AND status IN ('closed', 'expired') AND (doc::json->>'updatedAt')::bigint < $2
-            ORDER BY (doc::json->>'updatedAt')::bigint, id LIMIT $3
+            SELECT doc FROM sessions WHERE tenant_id = $1 AND status IN ('closed', 'expired') AND updated_at < $2
+            ORDER BY updated_at, id LIMIT $3
             """, [tenant, before, limit])
     }
 

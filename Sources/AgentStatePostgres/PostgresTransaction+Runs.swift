@@ -18,13 +18,13 @@ extension PostgresTransaction {
             INSERT INTO runs (tenant_id, id, workflow, status, owner, user_id, session_id, created_at, updated_at, claimable_at, doc)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
             """, [r.tenantId, r.id, r.workflow, r.status.rawValue, r.owner, r.userId, r.sessionId, r.createdAt, r.updatedAt,
-                  r.claimableAt, try StoredDocument.encode(r)])
+                  r.claimableAt, seal(try StoredDocument.encode(r))])
     }
 
     public func updateRun(_ r: Run) throws {
         try execute("""
             UPDATE runs SET status = $1, owner = $2, updated_at = $3, claimable_at = $4, doc = $5 WHERE tenant_id = $6 AND id = $7
-            """, [r.status.rawValue, r.owner, r.updatedAt, r.claimableAt, try StoredDocument.encode(r), r.tenantId, r.id])
+            """, [r.status.rawValue, r.owner, r.updatedAt, r.claimableAt, seal(try StoredDocument.encode(r)), r.tenantId, r.id])
     }
 
     public func deleteRun(_ tenant: TenantID, _ id: String) throws {
@@ -73,7 +73,7 @@ extension PostgresTransaction {
         try execute("""
             INSERT INTO steps (tenant_id, run_id, name, idx, doc) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (tenant_id, run_id, name) DO UPDATE SET idx = excluded.idx, doc = excluded.doc
-            """, [s.tenantId, s.runId, s.name, s.index, try StoredDocument.encode(s)])
+            """, [s.tenantId, s.runId, s.name, s.index, seal(try StoredDocument.encode(s))])
     }
 
     public func steps(_ tenant: TenantID, _ runId: String) throws -> [Step] {
@@ -94,7 +94,7 @@ extension PostgresTransaction {
         try execute("""
             INSERT INTO effects (tenant_id, run_id, key, doc) VALUES ($1, $2, $3, $4)
             ON CONFLICT (tenant_id, run_id, key) DO UPDATE SET doc = excluded.doc
-            """, [e.tenantId, e.runId, e.key, try StoredDocument.encode(e)])
+            """, [e.tenantId, e.runId, e.key, seal(try StoredDocument.encode(e))])
     }
 
     public func effects(_ tenant: TenantID, _ runId: String) throws -> [Effect] {
@@ -117,7 +117,7 @@ extension PostgresTransaction {
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             ON CONFLICT (tenant_id, id) DO UPDATE SET status = excluded.status, approver = excluded.approver, grp = excluded.grp,
                 expires_at = excluded.expires_at, doc = excluded.doc
-            """, [a.tenantId, a.id, a.runId, a.status.rawValue, a.approver, a.group, a.createdAt, a.expiresAt, try StoredDocument.encode(a)])
+            """, [a.tenantId, a.id, a.runId, a.status.rawValue, a.approver, a.group, a.createdAt, a.expiresAt, seal(try StoredDocument.encode(a))])
     }
 
     public func approvals(_ tenant: TenantID, _ f: ApprovalFilter, after: PageCursor?, limit: Int) throws -> [Approval] {
@@ -172,7 +172,7 @@ extension PostgresTransaction {
 
     public func insertCheckpoint(_ r: CheckpointRecord) throws {
         try execute("INSERT INTO checkpoints (tenant_id, run_id, seq, step, kind, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    [r.tenantId, r.runId, r.seq, r.step, r.kind.rawValue, try StoredDocument.encode(r.body), r.createdAt])
+                    [r.tenantId, r.runId, r.seq, r.step, r.kind.rawValue, seal(try StoredDocument.encode(r.body)), r.createdAt])
     }
 
     public func checkpointRecords(_ tenant: TenantID, _ runId: String, fromSeq: Int64, throughSeq: Int64, limit: Int) throws -> [CheckpointRecord] {
@@ -182,7 +182,7 @@ extension PostgresTransaction {
             """, [tenant, runId, fromSeq, throughSeq, limit]).map { row in
             CheckpointRecord(tenantId: tenant, runId: runId, seq: try row[0].decode(Int64.self), step: try row[1].decode(String?.self),
                              kind: CheckpointKind(rawValue: try row[2].decode(String.self)) ?? .full,
-                             body: try StoredDocument.decode(JSONValue.self, row[3].decode(String.self)),
+                             body: try StoredDocument.decode(JSONValue.self, open(row[3].decode(String.self))),
                              createdAt: Date(millisecondsSince1970: try row[4].decode(Int64.self)))
         }
     }
@@ -205,7 +205,7 @@ extension PostgresTransaction {
         try execute("""
             INSERT INTO checkpoint_heads (tenant_id, run_id, doc) VALUES ($1, $2, $3)
             ON CONFLICT (tenant_id, run_id) DO UPDATE SET doc = excluded.doc
-            """, [c.tenantId, c.runId, try StoredDocument.encode(c)])
+            """, [c.tenantId, c.runId, seal(try StoredDocument.encode(c))])
     }
 
     public func deleteCheckpoints(_ tenant: TenantID, _ runId: String) throws -> Int {

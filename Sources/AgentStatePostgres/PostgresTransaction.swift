@@ -6,9 +6,10 @@ import PostgresNIO
 /// The row primitives over one pooled connection inside one transaction. It runs on a thread of
 /// the store's pool and waits there for each statement, which is why the shared operations can
 /// stay synchronous.
-public final class PostgresTransaction: StoreTransaction {
+public final class PostgresTransaction: StoreTransaction, ValueSealing {
     let connection: PostgresConnection
     public let now: Date
+    public let keyRing: DataKeyRing?
     /// In a write transaction, rows read are locked until it ends.
     let writing: Bool
     let logger: Logger
@@ -16,10 +17,11 @@ public final class PostgresTransaction: StoreTransaction {
     let channel: String
     let observer: (@Sendable (String, [any SQLBindable]) -> Void)?
 
-    init(_ connection: PostgresConnection, now: Date, writing: Bool, logger: Logger, channel: String,
+    init(_ connection: PostgresConnection, now: Date, writing: Bool, logger: Logger, channel: String, keyRing: DataKeyRing?,
          observer: (@Sendable (String, [any SQLBindable]) -> Void)? = nil) {
         self.connection = connection
         self.now = now
+        self.keyRing = keyRing
         self.writing = writing
         self.logger = logger
         self.channel = channel
@@ -112,7 +114,7 @@ public final class PostgresTransaction: StoreTransaction {
     }
 
     func docs<T: Decodable>(_ type: T.Type, _ sql: String, _ arguments: [any SQLBindable]) throws -> [T] {
-        try query(sql, arguments).rows.map { try StoredDocument.decode(T.self, $0.makeRandomAccess()[0].decode(String.self)) }
+        try query(sql, arguments).rows.map { try StoredDocument.decode(T.self, open($0.makeRandomAccess()[0].decode(String.self))) }
     }
 
     func doc<T: Decodable>(_ type: T.Type, _ sql: String, _ arguments: [any SQLBindable]) throws -> T? {

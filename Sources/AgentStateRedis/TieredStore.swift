@@ -407,6 +407,7 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
     /// acknowledged (a turn waiting in Redis is activity too).
     public func sweep() async throws -> SweepReport {
         try? await flusher.drain()
+        await flusher.settle()
         return try await durable.sweep()
     }
 

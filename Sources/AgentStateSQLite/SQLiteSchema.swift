@@ -9,6 +9,7 @@ enum SQLiteSchema {
         m.registerMigration("v2-keys-idempotency", migrate: v2)
         m.registerMigration("v3-audit", migrate: v3)
         m.registerMigration("v4-retention", migrate: v4)
+        m.registerMigration("v5-session-updated", migrate: v5)
         return m
     }
 
@@ -131,6 +132,16 @@ enum SQLiteSchema {
         try db.execute(sql: """
             CREATE TABLE retention (tenant_id TEXT NOT NULL PRIMARY KEY, doc TEXT NOT NULL);
             CREATE INDEX runs_finished ON runs (tenant_id, updated_at, id) WHERE status IN ('completed', 'cancelled');
+            """)
+    }
+
+    /// A session's last change as a column: retention passes ordered by it inside the document,
+    /// which a sealed document no longer shows.
+    private static func v5(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE sessions ADD COLUMN updated_at INTEGER;
+            UPDATE sessions SET updated_at = json_extract(doc, '$.updatedAt');
+            CREATE INDEX sessions_finished ON sessions (tenant_id, updated_at, id) WHERE status IN ('closed', 'expired');
             """)
     }
 }

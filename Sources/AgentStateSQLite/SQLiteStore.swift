@@ -20,13 +20,16 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
         public var readers: Int = 4
         /// How long a write waits for another process holding the file's write lock.
         public var busyTimeout: TimeInterval = 5
+        /// Seals what agents store before it reaches the file; nil stores it plain.
+        public var keyRing: DataKeyRing?
         /// Sees every statement run, with its arguments filled in: for tests that check query plans.
         package var statementObserver: (@Sendable (String) -> Void)?
 
-        public init(durability: Durability = .process, readers: Int = 4, busyTimeout: TimeInterval = 5) {
+        public init(durability: Durability = .process, readers: Int = 4, busyTimeout: TimeInterval = 5, keyRing: DataKeyRing? = nil) {
             self.durability = durability
             self.readers = readers
             self.busyTimeout = busyTimeout
+            self.keyRing = keyRing
         }
     }
 
@@ -34,6 +37,7 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
     let pool: DatabasePool
     private let commits: GroupCommit
     private let clock: any StoreClock
+    let keyRing: DataKeyRing?
     /// Reports this process's commits. Another process writing the same file is not heard;
     /// feeds still look for news at their poll interval.
     public let changes = ChangeHub()
@@ -42,6 +46,7 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
     public init(path: String, configuration: Configuration = Configuration(), clock: any StoreClock = SystemClock()) throws {
         self.path = path
         self.clock = clock
+        keyRing = configuration.keyRing
         var config = GRDB.Configuration()
         config.maximumReaderCount = max(1, configuration.readers)
         config.busyMode = .timeout(configuration.busyTimeout)
@@ -76,19 +81,19 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteTransaction) throws -> T) async throws -> T {
-        let clock = self.clock
+        let clock = self.clock, keyRing = self.keyRing
         return try await Self.translatingErrors {
-            try await pool.read { db in try body(SQLiteTransaction(db, now: clock.now())) }
+            try await pool.read { db in try body(SQLiteTransaction(db, now: clock.now(), keyRing: keyRing)) }
         }
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteTransaction) throws -> T) async throws -> T {
-        let clock = self.clock
+        let clock = self.clock, keyRing = self.keyRing
         // Read here: the body runs on the writer's queue, outside this task.
         let attempt = IdempotentAttempt.current
         let (result, changed) = try await Self.translatingErrors {
             try await commits.write { db in
-                let tx = SQLiteTransaction(db, now: clock.now())
+                let tx = SQLiteTransaction(db, now: clock.now(), keyRing: keyRing)
                 try tx.markApplied(attempt)
                 return (try body(tx), tx.changed)
             }

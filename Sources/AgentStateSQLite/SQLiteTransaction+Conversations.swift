@@ -10,13 +10,13 @@ extension SQLiteTransaction {
     }
 
     public func insertSession(_ s: Session) throws {
-        try execute("INSERT INTO sessions (tenant_id, id, user_id, status, created_at, expires_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [s.tenantId, s.id, s.userId, s.status.rawValue, s.createdAt.ms, s.expiresAt?.ms, try StoredDocument.encode(s)])
+        try execute("INSERT INTO sessions (tenant_id, id, user_id, status, created_at, updated_at, expires_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [s.tenantId, s.id, s.userId, s.status.rawValue, s.createdAt.ms, s.updatedAt.ms, s.expiresAt?.ms, seal(try StoredDocument.encode(s))])
     }
 
     public func updateSession(_ s: Session) throws {
-        try execute("UPDATE sessions SET user_id = ?, status = ?, expires_at = ?, doc = ? WHERE tenant_id = ? AND id = ?",
-                    [s.userId, s.status.rawValue, s.expiresAt?.ms, try StoredDocument.encode(s), s.tenantId, s.id])
+        try execute("UPDATE sessions SET user_id = ?, status = ?, updated_at = ?, expires_at = ?, doc = ? WHERE tenant_id = ? AND id = ?",
+                    [s.userId, s.status.rawValue, s.updatedAt.ms, s.expiresAt?.ms, seal(try StoredDocument.encode(s)), s.tenantId, s.id])
     }
 
     public func deleteSession(_ tenant: TenantID, _ id: String) throws {
@@ -45,16 +45,16 @@ extension SQLiteTransaction {
         let sql = "INSERT INTO messages (tenant_id, session_id, seq, role, content, tokens, created_at, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         let statement = try db.cachedStatement(sql: sql)
         for m in ms {
-            try statement.execute(arguments: [m.tenantId, m.sessionId, m.seq, m.role.rawValue, m.content, m.tokens, m.createdAt.ms,
-                                              try StoredMessageExtras.encode(m)])
+            try statement.execute(arguments: [m.tenantId, m.sessionId, m.seq, m.role.rawValue, seal(m.content), m.tokens, m.createdAt.ms,
+                                              try StoredMessageExtras.encode(m).map(seal)])
         }
     }
 
     private func message(from row: Row, tenant: TenantID, session: String) throws -> Message {
         var m = Message(tenantId: tenant, sessionId: session, seq: row[0], role: MessageRole(rawValue: row[1]) ?? .user,
-                        content: row[2], tokens: row[3], createdAt: Date(millisecondsSince1970: row[4]))
+                        content: try open(row[2]), tokens: row[3], createdAt: Date(millisecondsSince1970: row[4]))
         if let text: String = row[5] {
-            try StoredMessageExtras.apply(text, to: &m)
+            try StoredMessageExtras.apply(open(text), to: &m)
         }
         return m
     }
@@ -91,7 +91,7 @@ extension SQLiteTransaction {
     // MARK: Events
 
     private func event(from row: Row, tenant: TenantID, stream: String) throws -> Event {
-        Event(tenantId: tenant, stream: stream, seq: row[0], type: row[1], data: try StoredDocument.decode(JSONValue.self, row[3]),
+        Event(tenantId: tenant, stream: stream, seq: row[0], type: row[1], data: try StoredDocument.decode(JSONValue.self, open(row[3])),
               at: Date(millisecondsSince1970: row[2]), prevHash: row[4], hash: row[5])
     }
 
@@ -103,7 +103,7 @@ extension SQLiteTransaction {
     public func insertEvent(_ e: Event) throws {
         changed.insert(ChangedStream(e.tenantId, e.stream))
         try execute("INSERT INTO events (tenant_id, stream, seq, type, at, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [e.tenantId, e.stream, e.seq, e.type, e.at.ms, try StoredDocument.encode(e.data), e.prevHash, e.hash])
+                    [e.tenantId, e.stream, e.seq, e.type, e.at.ms, seal(try StoredDocument.encode(e.data)), e.prevHash, e.hash])
     }
 
     public func events(_ tenant: TenantID, stream: String, afterSeq: Int64, limit: Int) throws -> [Event] {

@@ -29,7 +29,7 @@ extension SQLiteTransaction {
 
     public func saveIdempotencyRecord(_ r: IdempotencyRecord) throws {
         try execute("INSERT OR REPLACE INTO idempotency (tenant_id, key, created_at, doc) VALUES (?, ?, ?, ?)",
-                    [r.tenantId, r.key, r.createdAt.ms, try StoredDocument.encode(r)])
+                    [r.tenantId, r.key, r.createdAt.ms, seal(try StoredDocument.encode(r))])
     }
 
     public func deleteIdempotencyRecord(_ tenant: TenantID, key: String) throws {

@@ -13,9 +13,9 @@ extension SQLiteTransaction {
         _ = try deleteMemory(item.tenantId, item.memoryKey)
         try execute("""
             INSERT INTO memory (tenant_id, user_id, namespace, key, expires_at, has_embedding, doc) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, [item.tenantId, item.userId, item.namespace, item.key, item.expiresAt?.ms, item.embedding != nil, try StoredDocument.encode(item)])
+            """, [item.tenantId, item.userId, item.namespace, item.key, item.expiresAt?.ms, item.embedding != nil, seal(try StoredDocument.encode(item))])
         if let text = item.text {
-            try execute("INSERT INTO memory_fts (rowid, text) VALUES (?, ?)", [db.lastInsertedRowID, text])
+            try execute("INSERT INTO memory_fts (rowid, text) VALUES (?, ?)", [db.lastInsertedRowID, indexText(text)])
         }
     }
 
@@ -41,7 +41,12 @@ extension SQLiteTransaction {
 
     public func searchMemoryText(_ tenant: TenantID, userId: String, namespace: String?, terms: [String], limit: Int) throws -> [MemoryHit] {
         // Each term quoted: an FTS5 phrase of one word, so user text cannot inject query syntax.
-        let query = terms.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " ")
+        // Under a key ring a term may be indexed as itself or as its token under any key.
+        func quoted(_ word: String) -> String { "\"" + word.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        let query = terms.map { term in
+            guard let keyRing else { return quoted(term) }
+            return "(" + keyRing.indexAlternatives(term).map(quoted).joined(separator: " OR ") + ")"
+        }.joined(separator: " AND ")
         var sql = """
             SELECT m.doc, bm25(memory_fts) FROM memory_fts JOIN memory m ON m.rowid = memory_fts.rowid
             WHERE memory_fts MATCH ? AND m.tenant_id = ? AND m.user_id = ?
@@ -50,7 +55,7 @@ extension SQLiteTransaction {
         if let namespace { sql += " AND m.namespace = ?"; args += [namespace] }
         sql += " ORDER BY bm25(memory_fts), m.key LIMIT ?"
         args += [limit]
-        return try rows(sql, args).map { MemoryHit(item: try StoredDocument.decode(MemoryItem.self, $0[0]), score: -($0[1] as Double)) }
+        return try rows(sql, args).map { MemoryHit(item: try StoredDocument.decode(MemoryItem.self, open($0[0])), score: -($0[1] as Double)) }
     }
 
     public func memoryWithEmbeddings(_ tenant: TenantID, userId: String, namespace: String?) throws -> [MemoryItem] {

@@ -17,8 +17,8 @@ extension SQLiteTransaction {
 
     public func finishedSessions(_ tenant: TenantID, before: Date, limit: Int) throws -> [Session] {
         try docs(Session.self, """
-            SELECT doc FROM sessions WHERE tenant_id = ? AND status IN ('closed', 'expired') AND json_extract(doc, '$.updatedAt') < ?
-            ORDER BY json_extract(doc, '$.updatedAt'), id LIMIT ?
+            SELECT doc FROM sessions WHERE tenant_id = ? AND status IN ('closed', 'expired') AND updated_at < ?
+            ORDER BY updated_at, id LIMIT ?
             """, [tenant, before.ms, limit])
     }
 

@@ -14,13 +14,13 @@ extension SQLiteTransaction {
             INSERT INTO runs (tenant_id, id, workflow, status, owner, user_id, session_id, created_at, updated_at, claimable_at, doc)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [r.tenantId, r.id, r.workflow, r.status.rawValue, r.owner, r.userId, r.sessionId, r.createdAt.ms, r.updatedAt.ms,
-                  r.claimableAt?.ms, try StoredDocument.encode(r)])
+                  r.claimableAt?.ms, seal(try StoredDocument.encode(r))])
     }
 
     public func updateRun(_ r: Run) throws {
         try execute("""
             UPDATE runs SET status = ?, owner = ?, updated_at = ?, claimable_at = ?, doc = ? WHERE tenant_id = ? AND id = ?
-            """, [r.status.rawValue, r.owner, r.updatedAt.ms, r.claimableAt?.ms, try StoredDocument.encode(r), r.tenantId, r.id])
+            """, [r.status.rawValue, r.owner, r.updatedAt.ms, r.claimableAt?.ms, seal(try StoredDocument.encode(r)), r.tenantId, r.id])
     }
 
     public func deleteRun(_ tenant: TenantID, _ id: String) throws {
@@ -61,7 +61,7 @@ extension SQLiteTransaction {
 
     public func saveStep(_ s: Step) throws {
         try execute("INSERT OR REPLACE INTO steps (tenant_id, run_id, name, idx, doc) VALUES (?, ?, ?, ?, ?)",
-                    [s.tenantId, s.runId, s.name, s.index, try StoredDocument.encode(s)])
+                    [s.tenantId, s.runId, s.name, s.index, seal(try StoredDocument.encode(s))])
     }
 
     public func steps(_ tenant: TenantID, _ runId: String) throws -> [Step] {
@@ -80,7 +80,7 @@ extension SQLiteTransaction {
 
     public func saveEffect(_ e: Effect) throws {
         try execute("INSERT OR REPLACE INTO effects (tenant_id, run_id, key, doc) VALUES (?, ?, ?, ?)",
-                    [e.tenantId, e.runId, e.key, try StoredDocument.encode(e)])
+                    [e.tenantId, e.runId, e.key, seal(try StoredDocument.encode(e))])
     }
 
     public func effects(_ tenant: TenantID, _ runId: String) throws -> [Effect] {
@@ -101,7 +101,7 @@ extension SQLiteTransaction {
         try execute("""
             INSERT OR REPLACE INTO approvals (tenant_id, id, run_id, status, approver, grp, created_at, expires_at, doc)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [a.tenantId, a.id, a.runId, a.status.rawValue, a.approver, a.group, a.createdAt.ms, a.expiresAt?.ms, try StoredDocument.encode(a)])
+            """, [a.tenantId, a.id, a.runId, a.status.rawValue, a.approver, a.group, a.createdAt.ms, a.expiresAt?.ms, seal(try StoredDocument.encode(a))])
     }
 
     public func approvals(_ tenant: TenantID, _ f: ApprovalFilter, after: PageCursor?, limit: Int) throws -> [Approval] {
@@ -146,7 +146,7 @@ extension SQLiteTransaction {
 
     public func insertCheckpoint(_ r: CheckpointRecord) throws {
         try execute("INSERT INTO checkpoints (tenant_id, run_id, seq, step, kind, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [r.tenantId, r.runId, r.seq, r.step, r.kind.rawValue, try StoredDocument.encode(r.body), r.createdAt.ms])
+                    [r.tenantId, r.runId, r.seq, r.step, r.kind.rawValue, seal(try StoredDocument.encode(r.body)), r.createdAt.ms])
     }
 
     public func checkpointRecords(_ tenant: TenantID, _ runId: String, fromSeq: Int64, throughSeq: Int64, limit: Int) throws -> [CheckpointRecord] {
@@ -155,7 +155,7 @@ extension SQLiteTransaction {
             ORDER BY seq LIMIT ?
             """, [tenant, runId, fromSeq, throughSeq, limit]).map { row in
             CheckpointRecord(tenantId: tenant, runId: runId, seq: row[0], step: row[1], kind: CheckpointKind(rawValue: row[2]) ?? .full,
-                             body: try StoredDocument.decode(JSONValue.self, row[3]), createdAt: Date(millisecondsSince1970: row[4]))
+                             body: try StoredDocument.decode(JSONValue.self, open(row[3])), createdAt: Date(millisecondsSince1970: row[4]))
         }
     }
 
@@ -174,7 +174,7 @@ extension SQLiteTransaction {
     }
 
     public func saveCheckpointHead(_ c: Checkpoint) throws {
-        try execute("INSERT OR REPLACE INTO checkpoint_heads (tenant_id, run_id, doc) VALUES (?, ?, ?)", [c.tenantId, c.runId, try StoredDocument.encode(c)])
+        try execute("INSERT OR REPLACE INTO checkpoint_heads (tenant_id, run_id, doc) VALUES (?, ?, ?)", [c.tenantId, c.runId, seal(try StoredDocument.encode(c))])
     }
 
     public func deleteCheckpoints(_ tenant: TenantID, _ runId: String) throws -> Int {

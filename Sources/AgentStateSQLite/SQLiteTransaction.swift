@@ -3,15 +3,17 @@ import Foundation
 import GRDB
 
 /// The row primitives over one GRDB connection inside one transaction.
-public final class SQLiteTransaction: StoreTransaction {
+public final class SQLiteTransaction: StoreTransaction, ValueSealing {
     let db: Database
     public let now: Date
+    public let keyRing: DataKeyRing?
     /// The streams whose events or messages this transaction added to, for the change feeds.
     var changed: Set<ChangedStream> = []
 
-    init(_ db: Database, now: Date) {
+    init(_ db: Database, now: Date, keyRing: DataKeyRing?) {
         self.db = db
         self.now = now
+        self.keyRing = keyRing
     }
 
     // MARK: Statement helpers (prepared once per connection and reused)
@@ -29,11 +31,11 @@ public final class SQLiteTransaction: StoreTransaction {
     }
 
     func docs<T: Decodable>(_ type: T.Type, _ sql: String, _ args: StatementArguments) throws -> [T] {
-        try String.fetchAll(db.cachedStatement(sql: sql), arguments: args).map { try StoredDocument.decode(T.self, $0) }
+        try String.fetchAll(db.cachedStatement(sql: sql), arguments: args).map { try StoredDocument.decode(T.self, open($0)) }
     }
 
     func doc<T: Decodable>(_ type: T.Type, _ sql: String, _ args: StatementArguments) throws -> T? {
-        try String.fetchOne(db.cachedStatement(sql: sql), arguments: args).map { try StoredDocument.decode(T.self, $0) }
+        try String.fetchOne(db.cachedStatement(sql: sql), arguments: args).map { try StoredDocument.decode(T.self, open($0)) }
     }
 
     /// Deletes and reports how many rows went.

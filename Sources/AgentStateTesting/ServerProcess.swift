@@ -13,7 +13,7 @@ package final class ServerProcess: @unchecked Sendable {
     /// up in a parent first: libfaketime 0.9.10, preloaded straight into the server, leaves it
     /// without its command-line arguments.
     package init(store: String, port: Int = 0, extraArguments: [String] = [], logLevel: String = "warning",
-                 environment: [String: String] = [:], viaShell: Bool = false) async throws {
+                 environment: [String: String] = [:], viaShell: Bool = false, errorLog: String? = nil) async throws {
         let arguments = ["serve", "--store", store, "--port", String(port)] + extraArguments
         if viaShell {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -28,6 +28,10 @@ package final class ServerProcess: @unchecked Sendable {
         process.environment = env
         let out = Pipe()
         process.standardOutput = out
+        if let errorLog {
+            FileManager.default.createFile(atPath: errorLog, contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: errorLog)
+        }
         try process.run()
         let handle = out.fileHandleForReading
         let line = await readOutput(handle) { $0.contains("listening on") && $0.hasSuffix("\n") }

@@ -54,6 +54,9 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "Tenant to act in (env AGENTSTATE_TENANT).")
     var tenant: String?
 
+    @Option(name: .long, help: "File of the data key ring sealing what agents store (env AGENTSTATE_DATA_KEYS_FILE, or the keys in AGENTSTATE_DATA_KEYS).")
+    var dataKeys: String?
+
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
 
@@ -69,7 +72,7 @@ struct StoreOptions: ParsableArguments {
 
     mutating func open() async throws -> any StateStore {
         let env = ProcessInfo.processInfo.environment
-        guard let server = server ?? env["AGENTSTATE_SERVER"] else { return try await StoreOpener.open(try url()) }
+        guard let server = server ?? env["AGENTSTATE_SERVER"] else { return try await StoreOpener.open(try url(), dataKeys: dataKeys) }
         guard let key = key ?? env["AGENTSTATE_KEY"] else {
             throw AgentStateError.invalidInput(field: "key", "--server needs --key (or AGENTSTATE_KEY)")
         }

@@ -1,10 +1,11 @@
 import AgentState
+import AgentStateRedis
 import ArgumentParser
 import Foundation
 
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Manage API keys (the store keeps only a hash of each).", subcommands: [Create.self, List.self, Revoke.self])
+        commandName: "keys", abstract: "Manage API keys (the store keeps only a hash of each) and the data keys sealing what agents store.", subcommands: [Create.self, List.self, Revoke.self, NewDataKey.self, RotateData.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a key and print its secret, once.")
@@ -48,6 +49,59 @@ struct KeysCommand: AsyncParsableCommand {
             let key = try await store.revokeAPIKey(options.tenant, id: id)
             try await store.close()
             print("revoked \(key.id) (tenant '\(key.tenantId)', role \(key.role.rawValue))")
+        }
+    }
+
+    struct NewDataKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "new-data-key",
+            abstract: "Print a new data key as a key ring entry (id:base64); add it as the last line of the ring to seal new values with it.")
+        @Option(help: "The key's id, stored with every value it seals.") var id: String
+
+        func run() async throws {
+            print(try DataKeyRing.newEntry(id: id))
+        }
+    }
+
+    struct RotateData: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-data",
+            abstract: "Re-seal everything stored under the ring's last key (and seal what was stored plain); stopped, it resumes where it was.")
+        @OptionGroup var options: StoreOptions
+        @Option(help: "Rows re-sealed per transaction.") var batch = 500
+
+        mutating func run() async throws {
+            guard options.server == nil, ProcessInfo.processInfo.environment["AGENTSTATE_SERVER"] == nil else {
+                throw AgentStateError.invalidInput(field: "server", "rotate-data works on a store (--store), not through a server")
+            }
+            guard let keyRing = try DataKeyRing.configured(file: options.dataKeys) else {
+                throw AgentStateError(.invalidInput, "rotate-data needs the data key ring: --data-keys FILE, AGENTSTATE_DATA_KEYS_FILE or AGENTSTATE_DATA_KEYS", field: "data_keys")
+            }
+            let opened = try await StoreOpener.open(try options.url(), migrate: false, keyRing: keyRing)
+            guard let store = (opened as? TieredStore)?.durable as? any DataResealing ?? opened as? any DataResealing else {
+                try await opened.close()
+                throw AgentStateError.invalidInput(field: "store", "this store keeps nothing at rest to re-seal")
+            }
+            let bar = ProgressBar(label: "re-sealing")
+            let report: ResealReport
+            do {
+                report = try await store.resealAll(batch: max(1, batch)) { done, total in bar.show(done, of: total) }
+                bar.finish()
+                if let tiered = opened as? TieredStore {
+                    // Cached turns come back from the durable store, now sealed under the new key.
+                    let left = try await tiered.hot.evictFlushedSessions(waiting: .seconds(30))
+                    if left > 0 { FileHandle.standardError.write(Data("agentstate: \(left) cached sessions still hold turns to flush; run rotate-data again\n".utf8)) }
+                }
+            } catch {
+                bar.finish()
+                try? await opened.close()
+                throw error
+            }
+            try await opened.close()
+            if options.json {
+                return print(try Output.json(["key": keyRing.activeKeyId, "visited": "\(report.visited)", "resealed": "\(report.resealed)"]))
+            }
+            print("re-sealed \(report.resealed) of \(report.visited) rows under data key '\(keyRing.activeKeyId)'")
         }
     }
 }

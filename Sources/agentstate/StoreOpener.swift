@@ -8,15 +8,23 @@ import RESP
 /// Turns a store URL into a backend: the one place that knows every backend.
 enum StoreOpener {
     /// `migrate` brings a PostgreSQL schema up to date first; an embedded SQLite file is always
-    /// brought up to date, since only this process uses it.
-    static func open(_ url: StoreURL, migrate: Bool = false) async throws -> any StateStore {
+    /// brought up to date, since only this process uses it. What agents store is sealed under
+    /// the data key ring of `dataKeys` (a file) or the environment, when one is configured.
+    static func open(_ url: StoreURL, migrate: Bool = false, dataKeys: String? = nil) async throws -> any StateStore {
+        try await open(url, migrate: migrate, keyRing: try DataKeyRing.configured(file: dataKeys))
+    }
+
+    static func open(_ url: StoreURL, migrate: Bool, keyRing: DataKeyRing?) async throws -> any StateStore {
         switch url {
         case .memory:
+            // Nothing of it is at rest.
             return InMemoryStore()
         case .sqlite(let path, let options):
-            return try SQLiteStore(path: path, configuration: SQLiteStore.Configuration(urlOptions: options))
+            var configuration = try SQLiteStore.Configuration(urlOptions: options)
+            configuration.keyRing = keyRing
+            return try SQLiteStore(path: path, configuration: configuration)
         case .postgres(let url):
-            return try await PostgresStore.open(url: url, migrate: migrate)
+            return try await PostgresStore.open(url: url, migrate: migrate, keyRing: keyRing)
         case .tiered(let cache, let durableURL):
             let configuration: RESPConfiguration
             do {
@@ -27,12 +35,12 @@ enum StoreOpener {
             guard configuration.endpoints.count == 1 || configuration.sentinelPrimary != nil else {
                 throw AgentStateError.invalidInput(field: "store", RedisDeploymentCheck.clusterUnsupported)
             }
-            let durable = try await open(durableURL, migrate: migrate)
+            let durable = try await open(durableURL, migrate: migrate, keyRing: keyRing)
             // Each process is one consumer of the flushers' group: its name must be its own.
             let consumer = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
             // AGENTSTATE_FLUSHER=off leaves flushing to other processes (or, in tests, to none).
             let flushes = ProcessInfo.processInfo.environment["AGENTSTATE_FLUSHER"] != "off"
-            return TieredStore(hot: RedisHotTier(client: RESPClient(configuration: configuration)), durable: durable, consumer: consumer,
+            return TieredStore(hot: RedisHotTier(client: RESPClient(configuration: configuration), keyRing: keyRing), durable: durable, consumer: consumer,
                                background: flushes)
         }
     }

@@ -8,9 +8,15 @@ import RESP
 import Testing
 
 /// A tiered store on the test Redis, under its own key prefix, over `durable`.
-func tieredStore(over durable: any StateStore, prefix: String = "c-\(UUID().uuidString.prefix(8))", clock: any StoreClock) throws -> TieredStore {
+func tieredStore(over durable: any StateStore, prefix: String = "c-\(UUID().uuidString.prefix(8))", keyRing: DataKeyRing? = nil,
+                 clock: any StoreClock) throws -> TieredStore {
     let client = RESPClient(configuration: try RESPConfiguration(url: try TestRedis.url()))
-    return TieredStore(hot: RedisHotTier(client: client, prefix: prefix), durable: durable, consumer: "conformance", clock: clock)
+    return TieredStore(hot: RedisHotTier(client: client, prefix: prefix, keyRing: keyRing), durable: durable, consumer: "conformance", clock: clock)
+}
+
+/// Sealed in both tiers: the plain paths are the other backends'.
+private func sealedSQLite(_ path: String, clock: any StoreClock) throws -> SQLiteStore {
+    try SQLiteStore(path: path, configuration: SQLiteStore.Configuration(keyRing: SealingCheck.ring), clock: clock)
 }
 
 let tieredOverMemory = Conformance.Backend(
@@ -22,17 +28,17 @@ let tieredOverMemory = Conformance.Backend(
     })
 
 let tieredOverSQLite = Conformance.Backend(
-    name: "tiered over SQLite",
+    name: "tiered over SQLite, sealed",
     make: { clock in
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("tiered-\(UUID().uuidString).sqlite").path
-        return try tieredStore(over: try SQLiteStore(path: path, clock: clock), clock: clock)
+        return try tieredStore(over: try sealedSQLite(path, clock: clock), keyRing: SealingCheck.ring, clock: clock)
     },
     reopen: { store, clock in
         let tiered = store as! TieredStore
         let path = (tiered.durable as! SQLiteStore).path
         let prefix = tiered.hot.prefix
         try await store.close()
-        return try tieredStore(over: try SQLiteStore(path: path, clock: clock), prefix: prefix, clock: clock)
+        return try tieredStore(over: try sealedSQLite(path, clock: clock), prefix: prefix, keyRing: SealingCheck.ring, clock: clock)
     },
     tamper: { store, tenant, stream, seq, data in
         try await ((store as! TieredStore).durable as! SQLiteStore).tamperEvent(tenant, stream: stream, seq: seq, data: data)

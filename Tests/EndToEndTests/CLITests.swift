@@ -51,7 +51,7 @@ struct CLITests {
     func readsAStore() async throws {
         let path = temporaryDirectory().appendingPathComponent("cli.sqlite").path
         let migrated = try runProcess(cli, ["migrate", "--store", "sqlite:\(path)?durability=strict"])
-        #expect(migrated.status == 0 && migrated.stdout.contains("schema at v4-retention (4 migrations applied)"), "\(migrated.stdout) \(migrated.stderr)")
+        #expect(migrated.status == 0 && migrated.stdout.contains("schema at v5-session-updated (5 migrations applied)"), "\(migrated.stdout) \(migrated.stderr)")
 
         let store = try SQLiteStore(path: path)
         _ = try await store.createSession("default", SessionCreate(id: "chat-1", userId: "ann", title: "Refund"))
@@ -127,6 +127,45 @@ struct BenchCommandTests {
         #expect(r.stdout.contains("throughput") && r.stdout.contains("p99") && r.stdout.contains("clients      2"))
         let bad = try runProcess(builtExecutable("agentstate"), ["bench", "--store", "memory:", "--concurrency", "0"])
         #expect(bad.status == 2 && bad.stderr.hasPrefix("agentstate: concurrency"))
+    }
+
+    @Test("encryption at rest: a served store holds nothing plain, the log no key; rotate-data moves all to the new key, resumably")
+    func sealing() async throws {
+        let cli = builtExecutable("agentstate")
+        let dir = temporaryDirectory()
+        let file = dir.appendingPathComponent("sealed.sqlite").path, ring = dir.appendingPathComponent("data-keys").path
+        let first = try runProcess(cli, ["keys", "new-data-key", "--id", "k1"])
+        #expect(first.status == 0 && first.stdout.hasPrefix("k1:"), "\(first.stderr)")
+        try Data(first.stdout.utf8).write(to: URL(fileURLWithPath: ring))
+        let key = try makeKey(store: "sqlite:\(file)", tenant: "acme", role: "agent")
+        let log = dir.appendingPathComponent("server.log").path
+        let server = try await ServerProcess(store: "sqlite:\(file)", logLevel: "debug", environment: ["AGENTSTATE_DATA_KEYS_FILE": ring], errorLog: log)
+        let client = AgentStateClient(baseURL: server.url, apiKey: key, tenant: "acme")
+        let canary = "canary" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
+        _ = try await client.createSession("acme", SessionCreate(id: "s", context: ["goal": .string(canary)]))
+        _ = try await client.appendMessages("acme", "s", [.user("the code is \(canary)")], expectedLastSeq: nil)
+        #expect(try await client.messages("acme", "s", .last(5)).messages.last?.content == "the code is \(canary)")
+        #expect(server.terminate() == 0)
+        let onDisk = ["", "-wal"].compactMap { FileManager.default.contents(atPath: file + $0) }.reduce(Data(), +)
+        #expect(!onDisk.isEmpty && onDisk.range(of: Data(canary.utf8)) == nil, "nothing plain in the file")
+        let logged = try String(contentsOfFile: log, encoding: .utf8)
+        let material = String(first.stdout.dropFirst(3)).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(logged.contains("key k1") && !logged.contains(material) && !logged.contains(canary), "\(logged)")
+
+        let second = try runProcess(cli, ["keys", "new-data-key", "--id", "k2"])
+        try Data((first.stdout + second.stdout).utf8).write(to: URL(fileURLWithPath: ring))
+        let rotated = try runProcess(cli, ["keys", "rotate-data", "--store", "sqlite:\(file)", "--data-keys", ring, "--batch", "2"])
+        #expect(rotated.status == 0 && rotated.stdout.hasPrefix("re-sealed ") && rotated.stdout.hasSuffix("under data key 'k2'\n"), "\(rotated.stdout) \(rotated.stderr)")
+        let again = try runProcess(cli, ["keys", "rotate-data", "--store", "sqlite:\(file)", "--data-keys", ring])
+        #expect(again.stdout.hasPrefix("re-sealed 0 of "), "\(again.stdout)")
+
+        let shown = try runProcess(cli, ["sessions", "show", "s", "--store", "sqlite:\(file)", "--tenant", "acme", "--json"],
+                                   environment: ["AGENTSTATE_DATA_KEYS": second.stdout.trimmingCharacters(in: .whitespacesAndNewlines)])
+        #expect(shown.status == 0 && shown.stdout.contains(canary), "the new key alone opens everything: \(shown.stderr)")
+        let bare = try runProcess(cli, ["sessions", "show", "s", "--store", "sqlite:\(file)", "--tenant", "acme"])
+        #expect(bare.status == 1 && bare.stderr.contains("AGENTSTATE_DATA_KEYS") && bare.stderr.split(separator: "\n").count == 1, "\(bare.stderr)")
+        let noRing = try runProcess(cli, ["keys", "rotate-data", "--store", "sqlite:\(file)"])
+        #expect(noRing.status == 2 && noRing.stderr.contains("data key ring"), "\(noRing.stderr)")
     }
 
     @Test("against a server: turns through the API, and the ping floor; turns land in the store")

@@ -92,7 +92,7 @@ func underLoad(_ scenario: String, client: AgentStateClient, writers: Int = 4, w
     #expect(row.lost == 0, "\(scenario): acknowledged writes lost")
     #expect(row.duplicated == 0, "\(scenario): turns stored twice or actions done twice")
     // Modest floors: the whole suite shares two cores, and an outage holds the writers back.
-    #expect(turnTally.acknowledged > 20 && stepTally.acknowledged > 10, "\(scenario): the load ran: \(turnTally), \(stepTally)")
+    #expect(turnTally.acknowledged > 8 && stepTally.acknowledged > 4, "\(scenario): the load ran: \(turnTally), \(stepTally)")
     return row
 }
 

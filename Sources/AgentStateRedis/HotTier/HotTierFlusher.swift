@@ -20,6 +20,8 @@ public final class HotTierFlusher: Sendable {
     public let linger: Duration
     private let logger: Logger
     private let lastClaim = Mutex<ContinuousClock.Instant?>(nil)
+    /// Flushes under way in this process, whoever started them.
+    private let flushing = Mutex(0)
 
     public init(tier: RedisHotTier, durable: any StateStore, consumer: String, claimIdle: Duration = .seconds(30),
                 linger: Duration = .milliseconds(20), logger: Logger = Logger(label: "agentstate.flusher")) {
@@ -36,6 +38,8 @@ public final class HotTierFlusher: Sendable {
     /// the cache, its turns with it (the deletion came after them).
     @discardableResult
     public func flush(_ tenant: TenantID, _ session: String) async throws -> Int64? {
+        flushing.withLock { $0 += 1 }
+        defer { flushing.withLock { $0 -= 1 } }
         let pending = try await tier.unflushed(tenant, session)
         guard !pending.isEmpty else { return nil }
         do {
@@ -130,6 +134,16 @@ public final class HotTierFlusher: Sendable {
             for _ in 0..<rounds {
                 guard try await runOnce(block: .milliseconds(1), reading: connection) > 0 else { return }
             }
+        }
+    }
+
+    /// Waits, at most `limit`, until no flush of this process is under way: a flush holds its
+    /// session's row in the durable store, and a sweep that follows a drain must find it free,
+    /// not pass it over as taken by another server.
+    public func settle(limit: Duration = .seconds(2)) async {
+        let deadline = ContinuousClock.now + limit
+        while flushing.withLock({ $0 }) > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(2))
         }
     }
 

@@ -11,7 +11,7 @@ import RESP
 ///
 /// It holds no rules of its own about sessions beyond numbering; the tiered store decides when
 /// to hydrate, append, read and flush.
-public final class RedisHotTier: Sendable {
+public final class RedisHotTier: Sendable, ValueSealing {
     public let client: RESPClient
     /// Key prefix, so several deployments can share one Redis.
     public let prefix: String
@@ -21,12 +21,15 @@ public final class RedisHotTier: Sendable {
     public let cap: Int
     /// The consumer group of the flushers.
     public let group = "agentstate-flushers"
+    /// Seals each cached message and summary before it reaches Redis; nil caches them plain.
+    public let keyRing: DataKeyRing?
 
     private let logger: Logger
 
     public init(client: RESPClient, prefix: String = "agentstate", ttl: Duration = .seconds(3600), cap: Int = 200,
-                logger: Logger = Logger(label: "agentstate.hot-tier")) {
+                keyRing: DataKeyRing? = nil, logger: Logger = Logger(label: "agentstate.hot-tier")) {
         self.client = client
+        self.keyRing = keyRing
         self.logger = logger
         self.prefix = prefix
         self.ttl = ttl
@@ -80,14 +83,14 @@ public final class RedisHotTier: Sendable {
         let k = keys(tenant, session)
         var arguments: [RESPArgument] = [.integer(lastSeq), .string(status.rawValue), ttlSeconds]
         if let system {
-            arguments += [.integer(system.seq), .string(try Self.entry(system))]
+            arguments += [.integer(system.seq), .string(try entry(system))]
         } else {
             arguments += ["", ""]
         }
-        arguments.append(.string(try summary.map { try StoredDocument.encode($0) } ?? ""))
+        arguments.append(.string(try summary.map { seal(try StoredDocument.encode($0)) } ?? ""))
         arguments.append(.string(String(UInt64.random(in: .min ... .max), radix: 36)))
         arguments.append(.string(Self.calls(recent.map { ($0.seq, $0) })))
-        for m in recent { arguments += [.integer(m.createdAt.millisecondsSince1970), .string(try Self.entry(m))] }
+        for m in recent { arguments += [.integer(m.createdAt.millisecondsSince1970), .string(try entry(m))] }
         return try await client.run(HotTierScripts.hydrate, keys: [k.meta, k.recent, k.times, k.calls], arguments) == .integer(1)
     }
 
@@ -103,7 +106,7 @@ public final class RedisHotTier: Sendable {
                                          .integer(messages.first?.createdAt.millisecondsSince1970 ?? 0),
                                          .string(Self.calls(messages.enumerated().map { (Int64($0.offset + 1), $0.element) })),
                                          .string(attempt?.token ?? "")]
-        for m in messages { arguments.append(.string(try StoredDocument.encode(m))) }
+        for m in messages { arguments.append(.string(seal(try StoredDocument.encode(m)))) }
         let marker = attemptMarker(attempt?.tenant ?? tenant, attempt?.key ?? "")
         let reply = try await scriptReplicated(HotTierScripts.append, keys: [k.meta, k.recent, outbox, k.times, k.calls, marker], arguments)
         guard let parts = reply.elements, let word = parts.first?.string else { throw Self.unexpected(reply) }
@@ -164,9 +167,9 @@ public final class RedisHotTier: Sendable {
         let summary = parts[5].string ?? ""
         return .changed(Window(lastSeq: last, flushedSeq: flushed, status: parts[2].string.flatMap(SessionStatus.init(rawValue:)),
                       systemSeq: parts[3].string.flatMap { Int64($0) },
-                      system: systemEntry.isEmpty ? nil : try Self.message(systemEntry, tenant, session),
-                      summary: summary.isEmpty ? nil : try StoredDocument.decode(Summary.self, summary),
-                      messages: try parts[7...].map { try Self.message($0.string ?? "", tenant, session) }, generation: parts[6].string ?? ""))
+                      system: systemEntry.isEmpty ? nil : try message(systemEntry, tenant, session),
+                      summary: summary.isEmpty ? nil : try StoredDocument.decode(Summary.self, open(summary)),
+                      messages: try parts[7...].map { try message($0.string ?? "", tenant, session) }, generation: parts[6].string ?? ""))
     }
 
     /// Messages created from `since` (inclusive) to `until` (exclusive), by time then seq, at
@@ -182,7 +185,7 @@ public final class RedisHotTier: Sendable {
         ])
         guard let parts = reply.elements else { throw Self.unexpected(reply) }
         guard let last = parts.first?.string.flatMap({ Int64($0) }) else { return nil }
-        return (last, try parts.dropFirst().map { try Self.message($0.string ?? "", tenant, session) })
+        return (last, try parts.dropFirst().map { try message($0.string ?? "", tenant, session) })
     }
 
     /// A tool call as the cached messages have it; nil when they do not hold the message that
@@ -192,10 +195,10 @@ public final class RedisHotTier: Sendable {
         let reply = try await client.run(HotTierScripts.toolCall, keys: [k.meta, k.recent, k.calls], [.string(callId)])
         guard let parts = reply.elements else { throw Self.unexpected(reply) }
         guard parts.count == 2, let requestEntry = parts[0].string, let answerEntry = parts[1].string else { return nil }
-        let request = try Self.message(requestEntry, tenant, session)
+        let request = try message(requestEntry, tenant, session)
         guard let call = request.toolCalls?.first(where: { $0.id == callId }) else { return nil }
         return ToolCallState(call: call, requestSeq: request.seq,
-                             result: answerEntry.isEmpty ? nil : try Self.message(answerEntry, tenant, session))
+                             result: answerEntry.isEmpty ? nil : try message(answerEntry, tenant, session))
     }
 
     /// The messages the durable store does not have yet, oldest first.
@@ -233,6 +236,32 @@ public final class RedisHotTier: Sendable {
     public func evictIfFlushed(_ tenant: TenantID, _ session: String) async throws -> Bool {
         let k = keys(tenant, session)
         return try await client.run(HotTierScripts.evictIfFlushed, keys: [k.meta, k.recent, k.times, k.calls], []) == .integer(1)
+    }
+
+    /// Drops every cached session whose turns are all flushed, so each comes back from the
+    /// durable store when next used: after re-sealing, it then comes back under the newest
+    /// key. Sessions with turns left to flush are waited for (their flush takes moments) up to
+    /// `waiting`; returns how many were still cached then.
+    public func evictFlushedSessions(waiting: Duration) async throws -> Int {
+        let deadline = ContinuousClock.now + waiting
+        while true {
+            var left = 0
+            var cursor = "0"
+            repeat {
+                let reply = try await client.send(RESPCommand("SCAN", .string(cursor), "MATCH", .string(prefix + ":{*}:meta"), "COUNT", "500"))
+                guard let parts = reply.elements, parts.count == 2, let next = parts[0].string else { throw Self.unexpected(reply) }
+                cursor = next
+                for key in parts[1].elements?.compactMap(\.string) ?? [] {
+                    // `prefix:{tenant:session}:meta`; identifiers hold no ':'.
+                    let tag = key.dropFirst(prefix.count + 2).dropLast(6)
+                    guard let colon = tag.firstIndex(of: ":") else { continue }
+                    let evicted = try await evictIfFlushed(String(tag[..<colon]), String(tag[tag.index(after: colon)...]))
+                    if !evicted { left += 1 }
+                }
+            } while cursor != "0"
+            if left == 0 || ContinuousClock.now >= deadline { return left }
+            try await Task.sleep(for: .milliseconds(500))
+        }
     }
 
     /// Drops the session from the cache.
@@ -329,15 +358,15 @@ public final class RedisHotTier: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    static func entry(_ m: Message) throws -> String {
-        "\(m.seq)\t" + (try StoredDocument.encode(m))
+    func entry(_ m: Message) throws -> String {
+        "\(m.seq)\t" + seal(try StoredDocument.encode(m))
     }
 
-    static func message(_ entry: String, _ tenant: TenantID, _ session: String) throws -> Message {
+    func message(_ entry: String, _ tenant: TenantID, _ session: String) throws -> Message {
         guard let tab = entry.firstIndex(of: "\t"), let seq = Int64(entry[..<tab]) else {
             throw AgentStateError(.unavailable, "the hot tier holds a malformed message entry for session '\(session)'")
         }
-        var m = try StoredDocument.decode(Message.self, String(entry[entry.index(after: tab)...]))
+        var m = try StoredDocument.decode(Message.self, open(String(entry[entry.index(after: tab)...])))
         m.seq = seq
         m.tenantId = tenant
         m.sessionId = session
