@@ -140,6 +140,13 @@ let package = Package(
             path: "Examples/QuickStart",
             swiftSettings: strict
         ),
+        // The README's example agent: a run that waits for an operator's approval.
+        .executableTarget(
+            name: "agentstate-example-agent",
+            dependencies: ["AgentState", "AgentStateClient"],
+            path: "Examples/ApprovalAgent",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "AgentStateTests",
             dependencies: ["AgentState", "AgentStateTesting"],

@@ -23,6 +23,7 @@ public func buildApplication(store: any StateStore, configuration: ServerConfigu
     router.middlewares.add(ProblemMiddleware(routes: RouteTable(document: OpenAPIDocument.json)))
     api.addHealthRoutes(to: router)
     api.addMetricsRoute(to: router, metrics: metrics)
+    OperatorPage(store: store, tiers: tiers).addRoutes(to: router)
     let v1 = router.group("v1")
         .add(middleware: AuthMiddleware(store: store, cache: api.keyCache, failureLimit: configuration.authFailureLimit))
     if let limit = configuration.rateLimit {

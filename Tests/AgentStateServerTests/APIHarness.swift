@@ -54,13 +54,15 @@ struct APIHarness {
 
         /// Sends a request as `key` (the agent key by default; `""` sends none).
         @discardableResult
+        /// `form` sends a browser's form body instead of JSON.
         func call(_ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil, key: String? = nil,
-                  headers: HTTPFields = [:]) async throws -> Reply {
+                  headers: HTTPFields = [:], form: String? = nil) async throws -> Reply {
             var h = headers
             let k = key ?? defaultKey
             if !k.isEmpty { h[.authorization] = "Bearer \(k)" }
             if body != nil { h[.contentType] = "application/json" }
-            let r = try await client.execute(uri: uri, method: method, headers: h, body: body.map { ByteBuffer(string: $0) })
+            if form != nil { h[.contentType] = "application/x-www-form-urlencoded" }
+            let r = try await client.execute(uri: uri, method: method, headers: h, body: (body ?? form).map { ByteBuffer(string: $0) })
             return Reply(status: r.status.code, headers: r.headers, text: String(buffer: r.body))
         }
     }

@@ -1,0 +1,145 @@
+import AgentState
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// `/ui`: the operator's page, server-rendered HTML over the same store as the API. Signed in
+/// with an operator or admin key (see `UISession`); every change is a POST form with a CSRF
+/// token, done through the same store operations the API uses.
+struct OperatorPage: Sendable {
+    let store: any StateStore
+    let tiers: (any TierHealthReporting)?
+    let keys = UIKeyLookup()
+    var failures = LocalRateLimiter()
+    var failureLimit = RateLimit(rate: 1, burst: 20)
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        let ui = router.group("ui")
+        ui.get { request, context in
+            await session(request) == nil ? HTML.redirect("/ui/login") : HTML.redirect("/ui/runs")
+        }
+        ui.get("style.css") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(string: HTML.css)))
+        }
+        addSignIn(to: ui)
+        addRunPages(to: ui)
+        addApprovalPages(to: ui)
+        addSessionPages(to: ui)
+        addHealthPage(to: ui)
+    }
+
+    // MARK: Signing in
+
+    private func addSignIn(to ui: RouterGroup<AppRequestContext>) {
+        ui.get("login") { request, _ in
+            await session(request) != nil ? HTML.redirect("/ui/runs") : loginPage(error: nil)
+        }
+        ui.post("login") { request, context in
+            let address = context.remoteAddress?.ipAddress ?? "unknown"
+            guard failures.hasToken(address, failureLimit) else {
+                return loginPage(error: "Too many failed sign-ins from this address; wait a moment.", status: .tooManyRequests)
+            }
+            let form = try await Form.read(request, context: context)
+            let secret = (form["key"] ?? "").trimmingCharacters(in: .whitespaces)
+            guard !secret.isEmpty, let key = try? await store.authenticate(secret: secret) else {
+                _ = failures.takeNow(address, failureLimit)
+                return loginPage(error: "That key is not valid.", status: .unauthorized)
+            }
+            guard key.role == .operator || key.role == .admin else {
+                return loginPage(error: "The page is for operator and admin keys; this key's role is \(key.role.rawValue).", status: .forbidden)
+            }
+            return HTML.redirect("/ui/runs", cookie: UISession.issue(for: key).cookie(secure: Self.isSecure(request)))
+        }
+        ui.post("logout") { request, context in
+            try await signedIn(request, context, form: true) { _, _ in
+                HTML.redirect("/ui/login", cookie: UISession.clearingCookie(secure: Self.isSecure(request)))
+            }
+        }
+    }
+
+    private func loginPage(error: String?, status: HTTPResponse.Status = .ok) -> Response {
+        var response = HTML.page("Sign in", session: nil, """
+            \(error.map { "<p class=\"error\">\(HTML.escape($0))</p>" } ?? "")
+            <form class="login" method="post" action="/ui/login">
+            <label for="key">API key of an operator or admin</label>
+            <input id="key" name="key" type="password" autocomplete="off" autofocus required placeholder="as_…">
+            <button type="submit">Sign in</button>
+            </form>
+            """)
+        response.status = status
+        return response
+    }
+
+    // MARK: Helpers for every page
+
+    func session(_ request: Request) async -> UISession? {
+        guard let token = UISession.cookieValue(request) else { return nil }
+        return await UISession.verify(token, keys: keys, store: store)
+    }
+
+    /// Runs `body` for a signed-in operator, with the POST form already read and its CSRF
+    /// token checked when `form` is set; otherwise sends the browser to sign in. A failure of the
+    /// store becomes a page saying what went wrong.
+    func signedIn(_ request: Request, _ context: AppRequestContext, form: Bool = false,
+                  _ body: (UISession, Form) async throws -> Response) async throws -> Response {
+        guard let session = await session(request) else {
+            return HTML.redirect("/ui/login", cookie: UISession.cookieValue(request) == nil ? nil : UISession.clearingCookie(secure: Self.isSecure(request)))
+        }
+        var fields = Form()
+        if form {
+            fields = try await Form.read(request, context: context)
+            guard session.checks(csrf: fields["csrf"]) else {
+                return errorPage(session, "The form was stale or did not come from this page; nothing was changed. Go back, reload and try again.", status: .forbidden)
+            }
+        }
+        do {
+            return try await body(session, fields)
+        } catch let error as AgentStateError {
+            return errorPage(session, error.message, status: error.code == .notFound ? .notFound : .conflict)
+        }
+    }
+
+    func errorPage(_ session: UISession, _ message: String, status: HTTPResponse.Status) -> Response {
+        var response = HTML.page("Something went wrong", session: session, "<p class=\"error\">\(HTML.escape(message))</p>")
+        response.status = status
+        return response
+    }
+
+    /// Whether the browser reached the page over TLS: the server's own, or a proxy's that says so.
+    static func isSecure(_ request: Request) -> Bool {
+        request.uri.scheme?.rawValue == "https" || request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
+    }
+}
+
+/// An `application/x-www-form-urlencoded` body.
+struct Form: Sendable {
+    private var fields: [String: String] = [:]
+
+    subscript(name: String) -> String? { fields[name] }
+
+    static func read(_ request: Request, context: AppRequestContext) async throws -> Form {
+        let buffer = try await request.body.collect(upTo: 64 * 1024)
+        return Form(parsing: String(buffer: buffer))
+    }
+
+    init() {}
+
+    init(parsing text: String) {
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ s: Substring) -> String { s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s) }
+            let name = decode(parts[0])
+            if fields[name] == nil { fields[name] = parts.count > 1 ? decode(parts[1]) : "" }
+        }
+    }
+}
+
+extension Request {
+    /// A query parameter, nil when absent or empty.
+    func queryValue(_ name: String) -> String? {
+        guard let value = uri.queryParameters.get(name), !value.isEmpty else { return nil }
+        return value
+    }
+}
