@@ -3,7 +3,7 @@ import ArgumentParser
 import Foundation
 
 struct SessionsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sessions", abstract: "Inspect conversations.", subcommands: [List.self, Show.self])
+    static let configuration = CommandConfiguration(commandName: "sessions", abstract: "Inspect conversations.", subcommands: [List.self, Show.self, Export.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List sessions, newest first.")
@@ -51,6 +51,39 @@ struct SessionsCommand: AsyncParsableCommand {
                 let tool = m.toolCallId.map { " [\($0)]" } ?? ""
                 print("#\(m.seq) \(m.role.rawValue)\(tool): \(m.content)\(calls)")
             }
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a whole session as JSON Lines: the session first, then every message, oldest first.")
+
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The session's id.") var id: String
+
+        mutating func run() async throws {
+            let store = try await options.open()
+            do {
+                let session = try await store.session(options.tenantID, id)
+                let out = FileHandle.standardOutput
+                out.write(Data((try Output.line(session) + "\n").utf8))
+                let bar = ProgressBar(label: "exporting")
+                var after: Int64 = 0
+                while true {
+                    let page = try await store.messages(options.tenantID, id, .after(seq: after, limit: 500)).messages
+                    var lines = ""
+                    for m in page { lines += try Output.line(m) + "\n" }
+                    out.write(Data(lines.utf8))
+                    after = page.last?.seq ?? after
+                    bar.show(Int(after), of: Int(max(session.lastSeq, after)))
+                    if page.count < 500 { break }
+                }
+                bar.finish()
+            } catch {
+                try? await store.close()
+                throw error
+            }
+            try await store.close()
         }
     }
 }

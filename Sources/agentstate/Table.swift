@@ -17,6 +17,11 @@ enum Output {
         String(decoding: try APICoding.prettyEncoder.encode(value), as: UTF8.self)
     }
 
+    /// One record as one line of JSON, in the API's form: for JSON Lines.
+    static func line(_ value: some Encodable) throws -> String {
+        String(decoding: try APICoding.encoder.encode(value), as: UTF8.self)
+    }
+
     static func time(_ date: Date?) -> String {
         guard let date else { return "-" }
         return date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false).dateTimeSeparator(.space))

@@ -28,6 +28,56 @@ struct CLITests {
         #expect(r.status == 1 && r.stderr == "agentstate: cannot listen on 127.0.0.1:\(holder.port): Address already in use\n")
     }
 
+    @Test("the operator's day: approvals, a run's events, replay, fork and cancel, memory, sessions export, users export and erase, completion")
+    func operatorsDay() async throws {
+        let file = temporaryDirectory().appendingPathComponent("day.sqlite").path
+        let store = ["--store", "sqlite:\(file)", "--tenant", "acme"]
+        let seed = try SQLiteStore(path: file)
+        _ = try await seed.createSession("acme", SessionCreate(id: "s1", userId: "ann"))
+        _ = try await seed.appendMessages("acme", "s1", [.user("hi"), .assistant("hello"), .user("ship it?")], expectedLastSeq: nil)
+        _ = try await seed.createRun("acme", RunCreate(id: "r1", workflow: "wf", sessionId: "s1", userId: "ann"))
+        let job = try #require(try await seed.claim("acme", ClaimRequest(worker: "w", workflow: "wf")))
+        _ = try await seed.putStep("acme", "r1", "pack", StepWrite(status: .completed, fencingToken: job.lease.token))
+        let approval = try await seed.requestApproval("acme", "r1", ApprovalRequest(approver: "ops", reason: "ship it", fencingToken: job.lease.token))
+        _ = try await seed.createRun("acme", RunCreate(id: "r2", workflow: "other"))
+        try await seed.close()
+        func run(_ arguments: [String]) throws -> Finished { try runProcess(cli, arguments + store) }
+
+        let pending = try run(["approvals", "list"])
+        #expect(pending.status == 0 && pending.stdout.contains(approval.id) && pending.stdout.contains("ship it"), "\(pending.stderr)")
+        #expect(try run(["approvals", "list", "--overdue"]).stdout.split(separator: "\n").count == 1, "only the header")
+        let approved = try run(["approvals", "approve", approval.id, "--by", "olga", "--comment", "fine"])
+        #expect(approved.status == 0 && approved.stdout == "\(approval.id) approved by olga; run r1 goes on\n", "\(approved.stderr)")
+        let again = try run(["approvals", "reject", approval.id])
+        #expect(again.status == 1 && again.stderr.contains("already approved") && again.stderr.split(separator: "\n").count == 1)
+
+        let events = try run(["runs", "events", "r1"])
+        #expect(events.stdout.contains("approval.decided") && events.stdout.hasSuffix("hash chain: valid (5 events)\n"), "\(events.stdout)")
+        #expect(try run(["runs", "replay", "r1", "--at", "1"]).stdout.hasPrefix("run r1 after event 1: created"))
+        #expect(try run(["runs", "fork", "r1", "--at", "3", "--new-id", "r1b"]).stdout.hasPrefix("forked r1 at event 3 as r1b"))
+        #expect(try run(["runs", "cancel", "r2", "--reason", "stale"]).stdout == "cancelled r2\n")
+        let badReplay = try run(["runs", "replay", "r1", "--at", "99"])
+        #expect(badReplay.status == 2 && badReplay.stderr.contains("at_seq"))
+
+        #expect(try run(["memory", "put", "--user", "ann", "--namespace", "prefs", "tone", "\"brief\"", "--text", "likes brief answers"]).status == 0)
+        #expect(try run(["memory", "get", "--user", "ann", "--namespace", "prefs", "tone"]).stdout == "\"brief\"\n")
+        #expect(try run(["memory", "search", "--user", "ann", "brief answers"]).stdout.contains("tone"))
+
+        let export = try run(["sessions", "export", "s1"])
+        let lines = export.stdout.split(separator: "\n")
+        #expect(lines.count == 4 && lines.allSatisfy { (try? JSONParser.parse(String($0))) != nil }, "the session, then its 3 messages")
+        #expect(try JSONParser.parse(String(lines[3]))["content"] == "ship it?")
+
+        #expect(try run(["users", "erase", "ann"]).status == 2, "erasing asks for --yes")
+        #expect(try run(["users", "export", "ann"]).stdout.contains("\"s1\""))
+        let erased = try run(["users", "erase", "ann", "--yes"])
+        #expect(erased.stdout.hasPrefix("erased user ann: 1 sessions, 3 messages, 2 runs"), "\(erased.stdout) \(erased.stderr)")
+        #expect(try JSONParser.parse(try run(["users", "export", "ann"]).stdout)["sessions"]?.arrayCount == 0)
+
+        let completion = try runProcess(cli, ["--generate-completion-script", "bash"])
+        #expect(completion.status == 0 && completion.stdout.contains("approvals") && completion.stdout.contains("rotate-data"))
+    }
+
     @Test("version and help")
     func versionAndHelp() throws {
         #expect(try runProcess(cli, ["version"]).stdout.hasPrefix("agentstate "))
