@@ -22,6 +22,13 @@ final class ProgressBar {
         FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(permille / 10)% \(done)/\(total)".utf8))
     }
 
+    /// For work whose size is not known ahead: a running count.
+    func show(count: Int, of noun: String) {
+        guard enabled else { return }
+        drawn = count
+        FileHandle.standardError.write(Data("\r\(label): \(count) \(noun)".utf8))
+    }
+
     func finish() {
         guard enabled, drawn >= 0 else { return }
         FileHandle.standardError.write(Data("\n".utf8))

@@ -1,10 +1,11 @@
 import AgentState
+import AgentStateServer
 import ArgumentParser
 import Foundation
 
 struct RetentionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "retention", abstract: "Show or set how long a tenant keeps finished sessions and runs.", subcommands: [Show.self, Set.self])
+        commandName: "retention", abstract: "Show or set how long a tenant keeps finished sessions and runs.", subcommands: [Show.self, Set.self, Run.self])
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show the tenant's retention policy.")
@@ -32,6 +33,34 @@ struct RetentionCommand: AsyncParsableCommand {
             try await store.close()
             if options.json { return print(try Output.json(policy)) }
             print(RetentionCommand.describe(policy))
+        }
+    }
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Archive and remove now what every tenant's policy lets go, as the server does every 10 minutes.")
+        @OptionGroup var options: StoreOptions
+        @Option(help: "Where the gzip JSON Lines go (env AGENTSTATE_ARCHIVE_DIR; ./agentstate-archive by default).") var archiveDir: String?
+
+        mutating func run() async throws {
+            let directory = archiveDir ?? ProcessInfo.processInfo.environment["AGENTSTATE_ARCHIVE_DIR"] ?? "./agentstate-archive"
+            let store = try await options.open()
+            let bar = ProgressBar(label: "archiving")
+            let reports: [RetentionReport]
+            do {
+                reports = try await RetentionPass(store: store, directory: directory).runAll { bar.show(count: $0, of: "records") }
+                bar.finish()
+            } catch {
+                bar.finish()
+                try? await store.close()
+                throw error
+            }
+            try await store.close()
+            if options.json { return print(try Output.json(reports)) }
+            for r in reports {
+                print("tenant '\(r.tenantId)': archived \(r.archived) records\(r.archive.map { " to \(directory)/\($0)" } ?? "")")
+            }
+            if reports.isEmpty { print("no tenant has a retention policy") }
         }
     }
 

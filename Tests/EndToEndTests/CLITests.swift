@@ -92,6 +92,9 @@ struct CLITests {
         #expect(set.status == 0 && set.stdout == "tenant 'acme': finished sessions kept 30 days, finished runs kept for good\n", "\(set.stdout) \(set.stderr)")
         let bad = try runProcess(cli, ["retention", "set", "--store", store, "--tenant", "acme", "--runs-days", "0"])
         #expect(bad.status != 0 && bad.stderr.contains("runs_days") && bad.stderr.split(separator: "\n").count == 1, "\(bad.stderr)")
+        let archive = temporaryDirectory().appendingPathComponent("archive").path
+        let ran = try runProcess(cli, ["retention", "run", "--store", store, "--archive-dir", archive])
+        #expect(ran.status == 0 && ran.stdout == "tenant 'acme': archived 0 records\n", "nothing is old enough yet: \(ran.stdout) \(ran.stderr)")
         let shown = try runProcess(cli, ["retention", "show", "--store", store, "--tenant", "acme", "--json"])
         let json = try JSONParser.parse(shown.stdout)
         #expect(shown.status == 0 && json["sessions_days"] == 30 && json["runs_days"] == nil, "\(shown.stdout)")

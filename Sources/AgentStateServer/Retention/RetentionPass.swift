@@ -16,12 +16,19 @@ public struct RetentionReport: Sendable, Codable, Hashable {
 /// batch is appended to the archive (gzip JSON Lines, one record a line, synced to disk) and
 /// only then removed, each batch in a transaction of its own so the store is never held long.
 /// Nothing leaves the store unarchived; a crash between the two archives a batch twice.
-struct RetentionPass: Sendable {
+public struct RetentionPass: Sendable {
     let store: any StateStore
     let directory: String
     var batch = 50
 
-    func run(_ tenant: TenantID, now: Date = Date()) async throws -> RetentionReport {
+    public init(store: any StateStore, directory: String, batch: Int = 50) {
+        self.store = store
+        self.directory = directory
+        self.batch = batch
+    }
+
+    /// `progress` hears how many records this pass has archived so far.
+    public func run(_ tenant: TenantID, now: Date = Date(), progress: (Int) -> Void = { _ in }) async throws -> RetentionReport {
         var report = RetentionReport(tenantId: tenant, archived: 0, removed: PurgeReport(), archive: nil)
         while true {
             let records = try await store.expiredRecords(tenant, limit: batch)
@@ -34,16 +41,20 @@ struct RetentionPass: Sendable {
             let file = try append(try Gzip.compress(lines), tenant: tenant, day: now)
             let removed = try await store.purge(tenant, records.map(\.key))
             report.archived += records.count
+            progress(report.archived)
             report.archive = file
             report.removed.add(removed)
             if records.count < batch { return report }
         }
     }
 
-    func runAll() async throws -> [RetentionReport] {
+    public func runAll(progress: (Int) -> Void = { _ in }) async throws -> [RetentionReport] {
         var reports: [RetentionReport] = []
+        var before = 0
         for policy in try await store.retentionPolicies() where policy.sessionsDays != nil || policy.runsDays != nil {
-            reports.append(try await run(policy.tenantId))
+            let report = try await run(policy.tenantId) { progress(before + $0) }
+            before += report.archived
+            reports.append(report)
         }
         return reports
     }
