@@ -22,7 +22,7 @@ extension PostgresTransaction {
     /// The batch's rows are locked until it commits, so a write racing the walk waits rather than
     /// being overwritten by an older value.
     func reseal(_ table: SealedTable, after cursor: [String]?, limit: Int) throws -> ResealBatch {
-        guard let keyRing else {
+        guard keyRing != nil else {
             throw AgentStateError(.invalidInput, "re-sealing needs a data key ring (AGENTSTATE_DATA_KEYS or AGENTSTATE_DATA_KEYS_FILE)", field: "data_keys")
         }
         let keys = table.keys.map(\.name).joined(separator: ", ")
@@ -44,15 +44,11 @@ extension PostgresTransaction {
             }
             last = keyValues
             let stored: [String?] = try table.sealed.indices.map { try row[table.keys.count + $0].decode(String?.self) }
-            guard stored.contains(where: { $0.map { !keyRing.isCurrent($0) } ?? false }) else { continue }
+            guard let sealed = try resealedValues(stored) else { continue }
             if table.isMemory, let doc = stored[0] {
                 try saveMemory(try StoredDocument.decode(MemoryItem.self, open(doc)))
             } else {
-                var values: [any SQLBindable] = []
-                for value in stored {
-                    guard let value else { values.append(String?.none); continue }
-                    values.append(keyRing.isCurrent(value) ? value : seal(try open(value)))
-                }
+                var values: [any SQLBindable] = sealed
                 let sets = table.sealed.indices.map { "\(table.sealed[$0]) = $\($0 + 1)" }.joined(separator: ", ")
                 let match = table.keys.indices.map { "\(table.keys[$0].name) = $\(values.count + $0 + 1)" }.joined(separator: " AND ")
                 for (column, value) in zip(table.keys, keyValues) {

@@ -31,7 +31,7 @@ extension SQLiteStore: DataResealing {
 
 extension SQLiteTransaction {
     func reseal(_ table: SealedTable, after cursor: [String]?, limit: Int) throws -> ResealBatch {
-        guard let keyRing else {
+        guard keyRing != nil else {
             throw AgentStateError(.invalidInput, "re-sealing needs a data key ring (AGENTSTATE_DATA_KEYS or AGENTSTATE_DATA_KEYS_FILE)", field: "data_keys")
         }
         let keys = table.keys.map(\.name).joined(separator: ", ")
@@ -51,16 +51,12 @@ extension SQLiteTransaction {
         for row in found {
             let keyValues: [DatabaseValue] = (0..<table.keys.count).map { row[$0] }
             let stored: [String?] = (0..<table.sealed.count).map { row[table.keys.count + $0] }
-            guard stored.contains(where: { $0.map { !keyRing.isCurrent($0) } ?? false }) else { continue }
+            guard let values = try resealedValues(stored) else { continue }
             if table.isMemory, let doc = stored[0] {
                 try saveMemory(try StoredDocument.decode(MemoryItem.self, open(doc)))
             } else {
-                let values: [DatabaseValue] = try stored.map { value in
-                    guard let value else { return .null }
-                    return (keyRing.isCurrent(value) ? value : seal(try open(value))).databaseValue
-                }
                 try execute("UPDATE \(table.name) SET \(table.sealed.map { "\($0) = ?" }.joined(separator: ", ")) WHERE \(match)",
-                            StatementArguments(values + keyValues))
+                            StatementArguments(values.map(\.databaseValue) + keyValues))
             }
             resealed += 1
         }

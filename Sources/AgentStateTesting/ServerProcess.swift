@@ -29,7 +29,7 @@ package final class ServerProcess: @unchecked Sendable {
         let out = Pipe()
         process.standardOutput = out
         if let errorLog {
-            FileManager.default.createFile(atPath: errorLog, contents: nil)
+            _ = FileManager.default.createFile(atPath: errorLog, contents: nil)
             process.standardError = FileHandle(forWritingAtPath: errorLog)
         }
         try process.run()

@@ -68,6 +68,15 @@ public protocol DataResealing: StateStore {
     func finishResealing() async throws
 }
 
+extension ValueSealing {
+    /// A row's sealed values as they are to be written back: each under the ring's newest key
+    /// (those already under it unchanged); nil when every one already is, or there is no ring.
+    public func resealedValues(_ stored: [String?]) throws -> [String?]? {
+        guard let keyRing, stored.contains(where: { $0.map { !keyRing.isCurrent($0) } ?? false }) else { return nil }
+        return try stored.map { value in try value.map { keyRing.isCurrent($0) ? $0 : seal(try open($0)) } }
+    }
+}
+
 public struct ResealReport: Sendable, Equatable {
     public var visited = 0
     public var resealed = 0
