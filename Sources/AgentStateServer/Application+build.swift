@@ -23,7 +23,6 @@ public func buildApplication(store: any StateStore, configuration: ServerConfigu
     router.middlewares.add(ProblemMiddleware(routes: RouteTable(document: OpenAPIDocument.json)))
     api.addHealthRoutes(to: router)
     api.addMetricsRoute(to: router, metrics: metrics)
-    OperatorPage(store: store, tiers: tiers).addRoutes(to: router)
     let v1 = router.group("v1")
         .add(middleware: AuthMiddleware(store: store, cache: api.keyCache, failureLimit: configuration.authFailureLimit))
     if let limit = configuration.rateLimit {
@@ -32,6 +31,7 @@ public func buildApplication(store: any StateStore, configuration: ServerConfigu
     }
     let audit = configuration.audit == .off ? nil : AuditWriter(store: store, logger: logger, retention: .seconds(configuration.auditRetentionDays * 86_400))
     if let audit { v1.add(middleware: AuditMiddleware(writer: audit, changesOnly: configuration.audit == .changes)) }
+    OperatorPage(store: store, tiers: tiers, audit: audit, auditChangesOnly: configuration.audit == .changes).addRoutes(to: router)
     v1.add(middleware: IdempotencyMiddleware(store: store, limits: configuration.limits))
     api.addRoutes(to: v1)
     return Application(

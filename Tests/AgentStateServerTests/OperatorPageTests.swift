@@ -97,6 +97,14 @@ struct OperatorPageTests {
             #expect(decided.status == .approved && decided.comment == "looks fine" && decided.decidedBy?.hasPrefix("key_") == true)
             let again = try await c.call(.post, path, key: "", headers: headers, form: "csrf=\(token)&decision=rejected")
             #expect(again.status == 409 && again.text.contains("already approved"), "a decided approval says so on the page")
+            // The audit trail holds the decision, by the operator's key, as it would an API call.
+            var audited: [AuditRecord] = []
+            for _ in 0..<100 where !audited.contains(where: { $0.path == path && $0.status == 303 }) {
+                try await Task.sleep(for: .milliseconds(50))
+                audited = try await h.store.auditRecords("acme", AuditQuery(changesOnly: true, limit: 100)).items
+            }
+            #expect(audited.contains { $0.path == path && $0.status == 303 && $0.role == .operator && $0.method == "POST" })
+            #expect(audited.contains { $0.path == path && $0.status == 403 }, "refused forms are recorded too")
         }
     }
 

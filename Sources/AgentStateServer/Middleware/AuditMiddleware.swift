@@ -27,8 +27,15 @@ struct AuditMiddleware: RouterMiddleware {
 
     private func record(_ request: Request, _ context: Context, status: Int) {
         guard let key = context.key, !changesOnly || !["GET", "HEAD"].contains(request.method.rawValue) else { return }
+        writer.record(request, context, key: key, status: status)
+    }
+}
+
+extension AuditWriter {
+    /// Records a request made with `key`, and its outcome.
+    func record(_ request: Request, _ context: AppRequestContext, key: APIKey, status: Int) {
         let now = Date()
-        writer.record(AuditRecord(
+        record(AuditRecord(
             id: Identifier.generate("aud", at: now), tenantId: key.tenantId, at: now, keyId: key.id, role: key.role,
             method: request.method.rawValue, route: context.endpointPath ?? request.uri.path, path: request.uri.path, status: status,
             remote: context.remoteAddress?.ipAddress))

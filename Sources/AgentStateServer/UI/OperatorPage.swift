@@ -10,6 +10,9 @@ import NIOCore
 struct OperatorPage: Sendable {
     let store: any StateStore
     let tiers: (any TierHealthReporting)?
+    /// The audit trail, as for the API: what an operator saw and decided here is recorded too.
+    var audit: AuditWriter?
+    var auditChangesOnly = false
     let keys = UIKeyLookup()
     var failures = LocalRateLimiter()
     var failureLimit = RateLimit(rate: 1, burst: 20)
@@ -50,6 +53,7 @@ struct OperatorPage: Sendable {
             guard key.role == .operator || key.role == .admin else {
                 return loginPage(error: "The page is for operator and admin keys; this key's role is \(key.role.rawValue).", status: .forbidden)
             }
+            record(request, context, key: key, status: 303)
             return HTML.redirect("/ui/runs", cookie: UISession.issue(for: key).cookie(secure: Self.isSecure(request)))
         }
         ui.post("logout") { request, context in
@@ -88,17 +92,24 @@ struct OperatorPage: Sendable {
             return HTML.redirect("/ui/login", cookie: UISession.cookieValue(request) == nil ? nil : UISession.clearingCookie(secure: Self.isSecure(request)))
         }
         var fields = Form()
-        if form {
-            fields = try await Form.read(request, context: context)
-            guard session.checks(csrf: fields["csrf"]) else {
-                return errorPage(session, "The form was stale or did not come from this page; nothing was changed. Go back, reload and try again.", status: .forbidden)
+        if form { fields = try await Form.read(request, context: context) }
+        let response: Response
+        if form, !session.checks(csrf: fields["csrf"]) {
+            response = errorPage(session, "The form was stale or did not come from this page; nothing was changed. Go back, reload and try again.", status: .forbidden)
+        } else {
+            do {
+                response = try await body(session, fields)
+            } catch let error as AgentStateError {
+                response = errorPage(session, error.message, status: error.code == .notFound ? .notFound : .conflict)
             }
         }
-        do {
-            return try await body(session, fields)
-        } catch let error as AgentStateError {
-            return errorPage(session, error.message, status: error.code == .notFound ? .notFound : .conflict)
-        }
+        record(request, context, key: session.key, status: response.status.code)
+        return response
+    }
+
+    private func record(_ request: Request, _ context: AppRequestContext, key: APIKey, status: Int) {
+        guard let audit, !auditChangesOnly || request.method != .get else { return }
+        audit.record(request, context, key: key, status: status)
     }
 
     func errorPage(_ session: UISession, _ message: String, status: HTTPResponse.Status) -> Response {
