@@ -40,6 +40,12 @@ struct OperatorPageTests {
             let agent = try await c.call(.post, "/ui/login", key: "", form: "key=\(h.agent)")
             #expect(agent.status == 403 && agent.text.contains("role is agent"))
             #expect(try await signIn(c, h.admin) != nil)
+
+            // A form posted from another site is refused, sign-in included (it has no CSRF token).
+            for header in [(HTTPField.Name("Origin")!, "https://evil.example"), (HTTPField.Name("Sec-Fetch-Site")!, "cross-site")] {
+                let r = try await c.call(.post, "/ui/login", key: "", headers: [header.0: header.1], form: "key=\(h.operator)")
+                #expect(r.status == 403 && r.headers[.setCookie] == nil)
+            }
         }
     }
 

@@ -40,6 +40,9 @@ struct OperatorPage: Sendable {
             await session(request) != nil ? HTML.redirect("/ui/runs") : loginPage(error: nil)
         }
         ui.post("login") { request, context in
+            guard !Self.isCrossSite(request) else {
+                return loginPage(error: "Sign in from this page, not from another site.", status: .forbidden)
+            }
             let address = context.remoteAddress?.ipAddress ?? "unknown"
             guard failures.hasToken(address, failureLimit) else {
                 return loginPage(error: "Too many failed sign-ins from this address; wait a moment.", status: .tooManyRequests)
@@ -94,7 +97,7 @@ struct OperatorPage: Sendable {
         var fields = Form()
         if form { fields = try await Form.read(request, context: context) }
         let response: Response
-        if form, !session.checks(csrf: fields["csrf"]) {
+        if form, Self.isCrossSite(request) || !session.checks(csrf: fields["csrf"]) {
             response = errorPage(session, "The form was stale or did not come from this page; nothing was changed. Go back, reload and try again.", status: .forbidden)
         } else {
             do {
@@ -116,6 +119,16 @@ struct OperatorPage: Sendable {
         var response = HTML.page("Something went wrong", session: session, "<p class=\"error\">\(HTML.escape(message))</p>")
         response.status = status
         return response
+    }
+
+    /// Whether the browser says the form came from another site (`Sec-Fetch-Site`, or an
+    /// `Origin` other than this server): such a form is refused, the sign-in form included, which
+    /// has no session yet to carry a CSRF token.
+    static func isCrossSite(_ request: Request) -> Bool {
+        if request.headers[HTTPField.Name("Sec-Fetch-Site")!] == "cross-site" { return true }
+        guard let origin = request.headers[HTTPField.Name("Origin")!] else { return false }
+        guard let authority = request.head.authority else { return true }
+        return !(origin == "http://" + authority || origin == "https://" + authority)
     }
 
     /// Whether the browser reached the page over TLS: the server's own, or a proxy's that says so.
