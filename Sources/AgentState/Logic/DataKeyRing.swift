@@ -144,7 +144,7 @@ public struct DataKeyRing: Sendable {
 
     private static func token(_ term: String, _ key: SymmetricKey) -> String {
         // 96 bits: collisions between two words of one store stay out of reach.
-        Hex.string(HMAC<SHA256>.authenticationCode(for: Data(term.utf8), using: key).prefix(12))
+        Digests.hmacSHA256Hex(term, key: key, bytes: 12)
     }
 
     // MARK: Helpers

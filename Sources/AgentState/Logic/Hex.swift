@@ -19,4 +19,10 @@ public enum Digests {
     public static func sha256Hex(_ data: some DataProtocol) -> String {
         Hex.string(SHA256.hash(data: data))
     }
+
+    /// HMAC-SHA-256 of the text under `key`, as hex digits: the first `bytes` bytes of it, all 32
+    /// by default.
+    public static func hmacSHA256Hex(_ text: String, key: SymmetricKey, bytes: Int = 32) -> String {
+        Hex.string(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key).prefix(bytes))
+    }
 }

@@ -29,7 +29,7 @@ enum HTML {
 
     static func time(_ date: Date?) -> String {
         guard let date else { return "–" }
-        return "<time datetime=\"\(ISO8601DateFormatter().string(from: date))\">\(escape(Self.formatter.string(from: date)))</time>"
+        return "<time datetime=\"\(date.formatted(APICoding.timeFormat))\">\(escape(Self.formatter.string(from: date)))</time>"
     }
 
     private static let formatter: DateFormatter = {

@@ -67,8 +67,7 @@ struct UISession: Sendable {
     }
 
     private static func mac(_ key: APIKey, _ text: String) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: Data(key.secretHash.utf8)))
-        return code.map { String(format: "%02x", $0) }.joined()
+        Digests.hmacSHA256Hex(text, key: SymmetricKey(data: Data(key.secretHash.utf8)))
     }
 
     private static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
