@@ -10,6 +10,8 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 url, operator_key, agent_key = sys.argv[1], sys.argv[2], sys.argv[3]
 shots = sys.argv[4] if len(sys.argv) > 4 and sys.argv[4] else None
@@ -26,6 +28,13 @@ def expect(condition, what):
         print("ui-test: FAILED: " + what + "\n  at " + browser.current_url)
         print(browser.find_element(By.TAG_NAME, "main").text[:2000])
         sys.exit(1)
+
+
+def click_and_load(element):
+    """Clicks a button or link and waits for the next page: a check made at once would read the old one."""
+    old = browser.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(old))
 
 
 def snap(name):
@@ -49,11 +58,11 @@ try:
     snap("login")
 
     browser.find_element(By.NAME, "key").send_keys("as_not_a_key")
-    browser.find_element(By.CSS_SELECTOR, "form.login button").click()
+    click_and_load(browser.find_element(By.CSS_SELECTOR, "form.login button"))
     expect("That key is not valid." in browser.page_source, "a wrong key is refused on the page")
 
     browser.find_element(By.NAME, "key").send_keys(operator_key)
-    browser.find_element(By.CSS_SELECTOR, "form.login button").click()
+    click_and_load(browser.find_element(By.CSS_SELECTOR, "form.login button"))
     expect(browser.current_url.endswith("/ui/runs"), "signing in lands on the runs")
     cookie = browser.get_cookie("agentstate_ui")
     expect(cookie is not None and cookie["httpOnly"] and cookie["sameSite"] == "Strict", "the session cookie is HttpOnly and SameSite=Strict")
@@ -61,12 +70,12 @@ try:
     expect("waiting_for_approval" in row.text, "the run waits for approval in the list")
     snap("runs")
 
-    browser.find_element(By.LINK_TEXT, "Approvals").click()
+    click_and_load(browser.find_element(By.LINK_TEXT, "Approvals"))
     row = browser.find_element(By.XPATH, "//tr[td[contains(., 'Refund 120 EUR')]]")
     snap("approvals")
     approve = row.find_element(By.CSS_SELECTOR, "form.approve")
     approve.find_element(By.NAME, "comment").send_keys("Checked the photos of the broken parcel")
-    approve.find_element(By.TAG_NAME, "button").click()
+    click_and_load(approve.find_element(By.TAG_NAME, "button"))
     expect(browser.current_url.endswith("/ui/approvals"), "deciding returns to the approvals")
     expect("Nothing waits for a decision." in browser.page_source, "the approval left the pending list")
     decided = browser.find_element(By.XPATH, "//h2[text()='Decided lately']/following-sibling::table[1]")
@@ -87,7 +96,7 @@ try:
     expect("completed" in browser.find_element(By.CSS_SELECTOR, "dl.facts").text, "the run page shows it completed")
     expect("re_1001" in browser.page_source, "the run page shows the payment's external id")
     snap("run")
-    browser.find_element(By.LINK_TEXT, "replay to here").click()
+    click_and_load(browser.find_element(By.LINK_TEXT, "replay to here"))
     expect("As the run stood after event 1" in browser.page_source, "replay shows the run at an earlier event")
 
     browser.get(url + "/ui/sessions/chat-1001")
@@ -97,7 +106,7 @@ try:
     expect("Store" in browser.page_source and "ok" in browser.page_source, "the health panel shows the store")
     snap("health")
 
-    browser.find_element(By.CSS_SELECTOR, "header form button").click()
+    click_and_load(browser.find_element(By.CSS_SELECTOR, "header form button"))
     expect(browser.current_url.endswith("/ui/login"), "signing out returns to the sign-in page")
     browser.get(url + "/ui/runs")
     expect(browser.current_url.endswith("/ui/login"), "after signing out the pages need a new sign-in")
