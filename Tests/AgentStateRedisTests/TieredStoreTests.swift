@@ -177,7 +177,10 @@ struct TieredOutageTests {
         let redis = try ThrowawayServer.start("redis")
         defer { redis.stop() }
         let durable = InMemoryStore()
-        let client = RESPClient(configuration: try RESPConfiguration(url: redis.url + "?timeout=1&connect_timeout=1"))
+        // A command timeout of 1 s let the first append, slow on a loaded machine, time out and go to
+        // the durable store while Redis applied it too: then nothing was "unseen" by the durable
+        // store. With Redis stopped, commands fail at connect, within the 1 s connect timeout.
+        let client = RESPClient(configuration: try RESPConfiguration(url: redis.url + "?timeout=10&connect_timeout=1"))
         let store = TieredStore(hot: RedisHotTier(client: client, prefix: "outage"), durable: durable, consumer: "test", background: false)
         _ = try await store.createSession(tenant, SessionCreate(id: "s"))
         #expect(try await store.appendMessages(tenant, "s", [.user("r1"), .assistant("r2")], expectedLastSeq: 0).map(\.seq) == [1, 2])
