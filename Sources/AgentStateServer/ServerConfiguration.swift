@@ -8,7 +8,8 @@ public struct ServerConfiguration: Sendable {
     public var port = 8080
     public var store = StoreURL.default
     public var limits = Limits()
-    /// How long shutdown waits for requests in flight.
+    /// How long shutdown waits for requests in flight (and open change feeds) before it cancels
+    /// them; an orchestrator's grace period should be longer.
     public var drainSeconds = 10
     /// How often the sweeper looks for due timers and deadlines; `nil` runs none (another
     /// process sweeps, or a test does it by hand).
@@ -56,7 +57,7 @@ public struct ServerConfiguration: Sendable {
 
     /// Flags win over the environment (`AGENTSTATE_HOST`, `AGENTSTATE_PORT`, `AGENTSTATE_STORE`,
     /// `AGENTSTATE_CACHE`, `AGENTSTATE_SECRETS`, `AGENTSTATE_RATE_LIMIT`, `AGENTSTATE_AUDIT`,
-    /// `AGENTSTATE_AUDIT_RETENTION_DAYS`, `AGENTSTATE_ARCHIVE_DIR`, `AGENTSTATE_MAX_BODY_BYTES`), which wins over
+    /// `AGENTSTATE_AUDIT_RETENTION_DAYS`, `AGENTSTATE_ARCHIVE_DIR`, `AGENTSTATE_DRAIN_SECONDS`, `AGENTSTATE_MAX_BODY_BYTES`), which wins over
     /// the defaults. A cache (a Redis URL) puts the Redis hot tier in front of the store.
     public static func resolve(host: String?, port: Int?, store: String?, cache: String? = nil, secrets: String? = nil,
                                rateLimit: String? = nil, audit: String? = nil, environment: [String: String]) throws -> ServerConfiguration {
@@ -94,6 +95,12 @@ public struct ServerConfiguration: Sendable {
                 throw AgentStateError.invalidInput(field: "AGENTSTATE_AUDIT_RETENTION_DAYS", "'\(text)' is not a positive number of days")
             }
             c.auditRetentionDays = days
+        }
+        if let text = environment["AGENTSTATE_DRAIN_SECONDS"] {
+            guard let seconds = Int(text), seconds >= 0 else {
+                throw AgentStateError.invalidInput(field: "AGENTSTATE_DRAIN_SECONDS", "'\(text)' is not a number of seconds")
+            }
+            c.drainSeconds = seconds
         }
         if let b = environment["AGENTSTATE_MAX_BODY_BYTES"] {
             guard let n = Int(b), n > 0 else { throw AgentStateError.invalidInput(field: "AGENTSTATE_MAX_BODY_BYTES", "'\(b)' is not a positive number") }

@@ -8,7 +8,7 @@ struct AgentStateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agentstate",
         abstract: "The state layer for long-running AI agents: conversations, runs and memory that survive restarts.",
-        subcommands: [ServeCommand.self, VersionCommand.self, MigrateCommand.self, RunsCommand.self, ApprovalsCommand.self, SessionsCommand.self, MemoryCommand.self, UsersCommand.self, KeysCommand.self, RetentionCommand.self, BenchCommand.self, OpenAPICommand.self, DoctorCommand.self])
+        subcommands: [ServeCommand.self, VersionCommand.self, MigrateCommand.self, RunsCommand.self, ApprovalsCommand.self, SessionsCommand.self, MemoryCommand.self, UsersCommand.self, KeysCommand.self, RetentionCommand.self, BenchCommand.self, OpenAPICommand.self, DoctorCommand.self, HealthCommand.self])
 
     /// Every failure leaves as one line on stderr; bad input exits 2, anything else 1.
     static func main() async {

@@ -5,6 +5,8 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
+import UnixSignals
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -47,8 +49,12 @@ struct ServeCommand: AsyncParsableCommand {
             // Tests and scripts read this line to find a port chosen with --port 0.
             FileHandle.standardOutput.write(Data("listening on http://\(config.host):\(port)\n".utf8))
         }
+        var lifecycle = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // A drain that outlasts its bound (a change feed held open) is cancelled, so the store
+        // still closes before an orchestrator's grace period ends in SIGKILL.
+        lifecycle.maximumGracefulShutdownDuration = .seconds(config.drainSeconds)
         do {
-            try await app.runService()
+            try await ServiceGroup(configuration: lifecycle).run()
         } catch let error as IOError {
             throw AgentStateError(.unavailable, "cannot listen on \(config.host):\(config.port): \(String(cString: strerror(error.errnoCode)))")
         }

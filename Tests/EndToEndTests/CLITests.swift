@@ -28,6 +28,18 @@ struct CLITests {
         #expect(r.status == 1 && r.stderr == "agentstate: cannot listen on 127.0.0.1:\(holder.port): Address already in use\n")
     }
 
+    @Test("health asks a live server and exits 0; a server that is gone is one line and exit 1")
+    func health() async throws {
+        let server = try await ServerProcess(store: "memory:")
+        let live = try runProcess(cli, ["health", "--server", server.url])
+        #expect(live.status == 0 && live.stdout.contains("/health/live: 200"), "\(live.stdout)\(live.stderr)")
+        let ready = try runProcess(cli, ["health", "--ready"], environment: ["AGENTSTATE_PORT": String(server.port)])
+        #expect(ready.status == 0 && ready.stdout.contains("/health/ready: 200") && ready.stdout.contains(#""store":"ok""#), "\(ready.stdout)\(ready.stderr)")
+        #expect(server.terminate() == 0)
+        let gone = try runProcess(cli, ["health", "--server", server.url, "--timeout", "1"])
+        #expect(gone.status == 1 && gone.stdout.isEmpty && gone.stderr.hasPrefix("agentstate: ") && gone.stderr.split(separator: "\n").count == 1, "\(gone.stderr)")
+    }
+
     @Test("the operator's day: approvals, a run's events, replay, fork and cancel, memory, sessions export, users export and erase, completion")
     func operatorsDay() async throws {
         let file = temporaryDirectory().appendingPathComponent("day.sqlite").path
