@@ -55,8 +55,19 @@ public struct ServerConfiguration: Sendable {
     /// The OpenAPI 3.1 document of the API.
     public static var openAPIDocument: String { OpenAPIDocument.json }
 
-    /// Flags win over the environment (`AGENTSTATE_HOST`, `AGENTSTATE_PORT`, `AGENTSTATE_STORE`,
-    /// `AGENTSTATE_CACHE`, `AGENTSTATE_SECRETS`, `AGENTSTATE_RATE_LIMIT`, `AGENTSTATE_AUDIT`,
+    /// A setting from the environment: `NAME` itself, or the contents of the file `NAME_FILE`
+    /// names (a mounted Secret), so that a URL holding a password need not sit in the environment.
+    public static func setting(_ name: String, in environment: [String: String]) throws -> String? {
+        if let value = environment[name] { return value }
+        guard let path = environment[name + "_FILE"], !path.isEmpty else { return nil }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw AgentStateError.invalidInput(field: name + "_FILE", "cannot read \(path)")
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Flags win over the environment (`AGENTSTATE_HOST`, `AGENTSTATE_PORT`, `AGENTSTATE_STORE` or
+    /// `AGENTSTATE_STORE_FILE`, `AGENTSTATE_CACHE` or `AGENTSTATE_CACHE_FILE`, `AGENTSTATE_SECRETS`, `AGENTSTATE_RATE_LIMIT`, `AGENTSTATE_AUDIT`,
     /// `AGENTSTATE_AUDIT_RETENTION_DAYS`, `AGENTSTATE_ARCHIVE_DIR`, `AGENTSTATE_DRAIN_SECONDS`, `AGENTSTATE_MAX_BODY_BYTES`), which wins over
     /// the defaults. A cache (a Redis URL) puts the Redis hot tier in front of the store.
     public static func resolve(host: String?, port: Int?, store: String?, cache: String? = nil, secrets: String? = nil,
@@ -69,8 +80,8 @@ public struct ServerConfiguration: Sendable {
         } else if let text = environment["AGENTSTATE_PORT"] {
             throw AgentStateError.invalidInput(field: "AGENTSTATE_PORT", "'\(text)' is not a port number")
         }
-        if let s = store ?? environment["AGENTSTATE_STORE"] { c.store = try StoreURL(parsing: s) }
-        if let redis = cache ?? environment["AGENTSTATE_CACHE"] {
+        if let s = try store ?? setting("AGENTSTATE_STORE", in: environment) { c.store = try StoreURL(parsing: s) }
+        if let redis = try cache ?? setting("AGENTSTATE_CACHE", in: environment) {
             if case .tiered = c.store { throw AgentStateError.invalidInput(field: "cache", "the store URL names a Redis tier already") }
             c.store = .tiered(cache: redis, durable: c.store)
         }

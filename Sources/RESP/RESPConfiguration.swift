@@ -10,7 +10,8 @@ import Foundation
 ///
 /// Options after `?`: `timeout` (seconds a command may take), `connect_timeout` (seconds), `ca`
 /// (a PEM file of the certificate authorities to trust for TLS, instead of the system's),
-/// `replicas` (how many replicas a write that must survive a failover waits for, with `WAIT`).
+/// `replicas` (how many replicas a write that must survive a failover waits for, with `WAIT`),
+/// `password_file` (a file holding the password, such as a mounted Secret, instead of the URL).
 public struct RESPConfiguration: Sendable, Equatable {
     public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
         public var host: String
@@ -112,8 +113,11 @@ public struct RESPConfiguration: Sendable, Equatable {
             case "replicas":
                 guard let n = Int(value), (0...16).contains(n) else { throw Self.invalid("replicas must be a number from 0 to 16, not '\(value)'") }
                 replicas = n
+            case "password_file":
+                guard let text = try? String(contentsOfFile: value, encoding: .utf8) else { throw Self.invalid("cannot read the password_file '\(value)'") }
+                password = text.trimmingCharacters(in: .whitespacesAndNewlines)
             default:
-                throw Self.invalid("'\(name)' is not a Redis URL option (timeout, connect_timeout, ca, replicas)")
+                throw Self.invalid("'\(name)' is not a Redis URL option (timeout, connect_timeout, ca, replicas, password_file)")
             }
         }
     }

@@ -1,5 +1,6 @@
 import AgentState
 import AgentStateClient
+import AgentStateServer
 import ArgumentParser
 import Foundation
 
@@ -66,7 +67,7 @@ struct StoreOptions: ParsableArguments {
     private var resolvedTenant: TenantID?
 
     func url() throws -> StoreURL {
-        guard let text = store ?? ProcessInfo.processInfo.environment["AGENTSTATE_STORE"] else { return .default }
+        guard let text = try store ?? ServerConfiguration.setting("AGENTSTATE_STORE", in: ProcessInfo.processInfo.environment) else { return .default }
         return try StoreURL(parsing: text)
     }
 

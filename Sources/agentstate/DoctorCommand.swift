@@ -2,6 +2,7 @@ import AgentState
 import AgentStatePostgres
 import AgentStateRedis
 import AgentStateSQLite
+import AgentStateServer
 import ArgumentParser
 import Foundation
 import RESP
@@ -23,8 +24,8 @@ struct DoctorCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let env = ProcessInfo.processInfo.environment
-        var storeURL = try StoreURL(parsing: store ?? env["AGENTSTATE_STORE"] ?? StoreURL.default.description)
-        var cacheURL = cache ?? env["AGENTSTATE_CACHE"]
+        var storeURL = try StoreURL(parsing: store ?? ServerConfiguration.setting("AGENTSTATE_STORE", in: env) ?? StoreURL.default.description)
+        var cacheURL = try cache ?? ServerConfiguration.setting("AGENTSTATE_CACHE", in: env)
         if case .tiered(let redis, let durable) = storeURL {
             storeURL = durable
             cacheURL = cacheURL ?? redis

@@ -1,5 +1,6 @@
 import AgentState
 import AgentStateServer
+import Foundation
 import Testing
 
 @Suite("Server configuration")
@@ -26,6 +27,21 @@ struct ConfigurationTests {
     func bad(environment: [String: String]) {
         let e = #expect(throws: AgentStateError.self) { try ServerConfiguration.resolve(host: nil, port: nil, store: nil, environment: environment) }
         #expect(e?.code == .invalidInput)
+    }
+
+    @Test("AGENTSTATE_STORE_FILE names a file holding the store URL (a mounted Secret); AGENTSTATE_STORE itself wins")
+    func fromFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-url-\(UUID().uuidString)").path
+        try "sqlite:from-file.db\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let fromFile = try ServerConfiguration.resolve(host: nil, port: nil, store: nil, environment: ["AGENTSTATE_STORE_FILE": path])
+        #expect(fromFile.store == .sqlite(path: "from-file.db", options: [:]))
+        let both = try ServerConfiguration.resolve(host: nil, port: nil, store: nil, environment: ["AGENTSTATE_STORE_FILE": path, "AGENTSTATE_STORE": "memory:"])
+        #expect(both.store == .memory)
+        let e = #expect(throws: AgentStateError.self) {
+            try ServerConfiguration.resolve(host: nil, port: nil, store: nil, environment: ["AGENTSTATE_STORE_FILE": "/nonexistent/store-url"])
+        }
+        #expect(e?.code == .invalidInput && e?.message.contains("/nonexistent/store-url") == true)
     }
 
     @Test("a port out of range is refused")

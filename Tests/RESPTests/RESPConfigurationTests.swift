@@ -1,3 +1,4 @@
+import Foundation
 import RESP
 import Testing
 
@@ -40,6 +41,16 @@ struct RESPConfigurationTests {
         #expect(c.endpoints == [.init(host: "s1", port: 26379), .init(host: "s2", port: 26380), .init(host: "10.0.0.3", port: 26379)])
         #expect(c.sentinelPrimary == "mymaster")
         #expect(c.database == 4)
+    }
+
+    @Test("password_file reads the password from a file (a mounted Secret), trailing newline dropped")
+    func passwordFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("redis-password-\(UUID().uuidString)").path
+        try "s3cret\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let c = try RESPConfiguration(url: "redis+sentinel://s1,s2/agentstate?replicas=1&password_file=\(path)")
+        #expect(c.password == "s3cret" && c.username == nil && c.replicas == 1)
+        #expect(throws: RESPError.self) { try RESPConfiguration(url: "redis://h?password_file=/nonexistent/redis-password") }
     }
 
     @Test("bad URLs are refused with a message naming the fault, and never show the password")
