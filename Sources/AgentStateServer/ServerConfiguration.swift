@@ -68,7 +68,7 @@ public struct ServerConfiguration: Sendable {
 
     /// Flags win over the environment (`AGENTSTATE_HOST`, `AGENTSTATE_PORT`, `AGENTSTATE_STORE` or
     /// `AGENTSTATE_STORE_FILE`, `AGENTSTATE_CACHE` or `AGENTSTATE_CACHE_FILE`, `AGENTSTATE_SECRETS`, `AGENTSTATE_RATE_LIMIT`, `AGENTSTATE_AUDIT`,
-    /// `AGENTSTATE_AUDIT_RETENTION_DAYS`, `AGENTSTATE_ARCHIVE_DIR`, `AGENTSTATE_DRAIN_SECONDS`, `AGENTSTATE_MAX_BODY_BYTES`), which wins over
+    /// `AGENTSTATE_AUDIT_RETENTION_DAYS`, `AGENTSTATE_ARCHIVE_DIR`, `AGENTSTATE_RETENTION_INTERVAL`, `AGENTSTATE_DRAIN_SECONDS`, `AGENTSTATE_MAX_BODY_BYTES`), which wins over
     /// the defaults. A cache (a Redis URL) puts the Redis hot tier in front of the store.
     public static func resolve(host: String?, port: Int?, store: String?, cache: String? = nil, secrets: String? = nil,
                                rateLimit: String? = nil, audit: String? = nil, environment: [String: String]) throws -> ServerConfiguration {
@@ -101,6 +101,17 @@ public struct ServerConfiguration: Sendable {
             c.audit = mode
         }
         if let dir = environment["AGENTSTATE_ARCHIVE_DIR"] { c.archiveDirectory = dir }
+        if let text = environment["AGENTSTATE_RETENTION_INTERVAL"] {
+            // off: another process (a scheduled `agentstate retention run`) archives, onto storage it keeps.
+            if text == "off" {
+                c.retentionInterval = nil
+            } else {
+                guard let seconds = Int(text), seconds > 0 else {
+                    throw AgentStateError.invalidInput(field: "AGENTSTATE_RETENTION_INTERVAL", "'\(text)' is not a number of seconds or off")
+                }
+                c.retentionInterval = .seconds(seconds)
+            }
+        }
         if let text = environment["AGENTSTATE_AUDIT_RETENTION_DAYS"] {
             guard let days = Int(text), days > 0 else {
                 throw AgentStateError.invalidInput(field: "AGENTSTATE_AUDIT_RETENTION_DAYS", "'\(text)' is not a positive number of days")

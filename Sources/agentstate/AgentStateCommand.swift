@@ -43,7 +43,7 @@ enum AgentStateVersion {
 
 /// Options every command that reads a store takes: a store directly, or a server.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "Store URL: sqlite:PATH, memory: or postgres://… (env AGENTSTATE_STORE).")
+    @Option(name: .long, help: "Store URL: sqlite:PATH, memory: or postgres://… (env AGENTSTATE_STORE, with the Redis tier of AGENTSTATE_CACHE in front).")
     var store: String?
 
     @Option(name: .long, help: "Talk to a server instead of a store, e.g. http://127.0.0.1:8080 (env AGENTSTATE_SERVER).")
@@ -66,9 +66,14 @@ struct StoreOptions: ParsableArguments {
     /// With a server, the tenant is the key's, learned when the store is opened.
     private var resolvedTenant: TenantID?
 
+    /// The store, fronted (as `serve` does it) by the Redis tier `AGENTSTATE_CACHE` names, so that
+    /// a command beside a tiered server sees what it sees and purges Redis with the durable store.
     func url() throws -> StoreURL {
-        guard let text = try store ?? ServerConfiguration.setting("AGENTSTATE_STORE", in: ProcessInfo.processInfo.environment) else { return .default }
-        return try StoreURL(parsing: text)
+        let env = ProcessInfo.processInfo.environment
+        let url = try (store ?? ServerConfiguration.setting("AGENTSTATE_STORE", in: env)).map(StoreURL.init(parsing:)) ?? .default
+        guard let cache = try ServerConfiguration.setting("AGENTSTATE_CACHE", in: env) else { return url }
+        if case .tiered = url { return url }
+        return .tiered(cache: cache, durable: url)
     }
 
     mutating func open() async throws -> any StateStore {

@@ -12,17 +12,19 @@ struct ConfigurationTests {
         #expect(try ServerConfiguration.resolve(host: nil, port: nil, store: nil, environment: ["AGENTSTATE_SECRETS": "reject"]).secrets == .reject)
         #expect(try ServerConfiguration.resolve(host: nil, port: nil, store: nil, secrets: "off", environment: ["AGENTSTATE_SECRETS": "reject"]).secrets == .off)
         let env = ["AGENTSTATE_HOST": "0.0.0.0", "AGENTSTATE_PORT": "9000", "AGENTSTATE_STORE": "memory:", "AGENTSTATE_MAX_BODY_BYTES": "4096",
-                   "AGENTSTATE_DRAIN_SECONDS": "25"]
+                   "AGENTSTATE_DRAIN_SECONDS": "25", "AGENTSTATE_RETENTION_INTERVAL": "off"]
         let fromEnv = try ServerConfiguration.resolve(host: nil, port: nil, store: nil, environment: env)
         #expect(fromEnv.host == "0.0.0.0" && fromEnv.port == 9000 && fromEnv.store == .memory && fromEnv.limits.maxBodyBytes == 4096
-                && fromEnv.drainSeconds == 25)
+                && fromEnv.drainSeconds == 25 && fromEnv.retentionInterval == nil)
+        #expect(none.retentionInterval == .seconds(600))
+        #expect(try ServerConfiguration.resolve(host: nil, port: nil, store: nil, environment: ["AGENTSTATE_RETENTION_INTERVAL": "60"]).retentionInterval == .seconds(60))
         let flags = try ServerConfiguration.resolve(host: "::1", port: 7000, store: "sqlite:x.db", environment: env)
         #expect(flags.host == "::1" && flags.port == 7000 && flags.store == .sqlite(path: "x.db", options: [:]))
     }
 
     @Test("a bad value is an error naming where it came from", arguments: [
         ["AGENTSTATE_PORT": "eighty"], ["AGENTSTATE_STORE": "ftp://x"], ["AGENTSTATE_MAX_BODY_BYTES": "-1"], ["AGENTSTATE_SECRETS": "sometimes"],
-        ["AGENTSTATE_DRAIN_SECONDS": "soon"],
+        ["AGENTSTATE_DRAIN_SECONDS": "soon"], ["AGENTSTATE_RETENTION_INTERVAL": "0"],
     ])
     func bad(environment: [String: String]) {
         let e = #expect(throws: AgentStateError.self) { try ServerConfiguration.resolve(host: nil, port: nil, store: nil, environment: environment) }

@@ -112,6 +112,19 @@ struct CLITests {
         #expect(shown.status == 0 && json["sessions_days"] == 30 && json["runs_days"] == nil, "\(shown.stdout)")
     }
 
+    @Test("a command finds its store as serve does: the URL in AGENTSTATE_STORE_FILE (a mounted Secret), Redis of AGENTSTATE_CACHE in front")
+    func storeFromEnvironment() throws {
+        let dir = temporaryDirectory()
+        let urlFile = dir.appendingPathComponent("store-url").path
+        try "sqlite:\(dir.appendingPathComponent("env.sqlite").path)\n".write(toFile: urlFile, atomically: true, encoding: .utf8)
+        let plain = try runProcess(cli, ["migrate"], environment: ["AGENTSTATE_STORE_FILE": urlFile])
+        #expect(plain.status == 0 && plain.stdout.hasPrefix("sqlite:\(dir.path)"), "\(plain.stdout) \(plain.stderr)")
+        let tiered = try runProcess(cli, ["migrate"], environment: ["AGENTSTATE_STORE_FILE": urlFile, "AGENTSTATE_CACHE": try TestRedis.url(), "AGENTSTATE_FLUSHER": "off"])
+        #expect(tiered.status == 0 && tiered.stdout.hasPrefix("tiered:redis…|sqlite:\(dir.path)"), "\(tiered.stdout) \(tiered.stderr)")
+        let missing = try runProcess(cli, ["runs", "list"], environment: ["AGENTSTATE_STORE_FILE": dir.appendingPathComponent("absent").path])
+        #expect(missing.status == 2 && missing.stderr.contains("AGENTSTATE_STORE_FILE"), "\(missing.stderr)")
+    }
+
     @Test("migrate creates the schema; runs and sessions read a store directly")
     func readsAStore() async throws {
         let path = temporaryDirectory().appendingPathComponent("cli.sqlite").path
