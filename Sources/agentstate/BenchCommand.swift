@@ -27,10 +27,20 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Seconds to measure.") var duration = 10.0
     @Option(help: "Seconds to run first without measuring.") var warmup = 2.0
     @Flag(help: "Send an Idempotency-Key with each append (costs the server two small writes).") var idempotencyKeys = false
+    @Option(help: "turn against a store: sessions created before measuring; each turn then goes to one of them at random, so what is measured is a turn in a store that size.")
+    var sessions: Int?
+    @Option(help: "turn against a store: turns each client's session holds before measuring.") var depth = 0
 
     mutating func run() async throws {
         guard (1...1024).contains(concurrency) else { throw AgentStateError.invalidInput(field: "concurrency", "must be 1 to 1024") }
         guard duration > 0, warmup >= 0 else { throw AgentStateError.invalidInput(field: "duration", "must be positive") }
+        if sessions != nil || depth > 0 {
+            guard workload == .turn, options.server == nil, ProcessInfo.processInfo.environment["AGENTSTATE_SERVER"] == nil else {
+                throw AgentStateError.invalidInput(field: "sessions", "--sessions and --depth shape turns against a store: give --store, not --server")
+            }
+        }
+        if let sessions, !(1...10_000_000).contains(sessions) { throw AgentStateError.invalidInput(field: "sessions", "must be 1 to 10,000,000") }
+        guard (0...100_000).contains(depth) else { throw AgentStateError.invalidInput(field: "depth", "must be 0 to 100,000") }
         let run = "bench-\(UInt32.random(in: 0...UInt32.max))"
         let driver: any BenchDriver
         var connections: [BenchConnection] = []
@@ -38,14 +48,20 @@ struct BenchCommand: AsyncParsableCommand {
         switch workload {
         case .turn:
             let messages = [NewMessage.user(String(repeating: "u", count: 300)), NewMessage.assistant(String(repeating: "a", count: 600))]
-            for c in 0..<concurrency { _ = try await store.createSession(options.tenantID, SessionCreate(id: "\(run)-\(c)")) }
-            if let server = options.server ?? ProcessInfo.processInfo.environment["AGENTSTATE_SERVER"] {
+            let server = options.server ?? ProcessInfo.processInfo.environment["AGENTSTATE_SERVER"]
+            if let sessions {
+                try await Self.createSessions(store, options.tenantID, prefix: run, count: sessions)
+            } else {
+                for c in 0..<concurrency { _ = try await store.createSession(options.tenantID, SessionCreate(id: "\(run)-\(c)")) }
+            }
+            if depth > 0 { try await Self.deepen(store, options.tenantID, prefix: run, clients: concurrency, turns: depth, messages: messages) }
+            if let server {
                 let (host, port) = try Self.address(server)
                 connections = try await Self.connect(host, port, concurrency)
                 let key = options.key ?? ProcessInfo.processInfo.environment["AGENTSTATE_KEY"] ?? ""
                 driver = try HTTPTurns(connections: connections, host: host, key: key, messages: messages, idempotencyKeys: idempotencyKeys, prefix: run)
             } else {
-                driver = StoreTurns(store: store, tenant: options.tenantID, messages: messages, prefix: run)
+                driver = StoreTurns(store: store, tenant: options.tenantID, messages: messages, prefix: run, spread: sessions)
             }
         case .step:
             driver = StoreSteps(store: store, tenant: options.tenantID, prefix: run)
@@ -86,9 +102,10 @@ struct BenchCommand: AsyncParsableCommand {
         func p(_ q: Double) -> String { String(format: "%.2f ms", samples[min(samples.count - 1, Int(Double(samples.count) * q))]) }
         let storeURL = try options.url()
         let target = options.server.map { "server \($0)" } ?? "store \(storeURL)"
+        let shape = (sessions.map { "   \($0) sessions in the store" } ?? "") + (depth > 0 ? "   sessions \(depth) turns deep" : "")
         print("""
             target       \(target)
-            clients      \(concurrency)   measured \(duration) s after \(warmup) s warm-up
+            clients      \(concurrency)   measured \(duration) s after \(warmup) s warm-up\(shape)
             workload     \(workload.rawValue)   \(samples.count) done
             throughput   \(String(format: "%.0f", Double(samples.count) / duration)) \(workload.rawValue)s/s
             latency      p50 \(p(0.50))   p99 \(p(0.99))   p999 \(p(0.999))   max \(p(1.0))
@@ -97,6 +114,39 @@ struct BenchCommand: AsyncParsableCommand {
 }
 
 extension BenchCommand {
+    /// The empty sessions of `--sessions`, created by 32 tasks so that group commit batches them.
+    static func createSessions(_ store: any StateStore, _ tenant: TenantID, prefix: String, count: Int) async throws {
+        let bar = ProgressBar(label: "creating sessions")
+        let chunk = 8_192
+        for start in stride(from: 0, to: count, by: chunk) {
+            let end = min(count, start + chunk)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for lane in 0..<32 {
+                    group.addTask {
+                        for i in stride(from: start + lane, to: end, by: 32) {
+                            _ = try await store.createSession(tenant, SessionCreate(id: "\(prefix)-s\(i)"))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            bar.show(end, of: count)
+        }
+        bar.finish()
+    }
+
+    /// `--depth`: each client's session filled with that many turns before the clock starts.
+    static func deepen(_ store: any StateStore, _ tenant: TenantID, prefix: String, clients: Int, turns: Int, messages: [NewMessage]) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for c in 0..<clients {
+                group.addTask {
+                    for _ in 0..<turns { _ = try await store.appendMessages(tenant, "\(prefix)-\(c)", messages, expectedLastSeq: nil) }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
     /// Host and port of a plain-HTTP server URL (the load generator speaks HTTP/1.1 without TLS).
     static func address(_ url: String) throws -> (String, Int) {
         guard let u = URL(string: url), u.scheme == "http", let host = u.host else {
@@ -129,9 +179,11 @@ struct StoreTurns: BenchDriver {
     let tenant: TenantID
     let messages: [NewMessage]
     let prefix: String
+    /// With `--sessions`: how many sessions each turn picks from at random.
+    var spread: Int?
 
     func once(client: Int, iteration: Int) async throws {
-        let session = "\(prefix)-\(client)"
+        let session = spread.map { "\(prefix)-s\(Int.random(in: 0..<$0))" } ?? "\(prefix)-\(client)"
         _ = try await store.appendMessages(tenant, session, messages, expectedLastSeq: nil)
         _ = try await store.messages(tenant, session, .last(20))
     }

@@ -207,6 +207,23 @@ struct BenchCommandTests {
         #expect(bad.status == 2 && bad.stderr.hasPrefix("agentstate: concurrency"))
     }
 
+    @Test("bench --sessions fills the store with that many sessions and spreads turns over them; --depth starts each client's session that deep")
+    func benchShapes() async throws {
+        let cli = builtExecutable("agentstate")
+        let file = temporaryDirectory().appendingPathComponent("shapes.sqlite").path
+        let spread = try runProcess(cli, ["bench", "--store", "sqlite:\(file)", "--sessions", "300", "--concurrency", "2", "--duration", "0.5", "--warmup", "0"])
+        #expect(spread.status == 0 && spread.stdout.contains("300 sessions in the store"), "\(spread.stdout)\(spread.stderr)")
+        let store = try SQLiteStore(path: file)
+        let sessions = try await store.sessions("default", SessionQuery(limit: 1000)).items
+        #expect(sessions.count == 300 && sessions.filter { $0.lastSeq > 0 }.count > 2, "turns land on many of the sessions")
+        try await store.close()
+
+        let deep = try runProcess(cli, ["bench", "--store", "memory:", "--depth", "30", "--concurrency", "1", "--duration", "0.2", "--warmup", "0"])
+        #expect(deep.status == 0 && deep.stdout.contains("sessions 30 turns deep"), "\(deep.stdout)\(deep.stderr)")
+        let overHTTP = try runProcess(cli, ["bench", "--server", "http://127.0.0.1:1", "--key", "k", "--sessions", "10"])
+        #expect(overHTTP.status == 2 && overHTTP.stderr.hasPrefix("agentstate: sessions"), "\(overHTTP.stderr)")
+    }
+
     @Test("encryption at rest: a served store holds nothing plain, the log no key; rotate-data moves all to the new key, resumably")
     func sealing() async throws {
         let cli = builtExecutable("agentstate")
