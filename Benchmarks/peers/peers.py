@@ -1,0 +1,242 @@
+"""What users would otherwise pick, on the workloads of BENCHMARKS.md (run by scripts/bench-peers).
+
+- turn: append a user message (300 bytes) and an assistant reply (600 bytes), then read the last
+  20 messages. LangGraph: a graph whose one node answers, over `MessagesState`, invoked once per
+  turn on the session's thread, then `get_state` (the checkpointer stores the messages as the
+  graph's state). OpenAI Agents SDK: `SQLiteSession.add_items` and `get_items(limit=20)`.
+- step: write a step's result and a 2 KB checkpoint, read it back. LangGraph: a graph of ten
+  nodes, each returning its result and the 2 KB notes as state (a checkpoint per node), then
+  `get_state`; the time of a run divided by ten.
+
+One client, in one Python process, on a fresh store each. Prints one CSV line per measurement:
+peer,workload,shape,turns_or_steps,p50_ms,p99_ms,p999_ms,per_s,bytes_per_item
+"""
+import argparse
+import asyncio
+import os
+import sqlite3
+import sys
+import time
+import uuid
+
+USER = "u" * 300
+ASSISTANT = "a" * 600
+NOTES = "n" * 2000
+
+
+def percentiles(samples):
+    s = sorted(samples)
+    pick = lambda q: s[min(len(s) - 1, int(len(s) * q))]
+    return pick(0.5), pick(0.99), pick(0.999)
+
+
+def sqlite_bytes(path):
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    pages = con.execute("PRAGMA page_count").fetchone()[0] - con.execute("PRAGMA freelist_count").fetchone()[0]
+    size = pages * con.execute("PRAGMA page_size").fetchone()[0]
+    con.close()
+    return size
+
+
+def postgres_bytes(conn, tables):
+    with conn.cursor() as cur:
+        cur.execute("CHECKPOINT")
+        cur.execute("SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c WHERE c.relname = ANY(%s)", (tables,))
+        return int(cur.fetchone()[0] or 0)
+
+
+def report(peer, workload, shape, samples, seconds, stored_bytes, items):
+    p50, p99, p999 = percentiles(samples)
+    print(f"{peer},{workload},{shape},{len(samples)},{p50:.2f},{p99:.2f},{p999:.2f},{len(samples) / seconds:.0f},"
+          f"{stored_bytes / items:.0f}", flush=True)
+
+
+def timed(once, seconds, warmup):
+    samples = []
+    start = time.perf_counter()
+    measure_from, end = start + warmup, start + warmup + seconds
+    i = 0
+    while True:
+        t0 = time.perf_counter()
+        if t0 >= end:
+            break
+        once(i)
+        i += 1
+        if t0 >= measure_from:
+            samples.append((time.perf_counter() - t0) * 1000)
+    return samples, i
+
+
+# LangGraph ----------------------------------------------------------------------------------
+
+def chat_graph(saver):
+    from langchain_core.messages import AIMessage
+    from langgraph.graph import START, MessagesState, StateGraph
+
+    def reply(state):
+        return {"messages": [AIMessage(ASSISTANT)]}
+
+    g = StateGraph(MessagesState)
+    g.add_node("reply", reply)
+    g.add_edge(START, "reply")
+    return g.compile(checkpointer=saver)
+
+
+def step_graph(saver):
+    from typing import TypedDict
+
+    from langgraph.graph import START, StateGraph
+
+    class State(TypedDict, total=False):
+        notes: str
+        cursor: int
+        result: dict
+
+    g = StateGraph(State)
+    previous = START
+    for n in range(10):
+        name = f"s{n}"
+        g.add_node(name, lambda state, n=n: {"notes": NOTES, "cursor": n, "result": {"ok": True, "n": n}})
+        g.add_edge(previous, name)
+        previous = name
+    return g.compile(checkpointer=saver)
+
+
+def langgraph_turns(peer, saver, sessions, depth, seconds, warmup, stored):
+    from langchain_core.messages import HumanMessage
+
+    graph = chat_graph(saver)
+    prefix = uuid.uuid4().hex[:8]
+
+    def turn(session):
+        config = {"configurable": {"thread_id": f"{prefix}-{session}"}}
+        graph.invoke({"messages": [HumanMessage(USER)]}, config)
+        window = graph.get_state(config).values["messages"][-20:]
+        assert len(window) >= 2
+
+    for _ in range(depth):
+        turn(0)
+    samples, done = timed(lambda i: turn(0 if depth else i % sessions), seconds, warmup)
+    shape = f"1 session {depth} turns deep" if depth else f"{sessions} sessions"
+    report(peer, "turn", shape, samples, seconds, stored(), depth + done)
+
+
+def langgraph_steps(peer, saver, seconds, warmup, stored):
+    graph = step_graph(saver)
+    prefix = uuid.uuid4().hex[:8]
+
+    def run(i):
+        config = {"configurable": {"thread_id": f"{prefix}-run-{i}"}}
+        graph.invoke({"cursor": 0}, config)
+        assert graph.get_state(config).values["cursor"] == 9
+
+    samples, done = timed(run, seconds, warmup)
+    report(peer, "step", "runs of 10 steps", [s / 10 for s in samples], seconds / 10, stored(), done * 10)
+
+
+def langgraph_sqlite(args, directory):
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    for shape in (("sessions", 200, 0), ("depth", 1, args.langgraph_depth)):
+        path = os.path.join(directory, f"lg-{shape[0]}.sqlite")
+        conn = sqlite3.connect(path, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        langgraph_turns("LangGraph SqliteSaver", SqliteSaver(conn), shape[1], shape[2], args.seconds, args.warmup, lambda: sqlite_bytes(path))
+        conn.close()
+    path = os.path.join(directory, "lg-steps.sqlite")
+    conn = sqlite3.connect(path, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    langgraph_steps("LangGraph SqliteSaver", SqliteSaver(conn), args.seconds, args.warmup, lambda: sqlite_bytes(path))
+    conn.close()
+
+
+def langgraph_postgres(args):
+    import psycopg
+    from langgraph.checkpoint.postgres import PostgresSaver
+
+    url = args.postgres.replace("?sslmode=disable", "").split("?")[0]
+    tables = ["checkpoints", "checkpoint_blobs", "checkpoint_writes"]
+    for workload in ("turn-sessions", "turn-depth", "step"):
+        with psycopg.connect(url, autocommit=True) as conn:
+            with conn.cursor() as cur:
+                for t in tables + ["checkpoint_migrations"]:
+                    cur.execute(f"DROP TABLE IF EXISTS {t}")
+            saver = PostgresSaver(conn)
+            saver.setup()
+            stored = lambda: postgres_bytes(conn, tables)
+            if workload == "turn-sessions":
+                langgraph_turns("LangGraph PostgresSaver", saver, 200, 0, args.seconds, args.warmup, stored)
+            elif workload == "turn-depth":
+                langgraph_turns("LangGraph PostgresSaver", saver, 1, args.langgraph_depth, args.seconds, args.warmup, stored)
+            else:
+                langgraph_steps("LangGraph PostgresSaver", saver, args.seconds, args.warmup, stored)
+
+
+# OpenAI Agents SDK -------------------------------------------------------------------------
+
+def openai_agents(args, directory):
+    from agents import SQLiteSession
+
+    async def measure(sessions, depth):
+        path = os.path.join(directory, f"oa-{sessions}-{depth}.sqlite")
+        cache = {}
+
+        def session(n):
+            if n not in cache:
+                cache[n] = SQLiteSession(f"s{n}", path)
+            return cache[n]
+
+        async def turn(n):
+            s = session(n)
+            await s.add_items([{"role": "user", "content": USER}, {"role": "assistant", "content": ASSISTANT}])
+            window = await s.get_items(limit=20)
+            assert len(window) >= 2
+
+        for _ in range(depth):
+            await turn(0)
+        samples = []
+        start = time.perf_counter()
+        measure_from, end = start + args.warmup, start + args.warmup + args.seconds
+        i = 0
+        while True:
+            t0 = time.perf_counter()
+            if t0 >= end:
+                break
+            await turn(0 if depth else i % sessions)
+            i += 1
+            if t0 >= measure_from:
+                samples.append((time.perf_counter() - t0) * 1000)
+        for s in cache.values():
+            s.close()
+        shape = f"1 session {depth} turns deep" if depth else f"{sessions} sessions"
+        report("OpenAI Agents SQLiteSession", "turn", shape, samples, args.seconds, sqlite_bytes(path), depth + i)
+
+    asyncio.run(measure(200, 0))
+    asyncio.run(measure(1, args.depth))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--warmup", type=float, default=2)
+    parser.add_argument("--depth", type=int, default=1000)
+    # LangGraph stores the whole history in every checkpoint, so filling a thread 1,000 turns deep
+    # writes about a gigabyte; its deep case is measured shallower and says so.
+    parser.add_argument("--langgraph-depth", type=int, default=200)
+    parser.add_argument("--postgres", help="a PostgreSQL URL for PostgresSaver")
+    parser.add_argument("--dir", required=True)
+    parser.add_argument("--only", choices=["sqlite", "postgres", "openai"])
+    args = parser.parse_args()
+    if args.only in (None, "sqlite"):
+        langgraph_sqlite(args, args.dir)
+    if args.only in (None, "postgres") and args.postgres:
+        langgraph_postgres(args)
+    if args.only in (None, "openai"):
+        openai_agents(args, args.dir)
+
+
+if __name__ == "__main__":
+    main()
