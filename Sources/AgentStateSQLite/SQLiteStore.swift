@@ -36,6 +36,7 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
     public let path: String
     let pool: DatabasePool
     private let commits: GroupCommit
+    private let checkpointer: Checkpointer
     private let clock: any StoreClock
     let keyRing: DataKeyRing?
     /// Reports this process's commits. Another process writing the same file is not heard;
@@ -52,6 +53,8 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
         config.busyMode = .timeout(configuration.busyTimeout)
         let observer = configuration.statementObserver
         config.prepareDatabase { db in
+            // Commits leave checkpoints to the `Checkpointer`; this is only its backstop.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Checkpointer.backstopPages)")
             if let observer {
                 db.trace(options: .statement) { event in
                     if case .statement(let statement) = event { observer(statement.expandedSQL) }
@@ -70,6 +73,7 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
             // Set on the writer after GRDB's own WAL set-up, which picks NORMAL.
             let synchronous = configuration.durability == .strict ? "FULL" : "NORMAL"
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
+            checkpointer = try Checkpointer(path: path)
         } catch let error as DatabaseError {
             throw AgentStateError(.unavailable, "cannot open SQLite store at \(path): \(error.message ?? "\(error)")")
         }
@@ -99,10 +103,12 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
             }
         }
         changes.notify(changed)
+        checkpointer.committed()
         return result
     }
 
     public func close() async throws {
+        try checkpointer.stop()
         try pool.close()
     }
 

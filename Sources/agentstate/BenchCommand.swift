@@ -14,15 +14,18 @@ struct BenchCommand: AsyncParsableCommand {
             its own session. step: write a step's result and a 2 KB checkpoint, then read the checkpoint back; each \
             client creates and claims a run, ten steps per run. Against a server (--server, --key) or a store \
             directly (--store). ping (server only): two GET /health/live per round, the floor of a turn's two \
-            requests through the same HTTP client and server, with no store work.
+            requests through the same HTTP client and server, with no store work. approvals (SQLite or memory store): \
+            --runs runs wait on approvals, a quarter are decided, the clock moves past the rest's deadlines and the \
+            sweeper expires them; it prints the sweeper's cost per approval and its longest pass.
             """)
 
     enum Workload: String, ExpressibleByArgument, CaseIterable {
-        case turn, step, ping
+        case turn, step, ping, approvals
     }
 
     @OptionGroup var options: StoreOptions
-    @Option(help: "turn or step.") var workload = Workload.turn
+    @Option(help: "turn, step, ping or approvals.") var workload = Workload.turn
+    @Option(help: "approvals: runs waiting on an approval.") var runs = 10_000
     @Option(help: "Concurrent clients.") var concurrency = 16
     @Option(help: "Seconds to measure.") var duration = 10.0
     @Option(help: "Seconds to run first without measuring.") var warmup = 2.0
@@ -42,6 +45,14 @@ struct BenchCommand: AsyncParsableCommand {
         if let sessions, !(1...10_000_000).contains(sessions) { throw AgentStateError.invalidInput(field: "sessions", "must be 1 to 10,000,000") }
         guard (0...100_000).contains(depth) else { throw AgentStateError.invalidInput(field: "depth", "must be 0 to 100,000") }
         let run = "bench-\(UInt32.random(in: 0...UInt32.max))"
+        if workload == .approvals {
+            guard options.server == nil, ProcessInfo.processInfo.environment["AGENTSTATE_SERVER"] == nil else {
+                throw AgentStateError.invalidInput(field: "workload", "approvals moves the store's clock: give --store, not --server")
+            }
+            guard (4...1_000_000).contains(runs) else { throw AgentStateError.invalidInput(field: "runs", "must be 4 to 1,000,000") }
+            try await ApprovalDay(url: try options.url(), runs: runs, clients: concurrency, tenant: options.tenantID, prefix: run).run()
+            return print(Self.peakMemory)
+        }
         let driver: any BenchDriver
         var connections: [BenchConnection] = []
         let store = try await options.open()   // with a server, this checks the key and learns its tenant
@@ -72,6 +83,8 @@ struct BenchCommand: AsyncParsableCommand {
             let (host, port) = try Self.address(server)
             connections = try await Self.connect(host, port, concurrency)
             driver = HTTPPings(connections: connections, host: host)
+        case .approvals:
+            preconditionFailure("the approval day runs before any store is opened")
         }
 
         let start = ContinuousClock.now
@@ -109,11 +122,19 @@ struct BenchCommand: AsyncParsableCommand {
             workload     \(workload.rawValue)   \(samples.count) done
             throughput   \(String(format: "%.0f", Double(samples.count) / duration)) \(workload.rawValue)s/s
             latency      p50 \(p(0.50))   p99 \(p(0.99))   p999 \(p(0.999))   max \(p(1.0))
+            \(Self.peakMemory)
             """)
     }
 }
 
 extension BenchCommand {
+    /// This process's peak resident memory: the store's (and the load generator's) footprint.
+    static var peakMemory: String {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return String(format: "memory       peak %.0f MiB resident", Double(usage.ru_maxrss) / 1024)
+    }
+
     /// The empty sessions of `--sessions`, created by 32 tasks so that group commit batches them.
     static func createSessions(_ store: any StateStore, _ tenant: TenantID, prefix: String, count: Int) async throws {
         let bar = ProgressBar(label: "creating sessions")

@@ -29,14 +29,14 @@ struct SweeperTests {
     func batches() async throws {
         let clock = ManualClock()
         let store = InMemoryStore(clock: clock)
-        for i in 0..<501 {
+        for i in 0...SweepReport.batch {
             _ = try await store.createRun("t", RunCreate(id: "r\(i)", workflow: "wf"))
             _ = try await store.transition("t", "r\(i)", RunTransition(to: .running))
             _ = try await store.wait("t", "r\(i)", WaitRequest(until: clock.now().adding(seconds: 1)))
         }
         clock.advance(by: 2)
         let first = try await store.sweep()
-        #expect(first.timersFired == 500 && first.moreDue)
+        #expect(first.timersFired == SweepReport.batch && first.moreDue)
         let second = try await store.sweep()
         #expect(second.timersFired == 1 && !second.moreDue)
     }

@@ -207,7 +207,7 @@ struct BenchCommandTests {
         #expect(bad.status == 2 && bad.stderr.hasPrefix("agentstate: concurrency"))
     }
 
-    @Test("bench --sessions fills the store with that many sessions and spreads turns over them; --depth starts each client's session that deep")
+    @Test("bench --sessions fills the store with that many sessions and spreads turns over them; --depth starts each client's session that deep; the approval day expires what was not decided")
     func benchShapes() async throws {
         let cli = builtExecutable("agentstate")
         let file = temporaryDirectory().appendingPathComponent("shapes.sqlite").path
@@ -220,6 +220,9 @@ struct BenchCommandTests {
 
         let deep = try runProcess(cli, ["bench", "--store", "memory:", "--depth", "30", "--concurrency", "1", "--duration", "0.2", "--warmup", "0"])
         #expect(deep.status == 0 && deep.stdout.contains("sessions 30 turns deep"), "\(deep.stdout)\(deep.stderr)")
+        let day = try runProcess(cli, ["bench", "--workload", "approvals", "--store", "memory:", "--runs", "40", "--concurrency", "4"])
+        #expect(day.status == 0 && day.stdout.contains("40 runs waiting on approvals, 10 decided, 30 expired by the sweeper")
+                    && day.stdout.contains("per expired approval") && day.stdout.contains("peak"), "\(day.stdout)\(day.stderr)")
         let overHTTP = try runProcess(cli, ["bench", "--server", "http://127.0.0.1:1", "--key", "k", "--sessions", "10"])
         #expect(overHTTP.status == 2 && overHTTP.stderr.hasPrefix("agentstate: sessions"), "\(overHTTP.stderr)")
     }

@@ -102,8 +102,7 @@ extension JSONValue {
     /// Encodes a record as a `JSONValue` in the API's form (snake_case names, ISO 8601 times), so
     /// records inside event data read the same as everywhere else in the API.
     public init(encoding value: some Encodable) throws {
-        let data = try APICoding.encoder.encode(value)
-        self = try JSONParser.parse(data)
+        self = try JSONValueEncoder.api(value)
     }
 
     /// Decodes a record from a document in the API's form.

@@ -15,7 +15,7 @@ extension TransactionalStore {
         try await write { tx in
             var report = SweepReport()
             let now = tx.now
-            let batch = 500
+            let batch = SweepReport.batch
             let timers = try tx.dueTimers(at: now, limit: batch)
             let approvals = try tx.dueApprovals(at: now, limit: batch)
             let sessions = try tx.expiredSessions(at: now, limit: batch)
