@@ -11,7 +11,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure a workload: conversation turns or run steps, with throughput and latency percentiles.",
         discussion: """
             turn: append a user and an assistant message (300 and 600 bytes), then read the last 20; each client has \
-            its own session. step: write a step's result and a 2 KB checkpoint, then read the checkpoint back; each \
+            its own session. step: write a step's result and a 2 KB checkpoint (--checkpoint patch: after a run's first, a merge patch of what changed), then read the checkpoint back; each \
             client creates and claims a run, ten steps per run. Against a server (--server, --key) or a store \
             directly (--store). ping (server only): two GET /health/live per round, the floor of a turn's two \
             requests through the same HTTP client and server, with no store work. approvals (SQLite or memory store): \
@@ -23,9 +23,15 @@ struct BenchCommand: AsyncParsableCommand {
         case turn, step, ping, approvals
     }
 
+    enum CheckpointForm: String, ExpressibleByArgument, CaseIterable {
+        case full, patch
+    }
+
     @OptionGroup var options: StoreOptions
     @Option(help: "turn, step, ping or approvals.") var workload = Workload.turn
     @Option(help: "approvals: runs waiting on an approval.") var runs = 10_000
+    @Option(help: "step: save each checkpoint whole (full) or, after a run's first, as a merge patch of what changed (patch).")
+    var checkpoint = CheckpointForm.full
     @Option(help: "Concurrent clients.") var concurrency = 16
     @Option(help: "Seconds to measure.") var duration = 10.0
     @Option(help: "Seconds to run first without measuring.") var warmup = 2.0
@@ -75,7 +81,7 @@ struct BenchCommand: AsyncParsableCommand {
                 driver = StoreTurns(store: store, tenant: options.tenantID, messages: messages, prefix: run, spread: sessions)
             }
         case .step:
-            driver = StoreSteps(store: store, tenant: options.tenantID, prefix: run)
+            driver = StoreSteps(store: store, tenant: options.tenantID, prefix: run, patches: checkpoint == .patch)
         case .ping:
             guard let server = options.server ?? ProcessInfo.processInfo.environment["AGENTSTATE_SERVER"] else {
                 throw AgentStateError.invalidInput(field: "workload", "ping measures a server: give --server")
@@ -211,11 +217,12 @@ struct StoreTurns: BenchDriver {
 }
 
 /// Run steps: every tenth step starts a new run (created and claimed); each step writes its
-/// result, saves a 2 KB checkpoint and reads it back.
+/// result, saves a 2 KB checkpoint (or a merge patch of what changed) and reads it back.
 struct StoreSteps: BenchDriver {
     let store: any StateStore
     let tenant: TenantID
     let prefix: String
+    var patches = false
     static let notes = JSONValue.string(String(repeating: "n", count: 2000))
 
     func once(client: Int, iteration: Int) async throws {
@@ -228,8 +235,11 @@ struct StoreSteps: BenchDriver {
         }
         let step = "s\(iteration % 10)"
         _ = try await store.putStep(tenant, run, step, StepWrite(status: .completed, result: ["ok": true, "n": .int(Int64(iteration))]))
-        let state = JSONValue.object(["notes": Self.notes, "cursor": .int(Int64(iteration))])
-        _ = try await store.saveCheckpoint(tenant, run, CheckpointWrite(step: step, state: .full(state)))
+        // A patch carries only what changed since the run's last checkpoint: the cursor.
+        let state: CheckpointState = patches && iteration % 10 != 0
+            ? .patch(["cursor": .int(Int64(iteration))])
+            : .full(["notes": Self.notes, "cursor": .int(Int64(iteration))])
+        _ = try await store.saveCheckpoint(tenant, run, CheckpointWrite(step: step, state: state))
         _ = try await store.checkpoint(tenant, run, .latest)
     }
 }

@@ -220,6 +220,8 @@ struct BenchCommandTests {
 
         let deep = try runProcess(cli, ["bench", "--store", "memory:", "--depth", "30", "--concurrency", "1", "--duration", "0.2", "--warmup", "0"])
         #expect(deep.status == 0 && deep.stdout.contains("sessions 30 turns deep"), "\(deep.stdout)\(deep.stderr)")
+        let patched = try runProcess(cli, ["bench", "--workload", "step", "--checkpoint", "patch", "--store", "memory:", "--concurrency", "1", "--duration", "0.3", "--warmup", "0"])
+        #expect(patched.status == 0 && patched.stdout.contains("steps/s"), "\(patched.stdout)\(patched.stderr)")
         let day = try runProcess(cli, ["bench", "--workload", "approvals", "--store", "memory:", "--runs", "40", "--concurrency", "4"])
         #expect(day.status == 0 && day.stdout.contains("40 runs waiting on approvals, 10 decided, 30 expired by the sweeper")
                     && day.stdout.contains("per expired approval") && day.stdout.contains("peak"), "\(day.stdout)\(day.stderr)")
