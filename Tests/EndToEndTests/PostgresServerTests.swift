@@ -160,7 +160,9 @@ struct PostgresOutageTests {
                 do {
                     try await Task.sleep(until: start + .seconds(2))
                     try pg.pause()
-                    try await Task.sleep(until: start + .seconds(5))
+                    // At least 1.5 s down once the stop has finished: under the whole suite the
+                    // stop itself (a shutdown checkpoint) can take most of the three seconds.
+                    try await Task.sleep(until: max(start + .seconds(5), clock.now + .milliseconds(1500)))
                     try pg.resume()
                     phase.resume(at: clock.now)
                     let deadline = clock.now + .seconds(60)
