@@ -29,9 +29,10 @@ public func buildApplication(store: any StateStore, configuration: ServerConfigu
         let limiter = shared?.sharedRateLimiter ?? LocalRateLimiter()
         v1.add(middleware: RateLimitMiddleware(limiter: limiter, limit: limit))
     }
-    let audit = configuration.audit == .off ? nil : AuditWriter(store: store, logger: logger, retention: .seconds(configuration.auditRetentionDays * 86_400))
-    if let audit { v1.add(middleware: AuditMiddleware(writer: audit, changesOnly: configuration.audit == .changes)) }
-    OperatorPage(store: store, tiers: tiers, audit: audit, auditChangesOnly: configuration.audit == .changes).addRoutes(to: router)
+    let audit = configuration.audit == .off ? nil : AuditWriter(store: store, logger: logger, retention: .seconds(configuration.auditRetentionDays * 86_400),
+                                                                changesOnly: configuration.audit == .changes)
+    if let audit { v1.add(middleware: AuditMiddleware(writer: audit)) }
+    OperatorPage(store: store, tiers: tiers, audit: audit).addRoutes(to: router)
     v1.add(middleware: IdempotencyMiddleware(store: store, limits: configuration.limits))
     api.addRoutes(to: v1)
     return Application(

@@ -25,15 +25,18 @@ final class AuditWriter: Service, Sendable {
     let capacity: Int
     /// Records older than this are removed, in batches, as the writer goes.
     let retention: Duration
+    /// Only requests that change something (not GET and HEAD) are recorded.
+    let changesOnly: Bool
 
     init(store: any StateStore, logger: Logger, interval: Duration = .milliseconds(50), batchSize: Int = 200, capacity: Int = 100_000,
-         retention: Duration = .seconds(90 * 86_400)) {
+         retention: Duration = .seconds(90 * 86_400), changesOnly: Bool = false) {
         self.store = store
         self.logger = logger
         self.interval = interval
         self.batchSize = batchSize
         self.capacity = capacity
         self.retention = retention
+        self.changesOnly = changesOnly
     }
 
     func record(_ r: AuditRecord) {

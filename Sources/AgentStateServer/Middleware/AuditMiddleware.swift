@@ -8,8 +8,6 @@ import Hummingbird
 struct AuditMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let writer: AuditWriter
-    /// Only requests that change something (not GET and HEAD).
-    let changesOnly: Bool
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let status: Int
@@ -26,14 +24,15 @@ struct AuditMiddleware: RouterMiddleware {
     }
 
     private func record(_ request: Request, _ context: Context, status: Int) {
-        guard let key = context.key, !changesOnly || !["GET", "HEAD"].contains(request.method.rawValue) else { return }
+        guard let key = context.key else { return }
         writer.record(request, context, key: key, status: status)
     }
 }
 
 extension AuditWriter {
-    /// Records a request made with `key`, and its outcome.
+    /// Records a request made with `key`, and its outcome (a read only when all are kept).
     func record(_ request: Request, _ context: AppRequestContext, key: APIKey, status: Int) {
+        guard !changesOnly || ![.get, .head].contains(request.method) else { return }
         let now = Date()
         record(AuditRecord(
             id: Identifier.generate("aud", at: now), tenantId: key.tenantId, at: now, keyId: key.id, role: key.role,

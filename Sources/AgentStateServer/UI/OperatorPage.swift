@@ -12,7 +12,6 @@ struct OperatorPage: Sendable {
     let tiers: (any TierHealthReporting)?
     /// The audit trail, as for the API: what an operator saw and decided here is recorded too.
     var audit: AuditWriter?
-    var auditChangesOnly = false
     let keys = UIKeyLookup()
     var failures = LocalRateLimiter()
     var failureLimit = RateLimit(rate: 1, burst: 20)
@@ -111,8 +110,7 @@ struct OperatorPage: Sendable {
     }
 
     private func record(_ request: Request, _ context: AppRequestContext, key: APIKey, status: Int) {
-        guard let audit, !auditChangesOnly || request.method != .get else { return }
-        audit.record(request, context, key: key, status: status)
+        audit?.record(request, context, key: key, status: status)
     }
 
     func errorPage(_ session: UISession, _ message: String, status: HTTPResponse.Status) -> Response {
