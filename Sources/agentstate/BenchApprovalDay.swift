@@ -1,5 +1,4 @@
 import AgentState
-import AgentStateSQLite
 import Foundation
 
 /// The approval day: many runs waiting on approvals, a quarter of them decided, then the clock
@@ -15,21 +14,17 @@ struct ApprovalDay {
     let prefix: String
 
     func run() async throws {
-        let clock = ManualClock(Date())
-        let store: any StateStore
         switch url {
-        case .memory: store = InMemoryStore(clock: clock)
-        case .sqlite(let path, let options):
-            store = try SQLiteStore(path: path, configuration: try SQLiteStore.Configuration(urlOptions: options), clock: clock)
-        default:
-            throw AgentStateError.invalidInput(field: "store", "the approvals workload moves the store's clock: give a sqlite: or memory: store")
+        case .memory, .sqlite: break
+        default: throw AgentStateError.invalidInput(field: "store", "the approvals workload moves the store's clock: give a sqlite: or memory: store")
         }
+        let clock = ManualClock(Date())
+        let store = try await StoreOpener.open(url, migrate: false, keyRing: try DataKeyRing.configured(), clock: clock)
         let approvalIds = Array(0..<runs).map { "\(prefix)-a\($0)" }
 
         // Runs waiting on approvals: created, claimed and asked, by `clients` workers at once.
         let setupStart = ContinuousClock.now
-        let bar = ProgressBar(label: "runs waiting")
-        try await forEachInParallel(0..<runs) { i in
+        try await BenchCommand.inLanes(runs, lanes: clients, label: "runs waiting") { [clients] i in
             let workflow = "\(prefix)-w\(i)"
             _ = try await store.createRun(tenant, RunCreate(id: "\(prefix)-r\(i)", workflow: workflow))
             guard let claimed = try await store.claim(tenant, ClaimRequest(worker: "w\(i % clients)", workflow: workflow)) else {
@@ -37,8 +32,7 @@ struct ApprovalDay {
             }
             _ = try await store.requestApproval(tenant, claimed.run.id, ApprovalRequest(
                 id: approvalIds[i], approver: "ops@example.com", reason: "refund", timeoutSeconds: 3600, fencingToken: claimed.lease.token))
-        } progress: { bar.show($0, of: runs) }
-        bar.finish()
+        }
         let setup = ContinuousClock.now - setupStart
 
         // A quarter decided by operators during the day.
@@ -70,25 +64,9 @@ struct ApprovalDay {
             target       store \(url)
             workload     approvals   \(runs) runs waiting on approvals, \(quarter.count) decided, \(expired) expired by the sweeper
             set up       \(String(format: "%.1f", setup.milliseconds / 1000)) s (\(String(format: "%.0f", Double(runs) / (setup.milliseconds / 1000))) runs/s, \(clients) workers): create, claim, ask
-            decisions    p50 \(ms(percentile(decisions, 0.5)))   p99 \(ms(percentile(decisions, 0.99)))
+            decisions    p50 \(ms(BenchCommand.percentile(decisions, 0.5)))   p99 \(ms(BenchCommand.percentile(decisions, 0.99)))
             sweeping     \(ms(sweeping)) in \(passes.count) passes: \(String(format: "%.0f", sweeping * 1000 / Double(max(expired, 1)))) µs per expired approval, longest pass \(ms(passes.max() ?? 0))
             """)
-    }
-
-    private func forEachInParallel(_ range: Range<Int>, _ body: @escaping @Sendable (Int) async throws -> Void,
-                                   progress: (Int) -> Void) async throws {
-        let chunk = 1_000
-        for start in stride(from: range.lowerBound, to: range.upperBound, by: chunk) {
-            let end = min(range.upperBound, start + chunk)
-            let lanes = clients
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for lane in 0..<lanes {
-                    group.addTask { for i in stride(from: start + lane, to: end, by: lanes) { try await body(i) } }
-                }
-                try await group.waitForAll()
-            }
-            progress(end)
-        }
     }
 
     private func timedInParallel(_ items: [Int], _ body: @escaping @Sendable (Int) async throws -> Void) async throws -> [Double] {
@@ -107,9 +85,5 @@ struct ApprovalDay {
             }
             return try await group.reduce(into: []) { $0 += $1 }
         }.sorted()
-    }
-
-    private func percentile(_ sorted: [Double], _ q: Double) -> Double {
-        sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]
     }
 }

@@ -118,7 +118,7 @@ struct BenchCommand: AsyncParsableCommand {
 
         try await store.close()
         guard !samples.isEmpty else { throw AgentStateError(.unavailable, "no \(workload) finished inside the measured window") }
-        func p(_ q: Double) -> String { String(format: "%.2f ms", samples[min(samples.count - 1, Int(Double(samples.count) * q))]) }
+        func p(_ q: Double) -> String { String(format: "%.2f ms", Self.percentile(samples, q)) }
         let storeURL = try options.url()
         let target = options.server.map { "server \($0)" } ?? "store \(storeURL)"
         let shape = (sessions.map { "   \($0) sessions in the store" } ?? "") + (depth > 0 ? "   sessions \(depth) turns deep" : "")
@@ -134,6 +134,11 @@ struct BenchCommand: AsyncParsableCommand {
 }
 
 extension BenchCommand {
+    /// The `q` quantile of sorted samples (0 when there are none).
+    static func percentile(_ sorted: [Double], _ q: Double) -> Double {
+        sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]
+    }
+
     /// This process's peak resident memory: the store's (and the load generator's) footprint.
     static var peakMemory: String {
         var usage = rusage()
@@ -143,17 +148,21 @@ extension BenchCommand {
 
     /// The empty sessions of `--sessions`, created by 32 tasks so that group commit batches them.
     static func createSessions(_ store: any StateStore, _ tenant: TenantID, prefix: String, count: Int) async throws {
-        let bar = ProgressBar(label: "creating sessions")
-        let chunk = 8_192
+        try await inLanes(count, lanes: 32, label: "creating sessions") { i in
+            _ = try await store.createSession(tenant, SessionCreate(id: "\(prefix)-s\(i)"))
+        }
+    }
+
+    /// Set-up work: `body` for each of 0..<count, on `lanes` tasks at once, chunk by chunk, with a
+    /// progress bar on a terminal.
+    static func inLanes(_ count: Int, lanes: Int, label: String, _ body: @escaping @Sendable (Int) async throws -> Void) async throws {
+        let bar = ProgressBar(label: label)
+        let chunk = max(lanes, 4_096)
         for start in stride(from: 0, to: count, by: chunk) {
             let end = min(count, start + chunk)
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for lane in 0..<32 {
-                    group.addTask {
-                        for i in stride(from: start + lane, to: end, by: 32) {
-                            _ = try await store.createSession(tenant, SessionCreate(id: "\(prefix)-s\(i)"))
-                        }
-                    }
+                for lane in 0..<lanes {
+                    group.addTask { for i in stride(from: start + lane, to: end, by: lanes) { try await body(i) } }
                 }
                 try await group.waitForAll()
             }

@@ -14,15 +14,16 @@ enum StoreOpener {
         try await open(url, migrate: migrate, keyRing: try DataKeyRing.configured(file: dataKeys))
     }
 
-    static func open(_ url: StoreURL, migrate: Bool, keyRing: DataKeyRing?) async throws -> any StateStore {
+    /// `clock` is the time an embedded store (memory or SQLite) reads; the others keep their own.
+    static func open(_ url: StoreURL, migrate: Bool, keyRing: DataKeyRing?, clock: any StoreClock = SystemClock()) async throws -> any StateStore {
         switch url {
         case .memory:
             // Nothing of it is at rest.
-            return InMemoryStore()
+            return InMemoryStore(clock: clock)
         case .sqlite(let path, let options):
             var configuration = try SQLiteStore.Configuration(urlOptions: options)
             configuration.keyRing = keyRing
-            return try SQLiteStore(path: path, configuration: configuration)
+            return try SQLiteStore(path: path, configuration: configuration, clock: clock)
         case .postgres(let url):
             return try await PostgresStore.open(url: url, migrate: migrate, keyRing: keyRing)
         case .tiered(let cache, let durableURL):
