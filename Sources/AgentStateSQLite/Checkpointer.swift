@@ -12,7 +12,7 @@ import Synchronization
 final class Checkpointer: @unchecked Sendable {
     static let backstopPages = 4_000
     private let connection: DatabaseQueue
-    private let timer: DispatchSourceTimer
+    private let timer: any DispatchSourceTimer
     /// Commits since the last checkpoint; a quiet store is not checkpointed again and again.
     private let pending = Atomic<Int>(0)
 
@@ -28,8 +28,12 @@ final class Checkpointer: @unchecked Sendable {
 
     private func tick() {
         guard pending.exchange(0, ordering: .relaxed) > 0 else { return }
-        // Busy or failed: the next tick tries again, and the backstop bounds the log meanwhile.
-        try? connection.writeWithoutTransaction { db in _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+        // The row is (busy, frames in the log, frames copied).
+        let row = try? connection.writeWithoutTransaction { db in try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+        // Failed, busy, or held back by a reader: the next tick tries again, commits or not, and
+        // the backstop bounds the log meanwhile.
+        let done = row.map { $0[0] as Int == 0 && $0[2] as Int >= $0[1] as Int } ?? false
+        if !done { pending.add(1, ordering: .relaxed) }
     }
 
     /// Called after each commit.

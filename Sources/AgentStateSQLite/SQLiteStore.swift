@@ -108,8 +108,10 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
     }
 
     public func close() async throws {
-        try checkpointer.stop()
+        // The pool closes even if the checkpointer's connection would not.
+        let stopped = Result { try checkpointer.stop() }
         try pool.close()
+        try stopped.get()
     }
 
     /// Runs raw SQL against the file, outside the store's rules: for tests that play an
