@@ -16,7 +16,7 @@ struct ApprovalDay {
     func run() async throws {
         switch url {
         case .memory, .sqlite: break
-        default: throw AgentStateError.invalidInput(field: "store", "the approvals workload moves the store's clock: give a sqlite: or memory: store")
+        default: throw AgentStateError.invalidInput(field: "store", "must be sqlite: or memory: for the approvals workload, which moves the store's clock")
         }
         let clock = ManualClock(Date())
         let store = try await StoreOpener.open(url, migrate: false, keyRing: try DataKeyRing.configured(), clock: clock)

@@ -53,7 +53,7 @@ struct BenchCommand: AsyncParsableCommand {
         let run = "bench-\(UInt32.random(in: 0...UInt32.max))"
         if workload == .approvals {
             guard options.server == nil, ProcessInfo.processInfo.environment["AGENTSTATE_SERVER"] == nil else {
-                throw AgentStateError.invalidInput(field: "workload", "approvals moves the store's clock: give --store, not --server")
+                throw AgentStateError.invalidInput(field: "workload", "approvals moves the store's clock, so it needs --store, not --server")
             }
             guard (4...1_000_000).contains(runs) else { throw AgentStateError.invalidInput(field: "runs", "must be 4 to 1,000,000") }
             try await ApprovalDay(url: try options.url(), runs: runs, clients: concurrency, tenant: options.tenantID, prefix: run).run()
