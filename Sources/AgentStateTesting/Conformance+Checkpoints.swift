@@ -21,6 +21,16 @@ extension Conformance {
             await expectFailure(.notFound) { try await h.store.checkpoint(tenant, "r", .seq(4)) }
             await expectFailure(.notFound) { try await h.store.checkpoint(tenant, "r", .step("nope")) }
         },
+        check("checkpoints: expected_seq saves only on the newest checkpoint its writer saw") { h in
+            _ = try await h.store.runningRun(tenant, id: "r")
+            let first = try await h.store.saveCheckpoint(tenant, "r", CheckpointWrite(state: .full(["a": 1]), expectedSeq: 0))
+            _ = try await h.store.saveCheckpoint(tenant, "r", CheckpointWrite(state: .patch(["b": 2]), expectedSeq: first.seq))
+            let stale = await expectFailure(.versionConflict) {
+                try await h.store.saveCheckpoint(tenant, "r", CheckpointWrite(state: .patch(["a": nil]), expectedSeq: first.seq))
+            }
+            #expect(stale?.current == "2", "the refusal names the newest seq")
+            #expect(try await h.store.checkpoint(tenant, "r", .latest).state == ["a": 1, "b": 2], "the refused patch changed nothing")
+        },
         check("checkpoints: a long chain of patches reads back every point exactly") { h in
             _ = try await h.store.runningRun(tenant, id: "r")
             var expected: [JSONValue] = []

@@ -125,6 +125,26 @@ struct WorkflowTests {
         }
     }
 
+    @Test("a run is deleted with its history once it has finished, and not before")
+    func deleteRun() async throws {
+        let h = try await APIHarness.make()
+        try await h.run { api in
+            _ = try await api.call(.post, "/v1/runs", #"{"id":"r","workflow":"wf"}"#)
+            _ = try await api.call(.post, "/v1/runs/r/checkpoints", #"{"state":{"a":1}}"#)
+            let early = try await api.call(.delete, "/v1/runs/r")
+            #expect(early.status == 409 && early["current"] == "created", "a run in progress stays")
+            #expect(try await api.call(.get, "/v1/runs/r/checkpoints/latest")["state"] == ["a": 1])
+            _ = try await api.call(.post, "/v1/runs/r/transitions", #"{"to":"cancelled"}"#)
+            #expect(try await api.call(.delete, "/v1/runs/r").status == 204)
+            #expect(try await api.call(.get, "/v1/runs/r").status == 404)
+            #expect(try await api.call(.get, "/v1/runs/r/checkpoints/latest").status == 404)
+            #expect(try await api.call(.delete, "/v1/runs/r").status == 404)
+            // The id is free again, and the new run starts with no history.
+            #expect(try await api.call(.post, "/v1/runs", #"{"id":"r","workflow":"wf"}"#).status == 201)
+            #expect(try await api.call(.get, "/v1/runs/r/checkpoints/latest").status == 404)
+        }
+    }
+
     @Test("memory: keys with slashes, prefix listing, search; export and erasure by an admin")
     func memoryAndUsers() async throws {
         let h = try await APIHarness.make()

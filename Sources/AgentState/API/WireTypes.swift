@@ -74,9 +74,11 @@ public struct CheckpointBody: Sendable, Codable, Hashable {
     public var state: JSONValue?
     public var patch: JSONValue?
     public var fencingToken: Int64?
+    public var expectedSeq: Int64?
     public init(_ write: CheckpointWrite) {
         step = write.step
         fencingToken = write.fencingToken
+        expectedSeq = write.expectedSeq
         switch write.state {
         case .full(let s): state = s
         case .patch(let p): patch = p
@@ -85,8 +87,8 @@ public struct CheckpointBody: Sendable, Codable, Hashable {
 
     public func write() throws -> CheckpointWrite {
         switch (state, patch) {
-        case (let s?, nil): return CheckpointWrite(step: step, state: .full(s), fencingToken: fencingToken)
-        case (nil, let p?): return CheckpointWrite(step: step, state: .patch(p), fencingToken: fencingToken)
+        case (let s?, nil): return CheckpointWrite(step: step, state: .full(s), fencingToken: fencingToken, expectedSeq: expectedSeq)
+        case (nil, let p?): return CheckpointWrite(step: step, state: .patch(p), fencingToken: fencingToken, expectedSeq: expectedSeq)
         default: throw AgentStateError.invalidInput(field: "state", "give exactly one of state (whole) or patch (RFC 7396)")
         }
     }

@@ -47,11 +47,16 @@ public struct CheckpointWrite: Sendable, Codable, Hashable {
     public var step: String?
     public var state: CheckpointState
     public var fencingToken: Int64?
+    /// Save only if the run's newest checkpoint is still this one (0: the run has none yet). A
+    /// patch is written against what its writer last saw; this keeps it from landing on a newer
+    /// checkpoint that someone else saved in between.
+    public var expectedSeq: Int64?
 
-    public init(step: String? = nil, state: CheckpointState, fencingToken: Int64? = nil) {
+    public init(step: String? = nil, state: CheckpointState, fencingToken: Int64? = nil, expectedSeq: Int64? = nil) {
         self.step = step
         self.state = state
         self.fencingToken = fencingToken
+        self.expectedSeq = expectedSeq
     }
 }
 

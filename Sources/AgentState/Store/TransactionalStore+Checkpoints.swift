@@ -10,6 +10,10 @@ extension TransactionalStore {
             }
             try Rules.checkFence(run, w.fencingToken)
             let head = try tx.checkpointHead(tenant, runId)
+            if let expected = w.expectedSeq, expected != head?.seq ?? 0 {
+                throw AgentStateError(.versionConflict, "the run's newest checkpoint is \(head?.seq ?? 0), not \(expected)",
+                                      field: "expected_seq", current: String(head?.seq ?? 0))
+            }
             let seq = (head?.seq ?? 0) + 1
             let state: JSONValue
             var kind = CheckpointKind.full

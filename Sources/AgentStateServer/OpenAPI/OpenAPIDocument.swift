@@ -1264,6 +1264,56 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      }
     }
+   },
+   "delete": {
+    "summary": "Delete a finished run with its steps, effects, approvals, checkpoints and events (409 while it is not finished)",
+    "tags": [
+     "Runs"
+    ],
+    "operationId": "deleteRun",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "$ref": "#/components/parameters/IdempotencyKey"
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Deleted"
+     },
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "404": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "409": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "412": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "413": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "422": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "429": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "503": {
+      "$ref": "#/components/responses/Problem"
+     }
+    }
    }
   },
   "/v1/runs/{id}/transitions": {
@@ -5835,6 +5885,11 @@ enum OpenAPIDocument {
      "patch": {},
      "fencing_token": {
       "type": "integer"
+     },
+     "expected_seq": {
+      "type": "integer",
+      "minimum": 0,
+      "description": "Save only if the run's newest checkpoint has this seq (0: none yet); 409 version_conflict otherwise"
      }
     }
    },
