@@ -45,7 +45,18 @@ extension Conformance {
                 #expect(try await h.store.checkpoint(tenant, "r", .seq(Int64(seq))).state == expected[seq - 1], "seq \(seq)")
             }
             let kinds = try await h.store.checkpoints(tenant, "r", afterSeq: 0, limit: 100).map(\.kind)
-            #expect(kinds.filter { $0 == .full }.count == 3, "a whole copy every \(CheckpointPolicy.patchesBetweenFullCopies)")
+            #expect(kinds.filter { $0 == .full }.count == 3, "patches as big as the state: a whole copy every \(CheckpointPolicy.minPatchesBetweenWholeCopies)")
+        },
+        check("checkpoints: small patches to a big state store a whole copy only once they add up to one") { h in
+            _ = try await h.store.runningRun(tenant, id: "r")
+            let document = String(repeating: "d", count: 20_000)
+            _ = try await h.store.saveCheckpoint(tenant, "r", CheckpointWrite(state: .full(["document": .string(document), "i": 0])))
+            for i in 1...100 {
+                _ = try await h.store.saveCheckpoint(tenant, "r", CheckpointWrite(state: .patch(["i": .int(Int64(i))])))
+            }
+            let stored = try await h.store.checkpoints(tenant, "r", afterSeq: 0, limit: 200)
+            #expect(stored.map(\.kind).filter { $0 == .full }.count == 1, "100 patches of a few bytes are far from 20 kB")
+            #expect(try await h.store.checkpoint(tenant, "r", .seq(77)).state == ["document": .string(document), "i": 76])
         },
     ]
 }

@@ -22,9 +22,9 @@ extension TransactionalStore {
                 state = s
             case .patch(let p):
                 state = (head?.state ?? .emptyObject).merging(patch: p)
-                // A whole copy now and then keeps reading an old checkpoint to a bounded number of patches.
                 if head != nil, let lastFull = try tx.lastFullCheckpointSeq(tenant, runId, atOrBefore: seq),
-                    seq - lastFull < CheckpointPolicy.patchesBetweenFullCopies
+                    CheckpointPolicy.storesPatch(patchesSinceWholeCopy: seq - lastFull, stateSize: state.approximateSize,
+                                                 patchSize: p.approximateSize)
                 {
                     kind = .patch
                 }
@@ -66,9 +66,21 @@ extension TransactionalStore {
     }
 }
 
+/// When a checkpoint saved as a patch is stored whole instead. A whole copy now and then bounds
+/// what reading an old checkpoint replays; storing one costs the state's size. So a run stores
+/// one when its patches since the last have likely added up to a whole state: then whole copies
+/// at most double what the patches store (storage still grows with what changed, not with the
+/// state's size) and a read replays at most about two states' worth. Counts bound it both ways.
 public enum CheckpointPolicy {
-    /// After this many patches the next checkpoint is stored whole.
-    public static let patchesBetweenFullCopies: Int64 = 32
+    /// A run whose patches are as big as its state still stores this many between whole copies.
+    public static let minPatchesBetweenWholeCopies: Int64 = 32
+    /// And one with a huge state and tiny patches no more, so a read replays a bounded number of rows.
+    public static let maxPatchesBetweenWholeCopies: Int64 = 1024
+
+    public static func storesPatch(patchesSinceWholeCopy: Int64, stateSize: Int, patchSize: Int) -> Bool {
+        let worth = Int64(stateSize / max(patchSize, 1))
+        return patchesSinceWholeCopy < min(max(worth, minPatchesBetweenWholeCopies), maxPatchesBetweenWholeCopies)
+    }
 }
 
 extension StoreTransaction {
