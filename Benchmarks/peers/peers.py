@@ -8,13 +8,20 @@
   nodes, each returning its result and the 2 KB notes as state (a checkpoint per node), then
   `get_state`; the time of a run divided by ten.
 
+With --agentstate-bin, the same LangGraph graphs and SDK calls also run through this repository's
+Python adapters (AgentStateSaver, AgentStateSession) against an `agentstate serve` on a fresh
+SQLite file each: what a LangGraph or Agents SDK user gets by changing one line.
+
 One client, in one Python process, on a fresh store each. Prints one CSV line per measurement:
 peer,workload,shape,turns_or_steps,p50_ms,p99_ms,p999_ms,per_s,bytes_per_item
 """
 import argparse
 import asyncio
+import contextlib
 import os
+import re
 import sqlite3
+import subprocess
 import sys
 import time
 import uuid
@@ -175,47 +182,99 @@ def langgraph_postgres(args):
                 langgraph_steps("LangGraph PostgresSaver", saver, args.seconds, args.warmup, stored)
 
 
+# Through AgentState's adapters ---------------------------------------------------------------
+
+@contextlib.contextmanager
+def agentstate_server(binary, directory, name):
+    """A fresh `agentstate serve` on its own SQLite file and a free port, with an agent key."""
+    path = os.path.join(directory, f"as-{name}.sqlite")
+    store = f"sqlite:{path}"
+    made = subprocess.run([binary, "keys", "create", "--store", store, "--tenant", "bench", "--role", "agent"],
+                          check=True, capture_output=True, text=True)
+    key = re.search(r"as_[A-Za-z0-9]+", made.stdout).group(0)
+    server = subprocess.Popen([binary, "serve", "--store", store, "--port", "0"], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, env={**os.environ, "LOG_LEVEL": "error"})
+    url = None
+    for raw in server.stdout:
+        found = re.search(r"http://127\.0\.0\.1:\d+", raw.decode())
+        if found:
+            url = found.group(0)
+            break
+    try:
+        yield url, key, path
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def agentstate_langgraph(args, directory):
+    from agentstate.langgraph import AgentStateSaver
+
+    peer = "LangGraph AgentStateSaver (server, SQLite)"
+    for name, sessions, depth in (("sessions", 200, 0), ("depth", 1, args.langgraph_depth)):
+        with agentstate_server(args.agentstate_bin, directory, f"lg-{name}") as (url, key, path):
+            saver = AgentStateSaver(url, api_key=key)
+            langgraph_turns(peer, saver, sessions, depth, args.seconds, args.warmup, lambda: sqlite_bytes(path))
+            saver.close()
+    with agentstate_server(args.agentstate_bin, directory, "lg-steps") as (url, key, path):
+        saver = AgentStateSaver(url, api_key=key)
+        langgraph_steps(peer, saver, args.seconds, args.warmup, lambda: sqlite_bytes(path))
+        saver.close()
+
+
+def agentstate_sessions(args, directory):
+    from agentstate.openai_agents import AgentStateSession
+
+    for sessions, depth in ((200, 0), (1, args.depth)):
+        with agentstate_server(args.agentstate_bin, directory, f"oa-{sessions}-{depth}") as (url, key, path):
+            asyncio.run(session_turns("OpenAI Agents AgentStateSession (server, SQLite)", lambda n: AgentStateSession(f"s{n}", url, api_key=key),
+                                      sessions, depth, args, lambda: sqlite_bytes(path)))
+
+
 # OpenAI Agents SDK -------------------------------------------------------------------------
+
+async def session_turns(peer, make, sessions, depth, args, stored):
+    """Turns through an Agents SDK session: add both messages, then read the newest 20 items."""
+    cache = {}
+
+    def session(n):
+        if n not in cache:
+            cache[n] = make(n)
+        return cache[n]
+
+    async def turn(n):
+        s = session(n)
+        await s.add_items([{"role": "user", "content": USER}, {"role": "assistant", "content": ASSISTANT}])
+        window = await s.get_items(limit=20)
+        assert len(window) >= 2
+
+    for _ in range(depth):
+        await turn(0)
+    samples = []
+    start = time.perf_counter()
+    measure_from, end = start + args.warmup, start + args.warmup + args.seconds
+    i = 0
+    while True:
+        t0 = time.perf_counter()
+        if t0 >= end:
+            break
+        await turn(0 if depth else i % sessions)
+        i += 1
+        if t0 >= measure_from:
+            samples.append((time.perf_counter() - t0) * 1000)
+    for s in cache.values():
+        s.close()
+    shape = f"1 session {depth} turns deep" if depth else f"{sessions} sessions"
+    report(peer, "turn", shape, samples, args.seconds, stored(), depth + i)
+
 
 def openai_agents(args, directory):
     from agents import SQLiteSession
 
-    async def measure(sessions, depth):
+    for sessions, depth in ((200, 0), (1, args.depth)):
         path = os.path.join(directory, f"oa-{sessions}-{depth}.sqlite")
-        cache = {}
-
-        def session(n):
-            if n not in cache:
-                cache[n] = SQLiteSession(f"s{n}", path)
-            return cache[n]
-
-        async def turn(n):
-            s = session(n)
-            await s.add_items([{"role": "user", "content": USER}, {"role": "assistant", "content": ASSISTANT}])
-            window = await s.get_items(limit=20)
-            assert len(window) >= 2
-
-        for _ in range(depth):
-            await turn(0)
-        samples = []
-        start = time.perf_counter()
-        measure_from, end = start + args.warmup, start + args.warmup + args.seconds
-        i = 0
-        while True:
-            t0 = time.perf_counter()
-            if t0 >= end:
-                break
-            await turn(0 if depth else i % sessions)
-            i += 1
-            if t0 >= measure_from:
-                samples.append((time.perf_counter() - t0) * 1000)
-        for s in cache.values():
-            s.close()
-        shape = f"1 session {depth} turns deep" if depth else f"{sessions} sessions"
-        report("OpenAI Agents SQLiteSession", "turn", shape, samples, args.seconds, sqlite_bytes(path), depth + i)
-
-    asyncio.run(measure(200, 0))
-    asyncio.run(measure(1, args.depth))
+        asyncio.run(session_turns("OpenAI Agents SQLiteSession", lambda n: SQLiteSession(f"s{n}", path), sessions, depth, args,
+                                  lambda: sqlite_bytes(path)))
 
 
 def main():
@@ -228,7 +287,8 @@ def main():
     parser.add_argument("--langgraph-depth", type=int, default=200)
     parser.add_argument("--postgres", help="a PostgreSQL URL for PostgresSaver")
     parser.add_argument("--dir", required=True)
-    parser.add_argument("--only", choices=["sqlite", "postgres", "openai"])
+    parser.add_argument("--agentstate-bin", help="an agentstate binary, to measure the Python adapters against its server")
+    parser.add_argument("--only", choices=["sqlite", "postgres", "openai", "agentstate"])
     args = parser.parse_args()
     if args.only in (None, "sqlite"):
         langgraph_sqlite(args, args.dir)
@@ -236,6 +296,9 @@ def main():
         langgraph_postgres(args)
     if args.only in (None, "openai"):
         openai_agents(args, args.dir)
+    if args.only in (None, "agentstate") and args.agentstate_bin:
+        agentstate_langgraph(args, args.dir)
+        agentstate_sessions(args, args.dir)
 
 
 if __name__ == "__main__":

@@ -130,3 +130,35 @@ async def test_a_prune_cut_short_after_the_swap_is_finished_by_the_next_reader(s
         assert [r["id"] async for r in c.iter_runs(workflow=_documents.thread_workflow(thread))] == [run], "the staged copy is gone"
     await saver.aclose()
     await reader.aclose()
+
+
+async def test_a_turn_appended_to_a_long_conversation_stores_the_turn(server):
+    """MessagesState keeps the whole history in one channel; each checkpoint still stores only
+    the messages its step added, so the bytes per turn stay flat as the conversation grows."""
+    import json
+
+    from langchain_core.messages import AIMessage, HumanMessage
+    from langgraph.graph import MessagesState
+
+    def reply(state: MessagesState) -> dict:
+        return {"messages": [AIMessage(f"answer {len(state['messages'])}: " + "a" * 600)]}
+
+    g = StateGraph(MessagesState)
+    g.add_node("reply", reply)
+    g.add_edge(START, "reply")
+    saver = AgentStateSaver(server.url, api_key=server.key("agent"))
+    graph = g.compile(checkpointer=saver)
+    thread = f"chat-{uuid.uuid4()}"
+    config = {"configurable": {"thread_id": thread}}
+    for turn in range(40):
+        await graph.ainvoke({"messages": [HumanMessage(f"question {turn}: " + "q" * 300)]}, config)
+    state = await graph.aget_state(config)
+    assert len(state.values["messages"]) == 80 and state.values["messages"][-1].content.startswith("answer 79")
+
+    async with AsyncAgentState(server.url, api_key=server.key("agent")) as client:
+        records = await client.list_checkpoints(_documents.run_id(thread, ""), limit=1000)
+    patches = [len(json.dumps(r["body"])) for r in records if r["kind"] == "patch"]
+    early, late = sum(patches[10:20]) / 10, sum(patches[-10:]) / 10
+    print(f"patch bytes: turns 5-10 {early:.0f}, last 5 turns {late:.0f}")
+    assert late < early * 1.3, "a patch holds the turn, not the history"
+    await saver.aclose()

@@ -1,8 +1,9 @@
 """How a LangGraph checkpoint is written as an AgentState checkpoint document, and back.
 
 A document holds the checkpoint's fields, its metadata and its parent, and each channel's value
-on its own key. Consecutive documents of a thread then differ only in the channels a step
-changed, so the JSON merge patch between them (RFC 7396) is what gets stored.
+on its own key (a list's elements each on their own). Consecutive documents of a thread then
+differ only in what a step changed, so the JSON merge patch between them (RFC 7396) is what
+gets stored: a turn appended to a conversation stores the turn, not the conversation.
 """
 
 from __future__ import annotations
@@ -35,6 +36,22 @@ def step_name(checkpoint_id: str) -> str:
     if 0 < len(checkpoint_id) <= 128 and all(c.isalnum() or c in "_.-" for c in checkpoint_id) and checkpoint_id.isascii():
         return checkpoint_id
     return "h-" + digest(checkpoint_id, 40)
+
+
+def _channel_value(serde: SerializerProtocol, value: Any) -> Any:
+    """A list (a message history, most often) is stored element by element, keyed by position:
+    appending to it then patches in only the new elements, where a merge patch would rewrite a
+    JSON array whole."""
+    if type(value) is list:
+        return {"n": len(value), "items": {str(i): _typed(serde, v) for i, v in enumerate(value)}}
+    return _typed(serde, value)
+
+
+def _channel_value_of(serde: SerializerProtocol, stored: Any) -> Any:
+    if isinstance(stored, dict):
+        items = stored["items"]
+        return [_untyped(serde, items[str(i)]) for i in range(stored["n"])]
+    return _untyped(serde, stored)
 
 
 def _typed(serde: SerializerProtocol, value: Any) -> list[str]:
@@ -74,7 +91,7 @@ def document(serde: SerializerProtocol, checkpoint: Checkpoint, metadata: Checkp
         "id": checkpoint["id"],
         "checkpoint": _plain_or_typed(serde, fields),
         "metadata": _plain_or_typed(serde, dict(metadata)),
-        "values": {ch: _typed(serde, v) for ch, v in checkpoint["channel_values"].items()},
+        "values": {ch: _channel_value(serde, v) for ch, v in checkpoint["channel_values"].items()},
     }
     if parent_id is not None:
         doc["parent"] = parent_id
@@ -83,7 +100,7 @@ def document(serde: SerializerProtocol, checkpoint: Checkpoint, metadata: Checkp
 
 def checkpoint_of(serde: SerializerProtocol, doc: dict[str, Any]) -> Checkpoint:
     fields = _from_plain_or_typed(serde, doc["checkpoint"])
-    values = {ch: _untyped(serde, pair) for ch, pair in (doc.get("values") or {}).items()}
+    values = {ch: _channel_value_of(serde, stored) for ch, stored in (doc.get("values") or {}).items()}
     return {**fields, "channel_values": values}  # type: ignore[typeddict-item]
 
 
