@@ -125,6 +125,22 @@ struct WorkflowTests {
         }
     }
 
+    @Test("a checkpoint saved with Prefer: return=minimal answers with what was stored, not the whole state")
+    func minimalCheckpointAnswer() async throws {
+        let h = try await APIHarness.make()
+        try await h.run { api in
+            _ = try await api.call(.post, "/v1/runs", #"{"id":"r","workflow":"wf"}"#)
+            let minimal: HTTPFields = [HTTPField.Name("Prefer")!: "return=minimal"]
+            let first = try await api.call(.post, "/v1/runs/r/checkpoints", #"{"state":{"doc":"big","n":1}}"#, headers: minimal)
+            #expect(first.status == 201 && first["kind"] == "full" && first["body"] == ["doc": "big", "n": 1] && first["state"] == nil)
+            #expect(first.headers[HTTPField.Name("Preference-Applied")!] == "return=minimal")
+            let second = try await api.call(.post, "/v1/runs/r/checkpoints", #"{"patch":{"n":2},"expected_seq":1}"#, headers: minimal)
+            #expect(second["seq"] == 2 && second["kind"] == "patch" && second["body"] == ["n": 2])
+            let whole = try await api.call(.post, "/v1/runs/r/checkpoints", #"{"patch":{"n":3}}"#)
+            #expect(whole["state"] == ["doc": "big", "n": 3] && whole["body"] == nil, "without the header, the whole state as before")
+        }
+    }
+
     @Test("a run is deleted with its history once it has finished, and not before")
     func deleteRun() async throws {
         let h = try await APIHarness.make()

@@ -1918,6 +1918,16 @@ enum OpenAPIDocument {
       "$ref": "#/components/parameters/Id"
      },
      {
+      "name": "Prefer",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "maxLength": 256
+      },
+      "description": "return=minimal answers with the checkpoint as stored (a CheckpointRecord: the patch, or the whole state when stored whole) instead of the whole state"
+     },
+     {
       "$ref": "#/components/parameters/IdempotencyKey"
      }
     ],
@@ -1927,7 +1937,14 @@ enum OpenAPIDocument {
       "content": {
        "application/json": {
         "schema": {
-         "$ref": "#/components/schemas/Checkpoint"
+         "anyOf": [
+          {
+           "$ref": "#/components/schemas/Checkpoint"
+          },
+          {
+           "$ref": "#/components/schemas/CheckpointRecord"
+          }
+         ]
         }
        }
       }

@@ -1,9 +1,12 @@
 import AgentState
 import Foundation
+import HTTPTypes
 import Hummingbird
 
-
-
+extension HTTPField.Name {
+    static let prefer = Self("Prefer")!
+    static let preferenceApplied = Self("Preference-Applied")!
+}
 
 extension AgentStateAPI {
     func addRunRoutes(to v1: RouterGroup<AppRequestContext>) {
@@ -69,7 +72,17 @@ extension AgentStateAPI {
             try context.require(.write)
             var request = request
             let body = try await request.decode(CheckpointBody.self, limits: limits)
-            let c = try await store.saveCheckpoint(context.tenant, try context.parameters.decoded("id"), try body.write())
+            let write = try body.write()
+            let c = try await store.saveCheckpoint(context.tenant, try context.parameters.decoded("id"), write)
+            // A writer that keeps its own copy of the state asks for the record as stored (the
+            // patch, usually) instead of the whole state back: a smaller answer, and a smaller
+            // copy kept for a retry under its Idempotency-Key.
+            if request.headers[.prefer]?.contains("return=minimal") == true {
+                let stored: JSONValue = if c.kind == .patch, case .patch(let p) = write.state { p } else { c.state }
+                let record = CheckpointRecord(tenantId: c.tenantId, runId: c.runId, seq: c.seq, step: c.step, kind: c.kind, body: stored,
+                                              createdAt: c.createdAt)
+                return try Reply.json(record, status: .created, headers: [.preferenceApplied: "return=minimal"])
+            }
             return try Reply.json(c, status: .created)
         }
         v1.get("runs/:id/checkpoints/latest") { request, context in
