@@ -113,14 +113,14 @@ async def test_a_prune_cut_short_after_the_swap_is_finished_by_the_next_reader(s
     parent = None
     for i in range(3):
         parent = await put_test_checkpoint(saver, thread_id=thread, parent_config=parent, channel_values={"i": i})
-    client = saver._clients.current()
+    ops = saver._async()
     run = _documents.run_id(thread, "")
-    chain = await saver._chain(client, run)
+    chain = await ops._chain(run)
     # What _rebuild does before the swap, then the "crash": the old run is gone, the copy staged.
-    await saver._save(client, run + ".staged", thread, "", chain[-1], staged_for=run)
+    await ops._save(run + ".staged", thread, "", chain[-1], staged_for=run)
     assert [t.checkpoint["id"] async for t in saver.alist({"configurable": {"thread_id": thread}})] == [d["id"] for d in reversed(chain)], \
         "before the swap, readers see the whole old run and not the staged copy"
-    await saver._delete_run(client, run)
+    await ops._delete_run(run)
 
     reader = AgentStateSaver(server.url, api_key=server.key("agent"))
     latest = await reader.aget_tuple({"configurable": {"thread_id": thread, "checkpoint_ns": ""}})

@@ -12,7 +12,7 @@ import time
 import json
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 import httpx
 from typing_extensions import Unpack
@@ -281,14 +281,28 @@ class AgentState:
 
     # MARK: Checkpoints and history
 
+    @overload
     def save_checkpoint(
         self, run_id: str, *, state: Any = None, patch: Any = None, step: str | None = None, fencing_token: int | None = None,
-        expected_seq: int | None = None, idempotency_key: str | None = None,
-    ) -> Checkpoint:
+        expected_seq: int | None = None, minimal: Literal[False] = False, idempotency_key: str | None = None,
+    ) -> Checkpoint: ...
+
+    @overload
+    def save_checkpoint(
+        self, run_id: str, *, state: Any = None, patch: Any = None, step: str | None = None, fencing_token: int | None = None,
+        expected_seq: int | None = None, minimal: Literal[True], idempotency_key: str | None = None,
+    ) -> CheckpointRecord: ...
+
+    def save_checkpoint(
+        self, run_id: str, *, state: Any = None, patch: Any = None, step: str | None = None, fencing_token: int | None = None,
+        expected_seq: int | None = None, minimal: bool = False, idempotency_key: str | None = None,
+    ) -> Checkpoint | CheckpointRecord:
         """Saves the whole ``state``, or a JSON merge ``patch`` of the newest checkpoint (one of
-        the two). With ``expected_seq``, only if the newest checkpoint is still that one."""
+        the two). With ``expected_seq``, only if the newest checkpoint is still that one. With
+        ``minimal``, the answer is the checkpoint as stored (its patch, usually), not the whole state."""
         payload = body({"state": state, "patch": patch, "step": step, "fencing_token": fencing_token, "expected_seq": expected_seq})
-        return self.request(prepare("POST", f"/v1/runs/{seg(run_id)}/checkpoints", json=payload, idempotency_key=idempotency_key))
+        return self.request(prepare("POST", f"/v1/runs/{seg(run_id)}/checkpoints", json=payload, idempotency_key=idempotency_key,
+                                          headers={"Prefer": "return=minimal"} if minimal else None))
 
     def latest_checkpoint(self, run_id: str, *, step: str | None = None) -> Checkpoint:
         """The newest checkpoint, or the newest saved under ``step``, with its state whole."""
@@ -452,8 +466,14 @@ class AgentState:
         return self.request(prepare("GET", "/health/ready"))
 
     def metrics(self) -> str:
-        response = self._http.get(self.base_url + "/metrics", headers=self._headers)
-        response.raise_for_status()
+        """The Prometheus text the server exposes."""
+        call = prepare("GET", "/metrics")
+        try:
+            response = self._http.get(self.base_url + call.path, headers={**self._headers, "Accept": "text/plain"})
+        except httpx.TransportError as e:
+            raise _core.unreachable(self.base_url, e) from e
+        if response.status_code >= 400:
+            raise _core.result(call, response)
         return response.text
 
     def openapi(self) -> dict[str, Any]:
@@ -469,6 +489,13 @@ class AgentState:
         ``max_events``, if given) or the caller stops iterating."""
         call = prepare("GET", "/v1/events/stream", params=query(run_id=run_id, session_id=session_id, max_events=max_events),
                        headers={"Last-Event-ID": last_event_id} if last_event_id else None)
+        try:
+            for event in self._feed(call):
+                yield event
+        except httpx.TransportError as e:
+            raise _core.unreachable(self.base_url, e) from e
+
+    def _feed(self, call: Call) -> Iterator[FeedEvent]:
         with self._http.stream("GET", self.base_url + call.path, params=call.params,
                                      headers={**self._headers, **call.headers, "Accept": "text/event-stream"},
                                      timeout=httpx.Timeout(None, connect=10.0)) as response:
