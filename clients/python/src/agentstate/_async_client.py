@@ -90,7 +90,7 @@ class AsyncAgentState:
         self.base_url = _core.base_url(base_url)
         self.retries = retries
         self._own_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(timeout=timeout)
+        self._http = http_client or httpx.AsyncClient(timeout=timeout, verify=_core.tls_context())
         self._headers = _core.auth_headers(api_key)
 
     async def __aenter__(self) -> AsyncAgentState:

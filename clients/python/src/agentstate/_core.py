@@ -3,8 +3,10 @@ tried again, and how an answer is read."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import ssl
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -95,6 +97,13 @@ def prepare(
     if if_match is not None:
         h["If-Match"] = f'"{if_match}"'
     return Call(method, path, params or {}, json, h)
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """One TLS context for every client: making one loads the CA bundle, which costs more than
+    a request, and adapters make a client per session or event loop."""
+    return httpx.create_ssl_context()
 
 
 def base_url(url: str | None) -> str:

@@ -91,7 +91,7 @@ class AgentState:
         self.base_url = _core.base_url(base_url)
         self.retries = retries
         self._own_http = http_client is None
-        self._http = http_client or httpx.Client(timeout=timeout)
+        self._http = http_client or httpx.Client(timeout=timeout, verify=_core.tls_context())
         self._headers = _core.auth_headers(api_key)
 
     def __enter__(self) -> AgentState:
