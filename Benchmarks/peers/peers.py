@@ -210,7 +210,7 @@ def agentstate_server(binary, directory, name):
 def agentstate_langgraph(args, directory):
     from agentstate.langgraph import AgentStateSaver
 
-    peer = "LangGraph AgentStateSaver (server, SQLite)"
+    peer = "LangGraph AgentStateSaver (server on SQLite)"
     for name, sessions, depth in (("sessions", 200, 0), ("depth", 1, args.langgraph_depth)):
         with agentstate_server(args.agentstate_bin, directory, f"lg-{name}") as (url, key, path):
             saver = AgentStateSaver(url, api_key=key)
@@ -227,7 +227,7 @@ def agentstate_sessions(args, directory):
 
     for sessions, depth in ((200, 0), (1, args.depth)):
         with agentstate_server(args.agentstate_bin, directory, f"oa-{sessions}-{depth}") as (url, key, path):
-            asyncio.run(session_turns("OpenAI Agents AgentStateSession (server, SQLite)", lambda n: AgentStateSession(f"s{n}", url, api_key=key),
+            asyncio.run(session_turns("OpenAI Agents AgentStateSession (server on SQLite)", lambda n: AgentStateSession(f"s{n}", url, api_key=key),
                                       sessions, depth, args, lambda: sqlite_bytes(path)))
 
 

@@ -162,3 +162,22 @@ async def test_a_turn_appended_to_a_long_conversation_stores_the_turn(server):
     print(f"patch bytes: turns 5-10 {early:.0f}, last 5 turns {late:.0f}")
     assert late < early * 1.3, "a patch holds the turn, not the history"
     await saver.aclose()
+
+
+async def test_ids_that_are_not_agentstate_ids_keep_their_writes(server):
+    """Thread ids, namespaces and checkpoint ids may be any string; they are stored under digests
+    and come back as they were, with their pending writes, from get_tuple and from list."""
+    from langgraph.checkpoint.conformance.test_utils import generate_checkpoint, generate_metadata
+
+    saver = AgentStateSaver(server.url, api_key=server.key("agent"))
+    config = {"configurable": {"thread_id": "user@example.com / chat #1", "checkpoint_ns": "sub graph:1|x"}}
+    checkpoint = generate_checkpoint(checkpoint_id="step one, first try", channel_values={"k": "v"})
+    checkpoint["channel_versions"] = {"k": 1}
+    stored = await saver.aput(config, checkpoint, generate_metadata(), {"k": 1})
+    await saver.aput_writes(stored, [("k", "w")], "task one")
+    got = await saver.aget_tuple(stored)
+    assert got.config["configurable"] == stored["configurable"] and got.checkpoint["channel_values"] == {"k": "v"}
+    assert got.pending_writes == [("task one", "k", "w")]
+    listed = [t async for t in saver.alist(config)]
+    assert [t.pending_writes for t in listed] == [[("task one", "k", "w")]]
+    await saver.aclose()

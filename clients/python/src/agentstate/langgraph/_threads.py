@@ -97,7 +97,7 @@ class AsyncThreads:
         for doc, run_id in found:
             if run_id not in writes_by_run:
                 writes_by_run[run_id] = await self._all_writes(run_id)
-            yield self._tuple(doc, writes_by_run[run_id].get(doc["id"], []))
+            yield self._tuple(doc, writes_by_run[run_id].get(docs.step_name(doc["id"]), []))
 
     async def put(
         self,

@@ -98,7 +98,7 @@ class Threads:
         for doc, run_id in found:
             if run_id not in writes_by_run:
                 writes_by_run[run_id] = self._all_writes(run_id)
-            yield self._tuple(doc, writes_by_run[run_id].get(doc["id"], []))
+            yield self._tuple(doc, writes_by_run[run_id].get(docs.step_name(doc["id"]), []))
 
     def put(
         self,
