@@ -1,6 +1,7 @@
 import AgentState
 import AgentStateClient
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -130,6 +131,9 @@ struct BenchCommand: AsyncParsableCommand {
             latency      p50 \(p(0.50))   p99 \(p(0.99))   p999 \(p(0.999))   max \(p(1.0))
             \(Self.peakMemory)
             """)
+        if let server = options.server ?? ProcessInfo.processInfo.environment["AGENTSTATE_SERVER"] {
+            print(await Self.serverMemory(server))
+        }
     }
 }
 
@@ -144,6 +148,19 @@ extension BenchCommand {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return String(format: "memory       peak %.0f MiB resident", Double(usage.ru_maxrss) / 1024)
+    }
+
+    /// The server's peak resident memory, from its `/metrics`: the load generator's own is the line above.
+    static func serverMemory(_ server: String) async -> String {
+        let url = (server.hasSuffix("/") ? String(server.dropLast()) : server) + "/metrics"
+        guard let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10)),
+            let body = try? await response.body.collect(upTo: 16 << 20)
+        else { return "server       memory unknown (no /metrics)" }
+        let line = String(buffer: body).split(separator: "\n").first { $0.hasPrefix("agentstate_process_peak_resident_memory_bytes ") }
+        guard let value = line.flatMap({ Double($0.split(separator: " ").last ?? "") }) else {
+            return "server       memory unknown (its /metrics has no peak)"
+        }
+        return String(format: "server       peak %.0f MiB resident", value / 1_048_576)
     }
 
     /// The empty sessions of `--sessions`, created by 32 tasks so that group commit batches them.

@@ -27,6 +27,10 @@ struct MetricsTests {
             #expect(value(#"agentstate_runs{status="created"}"#) == "1.0" && value(#"agentstate_runs{status="waiting_for_approval"}"#) == "1.0")
             #expect(value("agentstate_approvals_pending") == "1.0")
             #expect(text.contains("agentstate_http_request_duration_seconds_bucket"))
+            // The process's memory, for load tests to read from outside: more than the 1 MiB any Swift server holds.
+            let peak = value("agentstate_process_peak_resident_memory_bytes").flatMap(Double.init) ?? 0
+            let resident = value("process_resident_memory_bytes").flatMap(Double.init) ?? 0
+            #expect(peak > 1_048_576 && resident > 1_048_576 && resident <= peak, "\(peak) \(resident)")
         }
     }
 }

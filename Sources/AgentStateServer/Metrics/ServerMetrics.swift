@@ -19,6 +19,8 @@ public final class ServerMetrics: Sendable {
     private let outboxLength: Gauge
     private let flushLag: Gauge
     private let hitRatio: Gauge
+    private let resident: Gauge
+    private let peakResident: Gauge
 
     static let latencyBuckets: [Duration] = [
         .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
@@ -32,6 +34,15 @@ public final class ServerMetrics: Sendable {
         outboxLength = registry.makeGauge(name: "agentstate_outbox_length", help: "Appends in the Redis outbox not yet flushed to the durable store")
         flushLag = registry.makeGauge(name: "agentstate_flush_lag_seconds", help: "How long the oldest append not yet flushed to the durable store has waited")
         hitRatio = registry.makeGauge(name: "agentstate_cache_hit_ratio", help: "Share of context reads served by the Redis hot tier alone")
+        resident = registry.makeGauge(name: "process_resident_memory_bytes", help: "Resident memory of the server process")
+        peakResident = registry.makeGauge(name: "agentstate_process_peak_resident_memory_bytes",
+                                          help: "The most resident memory the server process has held since it started")
+    }
+
+    /// Refreshes the process's memory gauges.
+    func updateProcess() {
+        if let now = ProcessMemory.residentBytes { resident.set(now) }
+        peakResident.set(ProcessMemory.peakResidentBytes)
     }
 
     /// Refreshes the hot tier's gauges.

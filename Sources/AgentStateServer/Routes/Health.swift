@@ -22,6 +22,7 @@ extension AgentStateAPI {
             Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
         router.get("metrics") { _, _ in
+            metrics.updateProcess()
             if let counts = try? await store.statistics(tenant: nil) { metrics.update(counts) }
             if let tiers { metrics.update(await tiers.tierHealth()) }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
