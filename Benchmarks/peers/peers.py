@@ -22,7 +22,6 @@ import os
 import re
 import sqlite3
 import subprocess
-import sys
 import time
 import uuid
 

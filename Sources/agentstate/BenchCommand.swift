@@ -13,7 +13,8 @@ struct BenchCommand: AsyncParsableCommand {
         discussion: """
             turn: append a user and an assistant message (300 and 600 bytes), then read the last 20; each client has \
             its own session. step: write a step's result and a 2 KB checkpoint (--checkpoint patch: after a run's first, a merge patch of what changed), then read the checkpoint back; each \
-            client creates and claims a run, ten steps per run. Against a server (--server, --key) or a store \
+            client creates and claims a run, ten steps per run (--runs N: exactly N runs, all measured, instead of \
+            --duration). Against a server (--server, --key) or a store \
             directly (--store). ping (server only): two GET /health/live per round, the floor of a turn's two \
             requests through the same HTTP client and server, with no store work. approvals (SQLite or memory store): \
             --runs runs wait on approvals, a quarter are decided, the clock moves past the rest's deadlines and the \
@@ -30,7 +31,8 @@ struct BenchCommand: AsyncParsableCommand {
 
     @OptionGroup var options: StoreOptions
     @Option(help: "turn, step, ping or approvals.") var workload = Workload.turn
-    @Option(help: "approvals: runs waiting on an approval.") var runs = 10_000
+    @Option(help: "approvals: runs waiting on an approval (10,000 if not given). step: measure exactly this many runs of ten steps, shared among the clients, instead of for --duration.")
+    var runs: Int?
     @Option(help: "step: save each checkpoint whole (full) or, after a run's first, as a merge patch of what changed (patch).")
     var checkpoint = CheckpointForm.full
     @Option(help: "Concurrent clients.") var concurrency = 16
@@ -51,11 +53,16 @@ struct BenchCommand: AsyncParsableCommand {
         }
         if let sessions, !(1...10_000_000).contains(sessions) { throw AgentStateError.invalidInput(field: "sessions", "must be 1 to 10,000,000") }
         guard (0...100_000).contains(depth) else { throw AgentStateError.invalidInput(field: "depth", "must be 0 to 100,000") }
+        if let runs, workload != .approvals {
+            guard workload == .step else { throw AgentStateError.invalidInput(field: "runs", "counts runs of the step and approvals workloads only") }
+            guard (1...1_000_000).contains(runs) else { throw AgentStateError.invalidInput(field: "runs", "must be 1 to 1,000,000") }
+        }
         let run = "bench-\(UInt32.random(in: 0...UInt32.max))"
         if workload == .approvals {
             guard options.server == nil, ProcessInfo.processInfo.environment["AGENTSTATE_SERVER"] == nil else {
                 throw AgentStateError.invalidInput(field: "workload", "approvals moves the store's clock, so it needs --store, not --server")
             }
+            let runs = runs ?? 10_000
             guard (4...1_000_000).contains(runs) else { throw AgentStateError.invalidInput(field: "runs", "must be 4 to 1,000,000") }
             try await ApprovalDay(url: try options.url(), runs: runs, clients: concurrency, tenant: options.tenantID, prefix: run).run()
             return print(Self.peakMemory)
@@ -94,18 +101,24 @@ struct BenchCommand: AsyncParsableCommand {
             preconditionFailure("the approval day runs before any store is opened")
         }
 
+        // With --runs the work is counted, not timed: every step of every run is measured, from
+        // the first, and the throughput is over the time they all took.
+        let counted = workload == .step ? runs : nil
+        let clients = counted.map { min($0, concurrency) } ?? concurrency
         let start = ContinuousClock.now
-        let measureFrom = start + .milliseconds(Int(warmup * 1000))
+        let measureFrom = counted == nil ? start + .milliseconds(Int(warmup * 1000)) : start
         let end = measureFrom + .milliseconds(Int(duration * 1000))
         let samples = try await withThrowingTaskGroup(of: [Double].self) { group in
-            for c in 0..<concurrency {
+            for c in 0..<clients {
+                // Client c's share of a counted workload: runs c, c + clients, …, ten steps each.
+                let share = counted.map { ($0 / clients + ($0 % clients > c ? 1 : 0)) * 10 }
                 group.addTask {
                     var mine: [Double] = []
-                    mine.reserveCapacity(100_000)
+                    mine.reserveCapacity(share ?? 100_000)
                     var i = 0
                     while true {
                         let t0 = ContinuousClock.now
-                        if t0 >= end { break }
+                        if let share { if i >= share { break } } else if t0 >= end { break }
                         try await driver.once(client: c, iteration: i)
                         i += 1
                         if t0 >= measureFrom { mine.append((ContinuousClock.now - t0).milliseconds) }
@@ -115,6 +128,7 @@ struct BenchCommand: AsyncParsableCommand {
             }
             return try await group.reduce(into: [Double]()) { $0 += $1 }
         }.sorted()
+        let measured = counted == nil ? duration : (ContinuousClock.now - start).milliseconds / 1000
         for connection in connections { await connection.close() }
 
         try await store.close()
@@ -123,11 +137,13 @@ struct BenchCommand: AsyncParsableCommand {
         let storeURL = try options.url()
         let target = options.server.map { "server \($0)" } ?? "store \(storeURL)"
         let shape = (sessions.map { "   \($0) sessions in the store" } ?? "") + (depth > 0 ? "   sessions \(depth) turns deep" : "")
+        let window = counted.map { "\($0) runs of 10 steps, all measured, in \(String(format: "%.2f", measured)) s" }
+            ?? "measured \(duration) s after \(warmup) s warm-up"
         print("""
             target       \(target)
-            clients      \(concurrency)   measured \(duration) s after \(warmup) s warm-up\(shape)
+            clients      \(clients)   \(window)\(shape)
             workload     \(workload.rawValue)   \(samples.count) done
-            throughput   \(String(format: "%.0f", Double(samples.count) / duration)) \(workload.rawValue)s/s
+            throughput   \(String(format: "%.0f", Double(samples.count) / measured)) \(workload.rawValue)s/s
             latency      p50 \(p(0.50))   p99 \(p(0.99))   p999 \(p(0.999))   max \(p(1.0))
             \(Self.peakMemory)
             """)

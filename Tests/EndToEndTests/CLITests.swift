@@ -207,7 +207,7 @@ struct BenchCommandTests {
         #expect(bad.status == 2 && bad.stderr.hasPrefix("agentstate: concurrency"))
     }
 
-    @Test("bench --sessions fills the store with that many sessions and spreads turns over them; --depth starts each client's session that deep; the approval day expires what was not decided")
+    @Test("bench --sessions fills the store with that many sessions and spreads turns over them; --depth starts each client's session that deep; the approval day expires what was not decided; --runs counts the steps' runs")
     func benchShapes() async throws {
         let cli = builtExecutable("agentstate")
         let file = temporaryDirectory().appendingPathComponent("shapes.sqlite").path
@@ -222,6 +222,11 @@ struct BenchCommandTests {
         #expect(deep.status == 0 && deep.stdout.contains("sessions 30 turns deep"), "\(deep.stdout)\(deep.stderr)")
         let patched = try runProcess(cli, ["bench", "--workload", "step", "--checkpoint", "patch", "--store", "memory:", "--concurrency", "1", "--duration", "0.3", "--warmup", "0"])
         #expect(patched.status == 0 && patched.stdout.contains("steps/s"), "\(patched.stdout)\(patched.stderr)")
+        let counted = try runProcess(cli, ["bench", "--workload", "step", "--store", "memory:", "--runs", "7", "--concurrency", "3"])
+        #expect(counted.status == 0 && counted.stdout.contains("7 runs of 10 steps, all measured") && counted.stdout.contains("step   70 done"),
+                "\(counted.stdout)\(counted.stderr)")
+        let countedTurns = try runProcess(cli, ["bench", "--store", "memory:", "--runs", "7"])
+        #expect(countedTurns.status == 2 && countedTurns.stderr.hasPrefix("agentstate: runs"), "\(countedTurns.stderr)")
         let day = try runProcess(cli, ["bench", "--workload", "approvals", "--store", "memory:", "--runs", "40", "--concurrency", "4"])
         #expect(day.status == 0 && day.stdout.contains("40 runs waiting on approvals, 10 decided, 30 expired by the sweeper")
                     && day.stdout.contains("per expired approval") && day.stdout.contains("peak"), "\(day.stdout)\(day.stderr)")

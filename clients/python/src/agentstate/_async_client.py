@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from typing import Any, Literal, overload
 
@@ -134,6 +134,17 @@ class AsyncAgentState:
                 raise out
             return out
 
+    async def _every(self, page: Callable[[str | None], Awaitable[Any]]) -> AsyncIterator[Any]:
+        """The items of every page ``page(cursor)`` returns, following ``next_cursor``."""
+        cursor = None
+        while True:
+            got = await page(cursor)
+            for item in got["items"]:
+                yield item
+            cursor = got.get("next_cursor")
+            if not cursor:
+                return
+
     # MARK: Sessions
 
     async def create_session(self, *, idempotency_key: str | None = None, **fields: Unpack[SessionCreate]) -> Session:
@@ -150,14 +161,8 @@ class AsyncAgentState:
 
     async def iter_sessions(self, *, user_id: str | None = None, status: Literal["active", "closed", "expired"] | None = None) -> AsyncIterator[Session]:
         """Every session, page after page."""
-        cursor = None
-        while True:
-            page = await self.list_sessions(user_id=user_id, status=status, limit=200, cursor=cursor)
-            for s in page["items"]:
-                yield s
-            cursor = page.get("next_cursor")
-            if not cursor:
-                return
+        async for s in self._every(lambda cursor: self.list_sessions(user_id=user_id, status=status, limit=200, cursor=cursor)):
+            yield s
 
     async def update_session(self, session_id: str, *, if_match: int | None = None, idempotency_key: str | None = None,
                              **fields: Unpack[SessionUpdate]) -> Session:
@@ -229,14 +234,9 @@ class AsyncAgentState:
     async def iter_runs(self, *, status: RunStatus | None = None, owner: str | None = None, workflow: str | None = None,
                         user_id: str | None = None) -> AsyncIterator[Run]:
         """Every run that matches, page after page."""
-        cursor = None
-        while True:
-            page = await self.list_runs(status=status, owner=owner, workflow=workflow, user_id=user_id, limit=200, cursor=cursor)
-            for r in page["items"]:
-                yield r
-            cursor = page.get("next_cursor")
-            if not cursor:
-                return
+        async for r in self._every(lambda cursor: self.list_runs(status=status, owner=owner, workflow=workflow, user_id=user_id,
+                                                                 limit=200, cursor=cursor)):
+            yield r
 
     async def delete_run(self, run_id: str, *, idempotency_key: str | None = None) -> None:
         """Deletes a finished run with all its history (Conflict while it is not finished)."""
@@ -398,14 +398,8 @@ class AsyncAgentState:
 
     async def iter_memory(self, user_id: str, namespace: str, *, prefix: str | None = None) -> AsyncIterator[MemoryItem]:
         """Every item of a namespace (under ``prefix``), page after page."""
-        cursor = None
-        while True:
-            page = await self.list_memory(user_id, namespace, prefix=prefix, limit=1000, cursor=cursor)
-            for item in page["items"]:
-                yield item
-            cursor = page.get("next_cursor")
-            if not cursor:
-                return
+        async for item in self._every(lambda cursor: self.list_memory(user_id, namespace, prefix=prefix, limit=1000, cursor=cursor)):
+            yield item
 
     async def search_memory(self, user_id: str, *, namespace: str | None = None, text: str | None = None,
                             vector: list[float] | None = None, limit: int | None = None) -> list[MemoryHit]:

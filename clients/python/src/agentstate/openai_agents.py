@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._async_client import AsyncAgentState
 from ._loop import ClientPerLoop
-from .errors import NotFound, VersionConflict
+from .errors import AlreadyExists, NotFound, VersionConflict
 from .models import Message, NewMessage, ToolCall
 
 if TYPE_CHECKING:
@@ -219,8 +219,6 @@ class AgentStateSession:
             pass
 
     async def _create(self, client: AsyncAgentState) -> None:
-        from .errors import AlreadyExists
-
         fields: dict[str, Any] = {"id": self.key, "metadata": {"openai_agents_session_id": self.session_id}}
         if self.user_id:
             fields["user_id"] = self.user_id
