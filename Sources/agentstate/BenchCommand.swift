@@ -1,5 +1,6 @@
 import AgentState
 import AgentStateClient
+import AgentStateServer
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
@@ -161,9 +162,7 @@ extension BenchCommand {
 
     /// This process's peak resident memory: the store's (and the load generator's) footprint.
     static var peakMemory: String {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return String(format: "memory       peak %.0f MiB resident", Double(usage.ru_maxrss) / 1024)
+        String(format: "memory       peak %.0f MiB resident", ProcessMemory.peakResidentBytes / 1_048_576)
     }
 
     /// The server's peak resident memory, from its `/metrics`: the load generator's own is the line above.

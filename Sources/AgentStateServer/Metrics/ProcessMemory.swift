@@ -6,11 +6,11 @@ import Glibc
 import Darwin
 #endif
 
-/// The server process's memory, for `/metrics`: what a load test reads to learn the server's
-/// footprint from outside it.
-enum ProcessMemory {
+/// This process's memory: the server's for `/metrics` (what a load test reads to learn the
+/// server's footprint from outside it), and `agentstate bench`'s own.
+public enum ProcessMemory {
     /// The most the process has held resident since it started.
-    static var peakResidentBytes: Double {
+    public static var peakResidentBytes: Double {
         var usage = rusage()
         #if os(Linux)
         getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -22,7 +22,7 @@ enum ProcessMemory {
     }
 
     /// What it holds resident now (Linux's /proc/self/statm; nil where there is none).
-    static var residentBytes: Double? {
+    public static var residentBytes: Double? {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
         let fields = text.split(separator: " ")
         guard fields.count > 1, let pages = Double(fields[1]) else { return nil }
