@@ -136,11 +136,15 @@ def should_retry(response: httpx.Response, attempt: int, retries: int) -> bool:
     return response.status_code in (429, 503) and attempt <= retries
 
 
-def retry_delay(response: httpx.Response, attempt: int) -> float:
+def retry_after(response: httpx.Response) -> float | None:
+    """The seconds a ``Retry-After`` header asks for, when it gives them."""
     after = response.headers.get("Retry-After")
-    if after and after.isdigit():
-        return min(float(after), 30.0)
-    return backoff(attempt)
+    return float(after) if after and after.isdigit() else None
+
+
+def retry_delay(response: httpx.Response, attempt: int) -> float:
+    after = retry_after(response)
+    return min(after, 30.0) if after is not None else backoff(attempt)
 
 
 def in_progress(response: httpx.Response) -> bool:
@@ -156,8 +160,7 @@ def result(call: Call, response: httpx.Response) -> Any:
             problem = None
         error = error_from_response(response.status_code, problem, f"HTTP {response.status_code} for {call.method} {call.path}")
         if isinstance(error, RateLimited):
-            after = response.headers.get("Retry-After")
-            error.retry_after = float(after) if after and after.isdigit() else None
+            error.retry_after = retry_after(response)
         return error
     if response.status_code == 204 or not response.content:
         return None
@@ -170,7 +173,3 @@ def result(call: Call, response: httpx.Response) -> Any:
 def unreachable(base_url: str, error: Exception) -> AgentStateError:
     return Unavailable(f"cannot reach {base_url}: {error}")
 
-
-def etag_version(response: httpx.Response) -> int | None:
-    tag = response.headers.get("ETag", "").removeprefix("W/").strip('"')
-    return int(tag) if tag.isdigit() else None

@@ -209,14 +209,17 @@ class AgentStateStore(BaseStore):
         return sorted(seen)[op.offset : op.offset + op.limit]
 
     def _item(self, found: MemoryItem) -> Item:
-        namespace, key = _split(found["key"])
-        return Item(namespace=namespace, key=key, value=found["value"],
-                    created_at=_time(found["created_at"]), updated_at=_time(found["updated_at"]))
+        return Item(**_item_fields(found))
 
     def _search_item(self, found: MemoryItem, score: float | None = None) -> SearchItem:
-        namespace, key = _split(found["key"])
-        return SearchItem(namespace=namespace, key=key, value=found["value"],
-                          created_at=_time(found["created_at"]), updated_at=_time(found["updated_at"]), score=score)
+        return SearchItem(**_item_fields(found), score=score)
+
+
+def _item_fields(found: MemoryItem) -> dict[str, Any]:
+    """A memory item as the fields of LangGraph's Item: its key back into namespace and key."""
+    namespace, key = _split(found["key"])
+    return {"namespace": namespace, "key": key, "value": found["value"],
+            "created_at": _time(found["created_at"]), "updated_at": _time(found["updated_at"])}
 
 
 def _words(value: Any) -> str:
