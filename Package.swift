@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "AgentStateRedis", targets: ["AgentStateRedis"]),
         .library(name: "AgentStateServer", targets: ["AgentStateServer"]),
         .library(name: "AgentStateClient", targets: ["AgentStateClient"]),
+        .library(name: "AgentStateWorkloads", targets: ["AgentStateWorkloads"]),
         .executable(name: "agentstate", targets: ["agentstate"]),
     ],
     dependencies: [
@@ -108,6 +109,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The benchmark workloads, defined once for `agentstate bench` and for Benchmarks/.
+        .target(
+            name: "AgentStateWorkloads",
+            dependencies: ["AgentState"],
+            swiftSettings: strict
+        ),
         // The conformance suite every backend runs.
         .target(
             name: "AgentStateTesting",
@@ -124,6 +131,7 @@ let package = Package(
                 "RESP",
                 "AgentStateServer",
                 "AgentStateClient",
+                "AgentStateWorkloads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -15,16 +15,26 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
-        .executableTarget(
-            name: "ConversationTurn",
+        .target(
+            name: "BenchmarkFixture",
             dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "AgentState", package: root),
                 .product(name: "AgentStateSQLite", package: root),
             ],
-            path: "Benchmarks/ConversationTurn",
+            path: "Benchmarks/Fixture"
+        ),
+    ] + ["ConversationTurn", "ManySessions", "RunStep", "ApprovalDay"].map { name in
+        .executableTarget(
+            name: name,
+            dependencies: [
+                "BenchmarkFixture",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "AgentState", package: root),
+                .product(name: "AgentStateWorkloads", package: root),
+            ],
+            path: "Benchmarks/\(name)",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         )
-    ],
+    },
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 import AgentState
 import AgentStateClient
 import AgentStateServer
+import AgentStateWorkloads
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
@@ -65,32 +66,30 @@ struct BenchCommand: AsyncParsableCommand {
             }
             let runs = runs ?? 10_000
             guard (4...1_000_000).contains(runs) else { throw AgentStateError.invalidInput(field: "runs", "must be 4 to 1,000,000") }
-            try await ApprovalDay(url: try options.url(), runs: runs, clients: concurrency, tenant: options.tenantID, prefix: run).run()
+            try await Self.approvalDay(url: try options.url(), runs: runs, clients: concurrency, tenant: options.tenantID, prefix: run)
             return print(Self.peakMemory)
         }
-        let driver: any BenchDriver
+        let driver: any AgentStateWorkloads.Workload
         var connections: [BenchConnection] = []
         let store = try await options.open()   // with a server, this checks the key and learns its tenant
         switch workload {
         case .turn:
-            let messages = [NewMessage.user(String(repeating: "u", count: 300)), NewMessage.assistant(String(repeating: "a", count: 600))]
             let server = options.server ?? ProcessInfo.processInfo.environment["AGENTSTATE_SERVER"]
-            if let sessions {
-                try await Self.createSessions(store, options.tenantID, prefix: run, count: sessions)
-            } else {
-                for c in 0..<concurrency { _ = try await store.createSession(options.tenantID, SessionCreate(id: "\(run)-\(c)")) }
-            }
-            if depth > 0 { try await Self.deepen(store, options.tenantID, prefix: run, clients: concurrency, turns: depth, messages: messages) }
+            let turns = ConversationTurns(store: store, tenant: options.tenantID, prefix: run, spread: sessions)
+            let bar = ProgressBar(label: "creating sessions")
+            try await turns.prepareSpread { bar.show($0, of: sessions ?? 0) }
+            bar.finish()
+            try await turns.prepare(clients: sessions == nil ? concurrency : 0, depth: depth)
             if let server {
                 let (host, port) = try Self.address(server)
                 connections = try await Self.connect(host, port, concurrency)
                 let key = options.key ?? ProcessInfo.processInfo.environment["AGENTSTATE_KEY"] ?? ""
-                driver = try HTTPTurns(connections: connections, host: host, key: key, messages: messages, idempotencyKeys: idempotencyKeys, prefix: run)
+                driver = try HTTPTurns(connections: connections, host: host, key: key, messages: ConversationTurns.messages, idempotencyKeys: idempotencyKeys, prefix: run)
             } else {
-                driver = StoreTurns(store: store, tenant: options.tenantID, messages: messages, prefix: run, spread: sessions)
+                driver = turns
             }
         case .step:
-            driver = StoreSteps(store: store, tenant: options.tenantID, prefix: run, patches: checkpoint == .patch)
+            driver = RunSteps(store: store, tenant: options.tenantID, prefix: run, patches: checkpoint == .patch)
         case .ping:
             guard let server = options.server ?? ProcessInfo.processInfo.environment["AGENTSTATE_SERVER"] else {
                 throw AgentStateError.invalidInput(field: "workload", "ping measures a server: give --server")
@@ -112,7 +111,7 @@ struct BenchCommand: AsyncParsableCommand {
         let samples = try await withThrowingTaskGroup(of: [Double].self) { group in
             for c in 0..<clients {
                 // Client c's share of a counted workload: runs c, c + clients, …, ten steps each.
-                let share = counted.map { ($0 / clients + ($0 % clients > c ? 1 : 0)) * 10 }
+                let share = counted.map { ($0 / clients + ($0 % clients > c ? 1 : 0)) * RunSteps.stepsPerRun }
                 group.addTask {
                     var mine: [Double] = []
                     mine.reserveCapacity(share ?? 100_000)
@@ -178,43 +177,6 @@ extension BenchCommand {
         return String(format: "server       peak %.0f MiB resident", value / 1_048_576)
     }
 
-    /// The empty sessions of `--sessions`, created by 32 tasks so that group commit batches them.
-    static func createSessions(_ store: any StateStore, _ tenant: TenantID, prefix: String, count: Int) async throws {
-        try await inLanes(count, lanes: 32, label: "creating sessions") { i in
-            _ = try await store.createSession(tenant, SessionCreate(id: "\(prefix)-s\(i)"))
-        }
-    }
-
-    /// Set-up work: `body` for each of 0..<count, on `lanes` tasks at once, chunk by chunk, with a
-    /// progress bar on a terminal.
-    static func inLanes(_ count: Int, lanes: Int, label: String, _ body: @escaping @Sendable (Int) async throws -> Void) async throws {
-        let bar = ProgressBar(label: label)
-        let chunk = max(lanes, 4_096)
-        for start in stride(from: 0, to: count, by: chunk) {
-            let end = min(count, start + chunk)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for lane in 0..<lanes {
-                    group.addTask { for i in stride(from: start + lane, to: end, by: lanes) { try await body(i) } }
-                }
-                try await group.waitForAll()
-            }
-            bar.show(end, of: count)
-        }
-        bar.finish()
-    }
-
-    /// `--depth`: each client's session filled with that many turns before the clock starts.
-    static func deepen(_ store: any StateStore, _ tenant: TenantID, prefix: String, clients: Int, turns: Int, messages: [NewMessage]) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for c in 0..<clients {
-                group.addTask {
-                    for _ in 0..<turns { _ = try await store.appendMessages(tenant, "\(prefix)-\(c)", messages, expectedLastSeq: nil) }
-                }
-            }
-            try await group.waitForAll()
-        }
-    }
-
     /// Host and port of a plain-HTTP server URL (the load generator speaks HTTP/1.1 without TLS).
     static func address(_ url: String) throws -> (String, Int) {
         guard let u = URL(string: url), u.scheme == "http", let host = u.host else {
@@ -231,62 +193,8 @@ extension BenchCommand {
     }
 }
 
-extension Duration {
-    var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
-}
-
-/// One round of a workload, by one of the concurrent clients.
-protocol BenchDriver: Sendable {
-    func once(client: Int, iteration: Int) async throws
-}
-
-/// Conversation turns through the store API (embedded, or the Swift client): append the two
-/// messages, read the last 20.
-struct StoreTurns: BenchDriver {
-    let store: any StateStore
-    let tenant: TenantID
-    let messages: [NewMessage]
-    let prefix: String
-    /// With `--sessions`: how many sessions each turn picks from at random.
-    var spread: Int?
-
-    func once(client: Int, iteration: Int) async throws {
-        let session = spread.map { "\(prefix)-s\(Int.random(in: 0..<$0))" } ?? "\(prefix)-\(client)"
-        _ = try await store.appendMessages(tenant, session, messages, expectedLastSeq: nil)
-        _ = try await store.messages(tenant, session, .last(20))
-    }
-}
-
-/// Run steps: every tenth step starts a new run (created and claimed); each step writes its
-/// result, saves a 2 KB checkpoint (or a merge patch of what changed) and reads it back.
-struct StoreSteps: BenchDriver {
-    let store: any StateStore
-    let tenant: TenantID
-    let prefix: String
-    var patches = false
-    static let notes = JSONValue.string(String(repeating: "n", count: 2000))
-
-    func once(client: Int, iteration: Int) async throws {
-        let run = "\(prefix)-\(client)-\(iteration / 10)"
-        if iteration % 10 == 0 {
-            _ = try await store.createRun(tenant, RunCreate(id: run, workflow: "bench-\(prefix)-\(client)"))
-            guard try await store.claim(tenant, ClaimRequest(worker: "w\(client)", workflow: "bench-\(prefix)-\(client)")) != nil else {
-                throw AgentStateError(.conflict, "the bench run \(run) could not be claimed")
-            }
-        }
-        let step = "s\(iteration % 10)"
-        _ = try await store.putStep(tenant, run, step, StepWrite(status: .completed, result: ["ok": true, "n": .int(Int64(iteration))]))
-        // A patch carries only what changed since the run's last checkpoint: the cursor.
-        let state: CheckpointState = patches && iteration % 10 != 0
-            ? .patch(["cursor": .int(Int64(iteration))])
-            : .full(["notes": Self.notes, "cursor": .int(Int64(iteration))])
-        _ = try await store.saveCheckpoint(tenant, run, CheckpointWrite(step: step, state: state))
-        _ = try await store.checkpoint(tenant, run, .latest)
-    }
-}
-
 /// The HTTP floor of a turn: two requests the server answers without touching the store.
-struct HTTPPings: BenchDriver {
+struct HTTPPings: AgentStateWorkloads.Workload {
     let connections: [BenchConnection]
     let request: BenchConnection.Request
 
@@ -305,7 +213,7 @@ struct HTTPPings: BenchDriver {
 
 /// Turns as raw HTTP: each client's two requests are encoded once, and responses are read only
 /// as far as their status, so the load generator spends little of the machine it shares.
-struct HTTPTurns: BenchDriver {
+struct HTTPTurns: AgentStateWorkloads.Workload {
     let connections: [BenchConnection]
     /// Per client: the append and the read.
     let requests: [(append: BenchConnection.Request, read: BenchConnection.Request)]

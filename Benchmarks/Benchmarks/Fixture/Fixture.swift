@@ -1,0 +1,25 @@
+// What the benchmark targets share: a store on a fresh SQLite file, and fixtures built once per
+// process however many times a benchmark's closure runs.
+import AgentState
+import AgentStateSQLite
+import Foundation
+
+/// A SQLite store on a new file in a new temporary folder.
+public func temporarySQLiteStore(clock: any StoreClock = SystemClock()) throws -> SQLiteStore {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("agentstate-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return try SQLiteStore(path: dir.appendingPathComponent("bench.sqlite").path, clock: clock)
+}
+
+public actor Fixtures {
+    public static let shared = Fixtures()
+    private var made: [String: any Sendable] = [:]
+
+    /// The fixture named `name`, made by `make` the first time it is asked for.
+    public func value<T: Sendable>(_ name: String, _ make: () async throws -> T) async throws -> T {
+        if let made = made[name] as? T { return made }
+        let value = try await make()
+        made[name] = value
+        return value
+    }
+}
