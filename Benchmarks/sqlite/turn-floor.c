@@ -2,9 +2,10 @@
  * The floor of a conversation turn on SQLite: the SQL the embedded store runs for a turn, written
  * by hand against the C API, with nothing above it. One connection, prepared statements, the same
  * pragmas as the store's `process` durability (WAL, synchronous=NORMAL) or `strict` (FULL), the same
- * table shapes. A turn: in one write transaction, read the session's last seq, insert the user
- * (300 bytes) and the assistant (600 bytes) message, update the session; then read the session
- * and its last 20 messages, every column of every row.
+ * table shapes (messages under their session's integer key). A turn: in one write transaction,
+ * read the session's last seq and key, insert the user (300 bytes) and the assistant (600 bytes)
+ * message, update the session; then read the session and its last 20 messages (a range of ids),
+ * every column of every row.
  *
  *   cc -O2 -o turn-floor turn-floor.c -lsqlite3
  *   ./turn-floor FILE SECONDS [SESSIONS] [DEPTH] [strict]
@@ -52,18 +53,17 @@ static void turn(const char *session) {
     exec("BEGIN IMMEDIATE");
     sqlite3_bind_text(last_seq, 1, session, -1, SQLITE_STATIC);
     check(sqlite3_step(last_seq), "last seq");
-    long long seq = sqlite3_column_int64(last_seq, 0);
+    long long seq = sqlite3_column_int64(last_seq, 0), key = sqlite3_column_int64(last_seq, 1);
     sqlite3_reset(last_seq);
     long long at = (long long)time(NULL) * 1000;
     const char *roles[] = {"user", "assistant"};
     const char *contents[] = {user, assistant};
     for (int i = 0; i < 2; i++) {
-        sqlite3_bind_text(insert, 1, session, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(insert, 2, seq + 1 + i);
-        sqlite3_bind_text(insert, 3, roles[i], -1, SQLITE_STATIC);
-        sqlite3_bind_text(insert, 4, contents[i], -1, SQLITE_STATIC);
-        sqlite3_bind_int64(insert, 5, (long long)strlen(contents[i]) / 4);
-        sqlite3_bind_int64(insert, 6, at);
+        sqlite3_bind_int64(insert, 1, key << 32 | (seq + 1 + i));
+        sqlite3_bind_text(insert, 2, roles[i], -1, SQLITE_STATIC);
+        sqlite3_bind_text(insert, 3, contents[i], -1, SQLITE_STATIC);
+        sqlite3_bind_int64(insert, 4, (long long)strlen(contents[i]) / 4);
+        sqlite3_bind_int64(insert, 5, at);
         check(sqlite3_step(insert), "insert");
         sqlite3_reset(insert);
     }
@@ -78,8 +78,10 @@ static void turn(const char *session) {
     sqlite3_bind_text(read_session, 1, session, -1, SQLITE_STATIC);
     check(sqlite3_step(read_session), "read session");
     volatile size_t sink = (size_t)sqlite3_column_bytes(read_session, 0);
+    key = sqlite3_column_int64(read_session, 2);
     sqlite3_reset(read_session);
-    sqlite3_bind_text(window, 1, session, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(window, 1, key << 32);
+    sqlite3_bind_int64(window, 2, key << 32 | 0xFFFFFFFFLL);
     while (sqlite3_step(window) == SQLITE_ROW) {
         for (int c = 0; c < 6; c++) sink += (size_t)sqlite3_column_bytes(window, c);
     }
@@ -103,19 +105,19 @@ int main(int argc, char **argv) {
     exec("PRAGMA journal_mode=WAL");
     exec(strict ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
     exec("CREATE TABLE IF NOT EXISTS sessions (tenant_id TEXT NOT NULL, id TEXT NOT NULL, last_seq INTEGER NOT NULL,"
-         " updated_at INTEGER NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (tenant_id, id)) WITHOUT ROWID");
-    exec("CREATE TABLE IF NOT EXISTS messages (tenant_id TEXT NOT NULL, session_id TEXT NOT NULL, seq INTEGER NOT NULL,"
-         " role TEXT NOT NULL, content TEXT NOT NULL, tokens INTEGER NOT NULL, created_at INTEGER NOT NULL, extra TEXT,"
-         " PRIMARY KEY (tenant_id, session_id, seq)) WITHOUT ROWID");
-    exec("CREATE INDEX IF NOT EXISTS messages_by_time ON messages (tenant_id, session_id, created_at)");
-    last_seq = prepare("SELECT last_seq FROM sessions WHERE tenant_id = 'default' AND id = ?");
-    insert = prepare("INSERT INTO messages VALUES ('default', ?, ?, ?, ?, ?, ?, NULL)");
+         " updated_at INTEGER NOT NULL, doc TEXT NOT NULL, skey INTEGER NOT NULL, PRIMARY KEY (tenant_id, id)) WITHOUT ROWID");
+    exec("CREATE UNIQUE INDEX IF NOT EXISTS sessions_by_key ON sessions (skey)");
+    exec("CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY,"
+         " role TEXT NOT NULL, content TEXT NOT NULL, tokens INTEGER NOT NULL, created_at INTEGER NOT NULL, extra TEXT)");
+    exec("CREATE INDEX IF NOT EXISTS messages_by_time ON messages (id >> 32, created_at)");
+    last_seq = prepare("SELECT last_seq, skey FROM sessions WHERE tenant_id = 'default' AND id = ?");
+    insert = prepare("INSERT INTO messages VALUES (?, ?, ?, ?, ?, NULL)");
     bump = prepare("UPDATE sessions SET last_seq = ?, updated_at = ? WHERE tenant_id = 'default' AND id = ?");
-    read_session = prepare("SELECT doc, last_seq FROM sessions WHERE tenant_id = 'default' AND id = ?");
-    window = prepare("SELECT seq, role, content, tokens, created_at, extra FROM messages"
-                     " WHERE tenant_id = 'default' AND session_id = ? ORDER BY seq DESC LIMIT 20");
+    read_session = prepare("SELECT doc, last_seq, skey FROM sessions WHERE tenant_id = 'default' AND id = ?");
+    window = prepare("SELECT id, role, content, tokens, created_at, extra FROM messages"
+                     " WHERE id BETWEEN ? AND ? ORDER BY id DESC LIMIT 20");
 
-    sqlite3_stmt *create = prepare("INSERT INTO sessions VALUES ('default', ?, 0, 0, ?)");
+    sqlite3_stmt *create = prepare("INSERT INTO sessions VALUES ('default', ?, 0, 0, ?, ?)");
     char id[32], doc[256];
     exec("BEGIN");
     for (int i = 0; i < sessions; i++) {
@@ -123,6 +125,7 @@ int main(int argc, char **argv) {
         snprintf(doc, sizeof doc, "{\"id\":\"%s\",\"user_id\":null,\"title\":null,\"metadata\":{},\"context\":{},\"status\":\"open\"}", id);
         sqlite3_bind_text(create, 1, id, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(create, 2, doc, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(create, 3, i + 1);
         check(sqlite3_step(create), "create session");
         sqlite3_reset(create);
         if (i % 10000 == 9999) { exec("COMMIT"); exec("BEGIN"); }

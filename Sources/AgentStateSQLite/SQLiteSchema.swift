@@ -2,14 +2,15 @@ import GRDB
 
 /// The schema, as migrations registered in order. A released migration is never edited;
 /// changes come as new ones.
-enum SQLiteSchema {
-    static var migrator: DatabaseMigrator {
+package enum SQLiteSchema {
+    package static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1-core", migrate: v1)
         m.registerMigration("v2-keys-idempotency", migrate: v2)
         m.registerMigration("v3-audit", migrate: v3)
         m.registerMigration("v4-retention", migrate: v4)
         m.registerMigration("v5-session-updated", migrate: v5)
+        m.registerMigration("v6-message-session-key", migrate: v6)
         return m
     }
 
@@ -142,6 +143,33 @@ enum SQLiteSchema {
             ALTER TABLE sessions ADD COLUMN updated_at INTEGER;
             UPDATE sessions SET updated_at = json_extract(doc, '$.updatedAt');
             CREATE INDEX sessions_finished ON sessions (tenant_id, updated_at, id) WHERE status IN ('closed', 'expired');
+            """)
+    }
+
+    /// Messages keyed by one integer, the session's key in the high 32 bits and the message's
+    /// seq in the low (`MessageKey`), instead of by the tenant and session ids. The ids were most
+    /// of a message's key, written twice (in the table and its time index), and a rowid table
+    /// fills its pages where an index-shaped one left a sixth of each empty: a turn of 900 bytes
+    /// went from about 1,270 stored bytes to about 1,090. A session's key is never handed out
+    /// again while any message still carries it (`insertSession`). Messages whose session no
+    /// longer exists are not carried over.
+    private static func v6(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE sessions ADD COLUMN skey INTEGER;
+            UPDATE sessions SET skey = rowid;
+            CREATE UNIQUE INDEX sessions_by_key ON sessions (skey);
+
+            CREATE TABLE messages_keyed (
+                id INTEGER PRIMARY KEY,
+                role TEXT NOT NULL, content TEXT NOT NULL, tokens INTEGER NOT NULL, created_at INTEGER NOT NULL,
+                extra TEXT);
+            INSERT INTO messages_keyed (id, role, content, tokens, created_at, extra)
+                SELECT (s.skey << 32) + m.seq, m.role, m.content, m.tokens, m.created_at, m.extra
+                FROM messages m JOIN sessions s ON s.tenant_id = m.tenant_id AND s.id = m.session_id
+                ORDER BY 1;
+            DROP TABLE messages;
+            ALTER TABLE messages_keyed RENAME TO messages;
+            CREATE INDEX messages_by_time ON messages (id >> 32, created_at);
             """)
     }
 }

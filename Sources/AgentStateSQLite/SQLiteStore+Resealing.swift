@@ -34,6 +34,8 @@ extension SQLiteTransaction {
         guard keyRing != nil else {
             throw AgentStateError(.invalidInput, "re-sealing needs a data key ring (AGENTSTATE_DATA_KEYS or AGENTSTATE_DATA_KEYS_FILE)", field: "data_keys")
         }
+        // Here messages are keyed by one integer (`MessageID`).
+        let table = table.name == "messages" ? SealedTable("messages", keys: ["id"], integers: ["id"], sealed: table.sealed) : table
         let keys = table.keys.map(\.name).joined(separator: ", ")
         var sql = "SELECT \(keys), \(table.sealed.joined(separator: ", ")) FROM \(table.name)"
         var args: StatementArguments = []

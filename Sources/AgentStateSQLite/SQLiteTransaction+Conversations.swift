@@ -9,8 +9,14 @@ extension SQLiteTransaction {
         try doc(Session.self, "SELECT doc FROM sessions WHERE tenant_id = ? AND id = ?", [tenant, id])
     }
 
+    /// The session's message key is one past the highest any session or message holds, so a
+    /// new session never inherits messages that outlived theirs (both maxima are index lookups).
     public func insertSession(_ s: Session) throws {
-        try execute("INSERT INTO sessions (tenant_id, id, user_id, status, created_at, updated_at, expires_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        try execute("""
+            INSERT INTO sessions (tenant_id, id, user_id, status, created_at, updated_at, expires_at, doc, skey)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?,
+                    MAX((SELECT IFNULL(MAX(skey), 0) FROM sessions), (SELECT IFNULL(MAX(id) >> 32, 0) FROM messages)) + 1)
+            """,
                     [s.tenantId, s.id, s.userId, s.status.rawValue, s.createdAt.ms, s.updatedAt.ms, s.expiresAt?.ms, seal(try StoredDocument.encode(s))])
     }
 
@@ -40,18 +46,32 @@ extension SQLiteTransaction {
 
     // MARK: Messages
 
+    /// The integer key the session's messages are stored under; nil if there is no such session.
+    private func messageKey(_ tenant: TenantID, _ sessionId: String) throws -> Int64? {
+        try row("SELECT skey FROM sessions WHERE tenant_id = ? AND id = ?", [tenant, sessionId])?[0]
+    }
+
     public func insertMessages(_ ms: [Message]) throws {
-        if let first = ms.first { changed.insert(ChangedStream(first.tenantId, EventStream.session(first.sessionId))) }
-        let sql = "INSERT INTO messages (tenant_id, session_id, seq, role, content, tokens, created_at, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-        let statement = try db.cachedStatement(sql: sql)
+        guard let first = ms.first else { return }
+        changed.insert(ChangedStream(first.tenantId, EventStream.session(first.sessionId)))
+        guard let key = try messageKey(first.tenantId, first.sessionId) else {
+            throw AgentStateError(.notFound, "no session \(first.sessionId) to append to")
+        }
+        let statement = try db.cachedStatement(sql: "INSERT INTO messages (id, role, content, tokens, created_at, extra) VALUES (?, ?, ?, ?, ?, ?)")
         for m in ms {
-            try statement.execute(arguments: [m.tenantId, m.sessionId, m.seq, m.role.rawValue, seal(m.content), m.tokens, m.createdAt.ms,
+            guard m.tenantId == first.tenantId, m.sessionId == first.sessionId else {
+                throw AgentStateError(.invalidInput, "one append goes to one session", field: "messages")
+            }
+            guard m.seq <= MessageID.maxSeq else {
+                throw AgentStateError(.invalidInput, "a session holds at most \(MessageID.maxSeq) messages", field: "messages")
+            }
+            try statement.execute(arguments: [MessageID.of(key, m.seq), m.role.rawValue, seal(m.content), m.tokens, m.createdAt.ms,
                                               try StoredMessageExtras.encode(m).map(seal)])
         }
     }
 
     private func message(from row: Row, tenant: TenantID, session: String) throws -> Message {
-        var m = Message(tenantId: tenant, sessionId: session, seq: row[0], role: MessageRole(rawValue: row[1]) ?? .user,
+        var m = Message(tenantId: tenant, sessionId: session, seq: MessageID.seq(row[0]), role: MessageRole(rawValue: row[1]) ?? .user,
                         content: try open(row[2]), tokens: row[3], createdAt: Date(millisecondsSince1970: row[4]))
         if let text: String = row[5] {
             try StoredMessageExtras.apply(open(text), to: &m)
@@ -59,33 +79,42 @@ extension SQLiteTransaction {
         return m
     }
 
-    private static let messageColumns = "seq, role, content, tokens, created_at, extra"
+    private static let messageColumns = "id, role, content, tokens, created_at, extra"
+
+    /// The session's messages whose seq is above `afterSeq` and below `beforeSeq`: a range of ids.
+    private func messages(_ tenant: TenantID, _ sessionId: String, after afterSeq: Int64, before beforeSeq: Int64,
+                          descending: Bool, limit: Int) throws -> [Message] {
+        guard let key = try messageKey(tenant, sessionId), let ids = MessageID.range(key, after: afterSeq, before: beforeSeq) else { return [] }
+        return try rows("SELECT \(Self.messageColumns) FROM messages WHERE id BETWEEN ? AND ? ORDER BY id \(descending ? "DESC" : "") LIMIT ?",
+                        [ids.lowerBound, ids.upperBound, limit]).map { try message(from: $0, tenant: tenant, session: sessionId) }
+    }
 
     public func messages(_ tenant: TenantID, _ sessionId: String, afterSeq: Int64, limit: Int) throws -> [Message] {
-        try rows("SELECT \(Self.messageColumns) FROM messages WHERE tenant_id = ? AND session_id = ? AND seq > ? ORDER BY seq LIMIT ?",
-                 [tenant, sessionId, afterSeq, limit]).map { try message(from: $0, tenant: tenant, session: sessionId) }
+        try messages(tenant, sessionId, after: afterSeq, before: .max, descending: false, limit: limit)
     }
 
     public func messagesDescending(_ tenant: TenantID, _ sessionId: String, beforeSeq: Int64, afterSeq: Int64, limit: Int) throws -> [Message] {
-        try rows("SELECT \(Self.messageColumns) FROM messages WHERE tenant_id = ? AND session_id = ? AND seq < ? AND seq > ? ORDER BY seq DESC LIMIT ?",
-                 [tenant, sessionId, beforeSeq, afterSeq, limit]).map { try message(from: $0, tenant: tenant, session: sessionId) }
+        try messages(tenant, sessionId, after: afterSeq, before: beforeSeq, descending: true, limit: limit)
     }
 
     public func messages(_ tenant: TenantID, _ sessionId: String, since: Date?, until: Date?, limit: Int) throws -> [Message] {
-        try rows("""
+        guard let key = try messageKey(tenant, sessionId) else { return [] }
+        return try rows("""
             SELECT \(Self.messageColumns) FROM messages
-            WHERE tenant_id = ? AND session_id = ? AND created_at >= ? AND created_at < ? ORDER BY created_at, seq LIMIT ?
-            """, [tenant, sessionId, since?.ms ?? Int64.min, until?.ms ?? Int64.max, limit])
+            WHERE id >> 32 = ? AND created_at >= ? AND created_at < ? ORDER BY created_at, id LIMIT ?
+            """, [key, since?.ms ?? Int64.min, until?.ms ?? Int64.max, limit])
             .map { try message(from: $0, tenant: tenant, session: sessionId) }
     }
 
     public func message(_ tenant: TenantID, _ sessionId: String, seq: Int64) throws -> Message? {
-        try row("SELECT \(Self.messageColumns) FROM messages WHERE tenant_id = ? AND session_id = ? AND seq = ?", [tenant, sessionId, seq])
+        guard (0...MessageID.maxSeq).contains(seq), let key = try messageKey(tenant, sessionId) else { return nil }
+        return try row("SELECT \(Self.messageColumns) FROM messages WHERE id = ?", [MessageID.of(key, seq)])
             .map { try message(from: $0, tenant: tenant, session: sessionId) }
     }
 
     public func deleteMessages(_ tenant: TenantID, _ sessionId: String) throws -> Int {
-        try delete("DELETE FROM messages WHERE tenant_id = ? AND session_id = ?", [tenant, sessionId])
+        guard let key = try messageKey(tenant, sessionId), let ids = MessageID.range(key, after: .min, before: .max) else { return 0 }
+        return try delete("DELETE FROM messages WHERE id BETWEEN ? AND ?", [ids.lowerBound, ids.upperBound])
     }
 
     // MARK: Events

@@ -129,7 +129,7 @@ struct CLITests {
     func readsAStore() async throws {
         let path = temporaryDirectory().appendingPathComponent("cli.sqlite").path
         let migrated = try runProcess(cli, ["migrate", "--store", "sqlite:\(path)?durability=strict"])
-        #expect(migrated.status == 0 && migrated.stdout.contains("schema at v5-session-updated (5 migrations applied)"), "\(migrated.stdout) \(migrated.stderr)")
+        #expect(migrated.status == 0 && migrated.stdout.contains("schema at v6-message-session-key (6 migrations applied)"), "\(migrated.stdout) \(migrated.stderr)")
 
         let store = try SQLiteStore(path: path)
         _ = try await store.createSession("default", SessionCreate(id: "chat-1", userId: "ann", title: "Refund"))

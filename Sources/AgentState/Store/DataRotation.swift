@@ -11,9 +11,11 @@ public struct SealedTable: Sendable, Hashable {
     /// The sealed columns; every one may be re-sealed on its own.
     public let sealed: [String]
 
-    init(_ name: String, keys: [String], integer: String? = nil, sealed: [String] = ["doc"]) {
+    /// A backend whose table is keyed otherwise walks it by its own `keys`, naming those that
+    /// hold integers.
+    public init(_ name: String, keys: [String], integers: Set<String> = [], sealed: [String] = ["doc"]) {
         self.name = name
-        self.keys = keys.map { Column(name: $0, isInteger: $0 == integer) }
+        self.keys = keys.map { Column(name: $0, isInteger: integers.contains($0)) }
         self.sealed = sealed
     }
 
@@ -25,14 +27,14 @@ public struct SealedTable: Sendable, Hashable {
     /// policies are not sealed: they hold nothing an agent stored.
     public static let all: [SealedTable] = [
         SealedTable("sessions", keys: ["tenant_id", "id"]),
-        SealedTable("messages", keys: ["tenant_id", "session_id", "seq"], integer: "seq", sealed: ["content", "extra"]),
+        SealedTable("messages", keys: ["tenant_id", "session_id", "seq"], integers: ["seq"], sealed: ["content", "extra"]),
         SealedTable("runs", keys: ["tenant_id", "id"]),
         SealedTable("steps", keys: ["tenant_id", "run_id", "name"]),
         SealedTable("effects", keys: ["tenant_id", "run_id", "key"]),
         SealedTable("approvals", keys: ["tenant_id", "id"]),
-        SealedTable("checkpoints", keys: ["tenant_id", "run_id", "seq"], integer: "seq", sealed: ["body"]),
+        SealedTable("checkpoints", keys: ["tenant_id", "run_id", "seq"], integers: ["seq"], sealed: ["body"]),
         SealedTable("checkpoint_heads", keys: ["tenant_id", "run_id"]),
-        SealedTable("events", keys: ["tenant_id", "stream", "seq"], integer: "seq", sealed: ["data"]),
+        SealedTable("events", keys: ["tenant_id", "stream", "seq"], integers: ["seq"], sealed: ["data"]),
         SealedTable("idempotency", keys: ["tenant_id", "key"]),
         SealedTable("memory", keys: ["tenant_id", "user_id", "namespace", "key"]),
     ]
