@@ -3,11 +3,22 @@
 import AgentState
 import AgentStateSQLite
 import Foundation
+import Synchronization
+
+/// The folders of this process's stores, removed when it exits: a million sessions fill
+/// hundreds of megabytes.
+private let folders = Mutex<[URL]>([])
 
 /// A SQLite store on a new file in a new temporary folder.
 public func temporarySQLiteStore(clock: any StoreClock = SystemClock()) throws -> SQLiteStore {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("agentstate-bench-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    folders.withLock { made in
+        if made.isEmpty {
+            atexit { folders.withLock { for folder in $0 { try? FileManager.default.removeItem(at: folder) } } }
+        }
+        made.append(dir)
+    }
     return try SQLiteStore(path: dir.appendingPathComponent("bench.sqlite").path, clock: clock)
 }
 

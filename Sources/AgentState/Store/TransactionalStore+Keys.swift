@@ -34,7 +34,7 @@ extension TransactionalStore {
     public func authenticate(secret: String) async throws -> APIKey? {
         guard secret.hasPrefix(APIKeys.secretPrefix), secret.utf8.count < 200 else { return nil }
         let hash = APIKeys.hash(secret)
-        return try await read { tx in
+        return try await readByKey { tx in
             guard let key = try tx.apiKey(secretHash: hash), !key.isRevoked else { return nil }
             return key
         }

@@ -61,7 +61,7 @@ extension TransactionalStore {
     /// question, is found after a few; the cost grows with how far back the call was made.
     public func toolCall(_ tenant: TenantID, _ sessionId: String, _ callId: String) async throws -> ToolCallState {
         try Identifier.validateName(callId, field: "call_id")
-        return try await read { tx in
+        return try await readByKey { tx in
             let s = try tx.requireSession(tenant, sessionId)
             var answer: Message?
             var before = Int64.max
@@ -93,7 +93,7 @@ extension TransactionalStore {
         case .tokenBudget(let budget):
             guard budget > 0 else { throw AgentStateError.invalidInput(field: "max_tokens", "must be positive") }
         }
-        let (window, stale) = try await read { tx in
+        let (window, stale) = try await readByKey { tx in
             let s = try tx.requireSession(tenant, sessionId)
             return (try tx.window(s, query), s.expiryIsStale(at: tx.now))
         }

@@ -41,8 +41,11 @@ public final class ServerMetrics: Sendable {
 
     /// Refreshes the process's memory gauges.
     func updateProcess() {
-        if let now = ProcessMemory.residentBytes { resident.set(now) }
-        peakResident.set(ProcessMemory.peakResidentBytes)
+        let now = ProcessMemory.residentBytes
+        if let now { resident.set(now) }
+        // The kernel keeps the two counts apart and refreshes them lazily, so the peak it reports
+        // can trail what /proc shows resident a moment earlier.
+        peakResident.set(max(ProcessMemory.peakResidentBytes, now ?? 0))
     }
 
     /// Refreshes the hot tier's gauges.
