@@ -18,6 +18,7 @@ let package = Package(
         .target(
             name: "BenchmarkFixture",
             dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "AgentState", package: root),
                 .product(name: "AgentStateSQLite", package: root),
             ],

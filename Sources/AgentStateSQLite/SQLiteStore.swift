@@ -92,7 +92,7 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
     }
 
     /// On the caller's thread: in WAL mode a reader never waits for a writer, and for a read by
-    /// key the hop to a reader's queue and back cost more than the read (a turn ran 12–16%
+    /// key the hop to a reader's queue and back cost more than the read (a turn ran 4–16%
     /// faster without it). Longer reads keep the hop, so they do not hold a thread of the
     /// caller's pool for long.
     public func readByKey<T: Sendable>(_ body: @escaping @Sendable (SQLiteTransaction) throws -> T) async throws -> T {

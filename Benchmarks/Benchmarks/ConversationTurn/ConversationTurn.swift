@@ -6,11 +6,7 @@ import Benchmark
 import BenchmarkFixture
 
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident],
-        warmupIterations: 50,
-        maxDuration: .seconds(10),
-        maxIterations: 10_000)
+    Benchmark.defaultConfiguration = .turns
 
     for depth in [50, 1_000] {
         Benchmark("Turn, 200 sessions \(depth) turns deep") { benchmark in

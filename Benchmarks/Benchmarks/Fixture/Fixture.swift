@@ -2,12 +2,23 @@
 // process however many times a benchmark's closure runs.
 import AgentState
 import AgentStateSQLite
+import Benchmark
 import Foundation
 import Synchronization
 
 /// The folders of this process's stores, removed when it exits: a million sessions fill
 /// hundreds of megabytes.
 private let folders = Mutex<[URL]>([])
+
+extension Benchmark.Configuration {
+    /// Many short rounds (turns): time, rate, allocations and the process's peak memory.
+    public static var turns: Benchmark.Configuration {
+        .init(metrics: workloadMetrics, warmupIterations: 50, maxDuration: .seconds(10), maxIterations: 10_000)
+    }
+}
+
+/// What every workload reports.
+public let workloadMetrics: [BenchmarkMetric] = [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident]
 
 /// A SQLite store on a new file in a new temporary folder.
 public func temporarySQLiteStore(clock: any StoreClock = SystemClock()) throws -> SQLiteStore {

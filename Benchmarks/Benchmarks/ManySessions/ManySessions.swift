@@ -5,11 +5,7 @@ import Benchmark
 import BenchmarkFixture
 
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident],
-        warmupIterations: 50,
-        maxDuration: .seconds(10),
-        maxIterations: 10_000)
+    Benchmark.defaultConfiguration = .turns
 
     for count in [1_000, 100_000, 1_000_000] {
         Benchmark("Turn with \(count) sessions in the store") { benchmark in

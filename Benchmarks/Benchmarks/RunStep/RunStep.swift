@@ -7,7 +7,7 @@ import Foundation
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident],
+        metrics: workloadMetrics,
         warmupIterations: 10,
         maxDuration: .seconds(60),
         maxIterations: 1_000)
