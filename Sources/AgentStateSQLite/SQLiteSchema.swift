@@ -147,10 +147,10 @@ package enum SQLiteSchema {
     }
 
     /// Messages keyed by one integer, the session's key in the high 32 bits and the message's
-    /// seq in the low (`MessageKey`), instead of by the tenant and session ids. The ids were most
+    /// seq in the low (`MessageID`), instead of by the tenant and session ids. The ids were most
     /// of a message's key, written twice (in the table and its time index), and a rowid table
     /// fills its pages where an index-shaped one left a sixth of each empty: a turn of 900 bytes
-    /// went from about 1,270 stored bytes to about 1,090. A session's key is never handed out
+    /// went from about 1,270 stored bytes to about 1,080. A session's key is never handed out
     /// again while any message still carries it (`insertSession`). Messages whose session no
     /// longer exists are not carried over.
     private static func v6(_ db: Database) throws {

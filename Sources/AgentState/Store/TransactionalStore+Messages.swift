@@ -61,7 +61,7 @@ extension TransactionalStore {
     /// question, is found after a few; the cost grows with how far back the call was made.
     public func toolCall(_ tenant: TenantID, _ sessionId: String, _ callId: String) async throws -> ToolCallState {
         try Identifier.validateName(callId, field: "call_id")
-        return try await readByKey { tx in
+        return try await read { tx in
             let s = try tx.requireSession(tenant, sessionId)
             var answer: Message?
             var before = Int64.max
