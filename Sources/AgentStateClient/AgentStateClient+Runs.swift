@@ -24,6 +24,11 @@ extension AgentStateClient {
         try await call(tenant, .POST, Self.r(runId) + "/transitions", body: transition)
     }
 
+    /// The server decides (a run in progress is a `conflict`); the client cannot purge.
+    public func deleteRun(_ tenant: TenantID, _ id: String) async throws {
+        _ = try await send(tenant, .DELETE, Self.r(id), as: Empty.self)
+    }
+
     public func recordUsage(_ tenant: TenantID, _ runId: String, _ delta: Usage) async throws -> Run {
         try await call(tenant, .POST, Self.r(runId) + "/usage", body: delta)
     }

@@ -122,6 +122,26 @@ extension Conformance {
             await expectFailure(.invalidInput) { try await h.store.recordUsage(tenant, "r", Usage(tokensIn: -1)) }
             #expect(try await h.store.run(tenant, "r").usage == r.usage)
         },
+        check("runs: deleting a finished run takes its steps and checkpoints with it; a run in progress, or another tenant's, is refused and kept") { h in
+            let live = try await run(in: .running, h.store, id: "live")
+            let refused = await expectFailure(.conflict, "a running run") { try await h.store.deleteRun(tenant, live.id) }
+            #expect(refused?.current == "running")
+            #expect(try await h.store.run(tenant, "live").status == .running)
+
+            let c = try await h.store.runningRun(tenant, id: "done")
+            _ = try await h.store.putStep(tenant, "done", "fetch", StepWrite(status: .completed, result: ["ok": true], fencingToken: c.lease.token))
+            _ = try await h.store.saveCheckpoint(tenant, "done", CheckpointWrite(step: "fetch", state: .full(["cursor": 1])))
+            _ = try await h.store.transition(tenant, "done", RunTransition(to: .completed, output: ["ok": true]))
+            await expectFailure(.notFound, "another tenant's run") { try await h.store.deleteRun(otherTenant, "done") }
+            #expect(try await h.store.steps(tenant, "done").count == 1)
+
+            try await h.store.deleteRun(tenant, "done")
+            await expectFailure(.notFound, "the deleted run") { try await h.store.run(tenant, "done") }
+            await expectFailure(.notFound, "its steps") { try await h.store.steps(tenant, "done") }
+            await expectFailure(.notFound, "its checkpoints") { try await h.store.checkpoint(tenant, "done", .latest) }
+            await expectFailure(.notFound, "deleting it again") { try await h.store.deleteRun(tenant, "done") }
+            #expect(try await h.store.run(tenant, "live").status == .running, "other runs stay")
+        },
     ]
 
     static let stepChecks: [Check] = [

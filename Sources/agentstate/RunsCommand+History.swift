@@ -73,4 +73,18 @@ extension RunsCommand {
             print("cancelled \(run.id)")
         }
     }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete a finished run with its steps, effects, approvals, checkpoints and events (cancel a run in progress first).")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The run's id.") var id: String
+
+        mutating func run() async throws {
+            let store = try await options.open()
+            try await store.deleteRun(options.tenantID, id)
+            try await store.close()
+            print("deleted \(id)")
+        }
+    }
 }

@@ -3,7 +3,7 @@ import ArgumentParser
 import Foundation
 
 struct RunsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "runs", abstract: "Inspect runs, replay and fork them, cancel them.", subcommands: [List.self, Show.self, Events.self, Replay.self, Fork.self, Cancel.self])
+    static let configuration = CommandConfiguration(commandName: "runs", abstract: "Inspect runs, replay and fork them, cancel and delete them.", subcommands: [List.self, Show.self, Events.self, Replay.self, Fork.self, Cancel.self, Delete.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List runs, newest first.")

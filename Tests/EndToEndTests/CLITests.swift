@@ -169,6 +169,15 @@ struct CLITests {
         #expect(missing.status == 1 && missing.stderr == "agentstate: run 'nope' not found\n")
         let other = try runProcess(cli, ["runs", "show", "hidden", "--tenant", "other", "--store", "sqlite:\(path)"])
         #expect(other.status == 0 && other.stdout.contains("hidden"))
+
+        // A run in progress is refused, with nothing changed; cancelled, it can go.
+        let refused = try runProcess(cli, ["runs", "delete", "refund-7", "--store", "sqlite:\(path)"])
+        #expect(refused.status == 1 && refused.stderr.contains("cancel it before deleting it"), "\(refused.stderr)")
+        #expect(try runProcess(cli, ["runs", "show", "refund-7", "--store", "sqlite:\(path)"]).status == 0)
+        _ = try runProcess(cli, ["runs", "cancel", "refund-7", "--store", "sqlite:\(path)"])
+        let deleted = try runProcess(cli, ["runs", "delete", "refund-7", "--store", "sqlite:\(path)"])
+        #expect(deleted.status == 0 && deleted.stdout == "deleted refund-7\n", "\(deleted.stdout) \(deleted.stderr)")
+        #expect(try runProcess(cli, ["runs", "show", "refund-7", "--store", "sqlite:\(path)"]).stderr == "agentstate: run 'refund-7' not found\n")
     }
 }
 

@@ -41,6 +41,10 @@ public protocol StateStore: Sendable {
     func runs(_ tenant: TenantID, _ query: RunQuery) async throws -> Page<Run>
     func transition(_ tenant: TenantID, _ runId: String, _ transition: RunTransition) async throws -> Run
     func recordUsage(_ tenant: TenantID, _ runId: String, _ delta: Usage) async throws -> Run
+    /// Removes a finished run with its steps, effects, approvals, checkpoints and events; a run
+    /// in progress is a `conflict` (cancel it first, so no worker's lease or pending approval is
+    /// pulled out from under it).
+    func deleteRun(_ tenant: TenantID, _ id: String) async throws
 
     // MARK: Steps
     func putStep(_ tenant: TenantID, _ runId: String, _ name: String, _ write: StepWrite) async throws -> Step

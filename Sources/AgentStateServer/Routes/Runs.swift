@@ -28,16 +28,9 @@ extension AgentStateAPI {
             let r = try await store.run(context.tenant, try context.parameters.decoded("id"))
             return try Reply.json(r, etag: r.version)
         }
-        // Deleting history is for finished runs only: a run in progress is cancelled first, so no
-        // worker's lease or pending approval is pulled out from under it.
         v1.delete("runs/:id") { _, context in
             try context.require(.write)
-            let id: String = try context.parameters.decoded("id")
-            let r = try await store.run(context.tenant, id)
-            guard r.status.isTerminal else {
-                throw AgentStateError(.conflict, "run '\(id)' is \(r.status.rawValue); cancel it before deleting it", current: r.status.rawValue)
-            }
-            _ = try await store.purge(context.tenant, [RetentionKey(kind: .run, id: id)])
+            try await store.deleteRun(context.tenant, try context.parameters.decoded("id"))
             return Reply.noContent
         }
         v1.post("runs/:id/transitions") { request, context in
