@@ -69,6 +69,11 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
             // Conversations are private: a new file is the owner's alone, whatever the umask
             // (SQLite gives the -wal and -shm files the same mode).
             if isNew { chmod(path, 0o600) }
+            // A file a newer AgentState has migrated may hold tables this one cannot read right
+            // (v6 moved every message): refuse it rather than misread or write it.
+            if try pool.read({ try SQLiteSchema.migrator.hasBeenSuperseded($0) }) {
+                throw AgentStateError(.unavailable, "the SQLite store at \(path) was written by a newer AgentState; open it with that version or later")
+            }
             try SQLiteSchema.migrator.migrate(pool)
             // Set on the writer after GRDB's own WAL set-up, which picks NORMAL.
             let synchronous = configuration.durability == .strict ? "FULL" : "NORMAL"

@@ -78,4 +78,21 @@ struct MigrationTests {
         #expect(try await store.messages("u", "new", .last(10)).messages.isEmpty)
         try await store.close()
     }
+
+    @Test("a file a newer version has migrated is refused with a clear error, and left as it was")
+    func newerFile() async throws {
+        let path = temporaryPath("newer.sqlite")
+        let store = try SQLiteStore(path: path)
+        _ = try await store.createSession("t", SessionCreate(id: "s"))
+        try await store.unsafeExecute("INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')")
+        try await store.close()
+
+        let error = #expect(throws: AgentStateError.self) { try SQLiteStore(path: path) }
+        #expect(error?.code == .unavailable && error?.message.contains("newer AgentState") == true, "\(String(describing: error))")
+        let queue = try DatabaseQueue(path: path)
+        let applied = try await queue.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
+        let sessions = try await queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sessions") }
+        #expect(applied.last == "v99-from-the-future" && sessions == 1)
+        try queue.close()
+    }
 }
