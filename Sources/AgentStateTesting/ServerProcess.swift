@@ -1,10 +1,11 @@
 import Foundation
 
 /// `agentstate serve` as a child process on a free loopback port.
-package final class ServerProcess: @unchecked Sendable {
-    package let process = Process()
+package final class ServerProcess: Sendable {
+    package let child: ChildProcess
     package let port: Int
     package var url: String { "http://127.0.0.1:\(port)" }
+    package var pid: pid_t { child.pid }
 
     /// Starts the server on `store` and waits for it to say where it listens: on a free port, or
     /// on `port` (a restarted server, for clients that keep their URL).
@@ -15,49 +16,48 @@ package final class ServerProcess: @unchecked Sendable {
     package init(store: String, port: Int = 0, extraArguments: [String] = [], logLevel: String = "warning",
                  environment: [String: String] = [:], viaShell: Bool = false, errorLog: String? = nil) async throws {
         let arguments = ["serve", "--store", store, "--port", String(port)] + extraArguments
-        if viaShell {
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", #"exec "$0" "$@""#, builtExecutable("agentstate").path] + arguments
-        } else {
-            process.executableURL = builtExecutable("agentstate")
-            process.arguments = arguments
-        }
+        let server = builtExecutable("agentstate").path
         var env = ProcessInfo.processInfo.environment
         env["LOG_LEVEL"] = logLevel
         env.merge(environment) { $1 }
-        process.environment = env
-        let out = Pipe()
-        process.standardOutput = out
-        if let errorLog {
-            _ = FileManager.default.createFile(atPath: errorLog, contents: nil)
-            process.standardError = FileHandle(forWritingAtPath: errorLog)
+        let out = closingPipe()
+        let errorFD = errorLog.map { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
+        do {
+            defer {
+                close(out.write)
+                if let errorFD, errorFD >= 0 { close(errorFD) }
+            }
+            child = viaShell
+                ? try ChildProcess("/bin/sh", ["-c", #"exec "$0" "$@""#, server] + arguments, environment: env, stdout: out.write, stderr: errorFD)
+                : try ChildProcess(server, arguments, environment: env, stdout: out.write, stderr: errorFD)
         }
-        try process.run()
-        let handle = out.fileHandleForReading
-        let line = await readOutput(handle) { $0.contains("listening on") && $0.hasSuffix("\n") }
+        let line = await readOutput(out.read) { $0.contains("listening on") && $0.hasSuffix("\n") }
         guard let portText = line.split(separator: "\n").first(where: { $0.contains("listening on") })?.split(separator: ":").last,
             let port = Int(portText.trimmingCharacters(in: .whitespaces))
         else {
-            process.terminate()
+            child.signal(SIGTERM)
+            child.wait()
             throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "the server did not start: \(line)"])
         }
         self.port = port
     }
 
     package func kill9() {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        child.signal(SIGKILL)
+        child.wait()
     }
 
-    /// SIGTERM, then waits for the exit status.
+    /// SIGTERM, then waits for the exit status (or the signal that ended it).
     package func terminate() -> Int32 {
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        return process.terminationStatus
+        child.signal(SIGTERM)
+        return child.wait().code
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if child.isRunning {
+            kill(child.pid, SIGKILL)
+            child.wait()
+        }
     }
 }
 

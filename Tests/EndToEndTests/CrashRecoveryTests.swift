@@ -13,17 +13,16 @@ struct CrashRecoveryTests {
         let effects = dir.appendingPathComponent("effects.log").path
         let worker = builtExecutable("AgentStateTestWorker")
 
-        let child = Process()
-        child.executableURL = worker
-        child.arguments = [db, "job-1", "5", "3", effects]
-        let out = Pipe()
-        child.standardOutput = out
-        try child.run()
-        let printed = await readOutput(out.fileHandleForReading) { $0.contains("step 3 done") }
+        let out = closingPipe()
+        let child: ChildProcess
+        do {
+            defer { close(out.write) }
+            child = try ChildProcess(worker.path, [db, "job-1", "5", "3", effects], environment: ProcessInfo.processInfo.environment, stdout: out.write)
+        }
+        let printed = await readOutput(out.read) { $0.contains("step 3 done") }
         #expect(printed.contains("step 3 done"), "the worker got through three steps: \(printed)")
-        kill(child.processIdentifier, SIGKILL)
-        child.waitUntilExit()
-        #expect(child.terminationReason == .uncaughtSignal && child.terminationStatus == SIGKILL)
+        child.signal(SIGKILL)
+        #expect(child.wait().signal == SIGKILL)
 
         // What the dead worker acknowledged is all there.
         let store = try SQLiteStore(path: db)

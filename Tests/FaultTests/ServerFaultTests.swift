@@ -35,9 +35,9 @@ struct ServerFaultTests {
         try await underLoad("server stalls; clients time out and retry", client: client) {
             for _ in 0..<3 {
                 try await Task.sleep(for: .milliseconds(1000))
-                kill(server.process.processIdentifier, SIGSTOP)
+                kill(server.pid, SIGSTOP)
                 try await Task.sleep(for: .milliseconds(1500))
-                kill(server.process.processIdentifier, SIGCONT)
+                kill(server.pid, SIGCONT)
             }
             return 3
         }

@@ -1,0 +1,83 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A child process started with `posix_spawn`, not Foundation's `Process`: on Linux its `run()`
+/// (Swift 6.3.1) reads past a buffer while listing /proc/self/fd and now and then crashes the
+/// whole test run (swift-corelibs-foundation pull request 5472).
+package final class ChildProcess: Sendable {
+    package let pid: pid_t
+    /// The wait status, once the child has been reaped.
+    private let reaped = Mutex<Int32?>(nil)
+
+    /// Starts `executable`; `stdout` and `stderr`, when given, become the child's. Every other
+    /// descriptor of this process is closed in the child, so no pipe of another child leaks
+    /// into it (a reader would never see that pipe's end).
+    package init(_ executable: String, _ arguments: [String], environment: [String: String],
+                 stdout: Int32? = nil, stderr: Int32? = nil) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if let stdout { posix_spawn_file_actions_adddup2(&actions, stdout, 1) }
+        if let stderr { posix_spawn_file_actions_adddup2(&actions, stderr, 2) }
+        closeFrom(&actions, 3)
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for p in argv + envp { free(p) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        guard rc == 0 else {
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot start \(executable): \(String(cString: strerror(rc)))"])
+        }
+        self.pid = pid
+    }
+
+    /// Waits for the child to end: its exit code, or the signal that ended it.
+    @discardableResult
+    package func wait() -> (code: Int32, signal: Int32?) {
+        let status = reaped.withLock { known -> Int32 in
+            if let known { return known }
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            known = status
+            return status
+        }
+        let signal = status & 0x7f
+        return signal == 0 ? ((status >> 8) & 0xff, nil) : (signal, signal)
+    }
+
+    package var isRunning: Bool {
+        reaped.withLock { known in
+            guard known == nil else { return false }
+            var status: Int32 = 0
+            guard waitpid(pid, &status, WNOHANG) == pid else { return true }
+            known = status
+            return false
+        }
+    }
+
+    package func signal(_ signal: Int32) {
+        if isRunning { kill(pid, signal) }
+    }
+}
+
+/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which Swift's Glibc
+/// module does not show: looked up at run time.
+private let closeFrom: @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32 = {
+    guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else {
+        fatalError("the tests need glibc 2.34 or later (posix_spawn_file_actions_addclosefrom_np)")
+    }
+    return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+}()
+
+/// A pipe for a child's output; its ends are also closed on exec.
+package func closingPipe() -> (read: FileHandle, write: Int32) {
+    var fds: [Int32] = [0, 0]
+    precondition(pipe(&fds) == 0, "pipe: \(errno)")
+    for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    return (FileHandle(fileDescriptor: fds[0], closeOnDealloc: true), fds[1])
+}
