@@ -10,8 +10,11 @@ import Glibc
 /// whole test run (swift-corelibs-foundation pull request 5472).
 package final class ChildProcess: Sendable {
     package let pid: pid_t
-    /// The wait status, once the child has been reaped.
+    /// The wait status, once the child has been reaped. Held only for a moment, never across a
+    /// `waitpid` that blocks, so `signal` can always reach a child someone is waiting for.
     private let reaped = Mutex<Int32?>(nil)
+    /// Taken by whoever reaps the child, so only one caller does.
+    private let reaping = NSLock()
 
     /// Starts `executable`; `stdout` and `stderr`, when given, become the child's. Every other
     /// descriptor of this process is closed in the child, so no pipe of another child leaks
@@ -39,29 +42,33 @@ package final class ChildProcess: Sendable {
     /// Waits for the child to end: its exit code, or the signal that ended it.
     @discardableResult
     package func wait() -> (code: Int32, signal: Int32?) {
-        let status = reaped.withLock { known -> Int32 in
-            if let known { return known }
-            var status: Int32 = 0
+        reaping.lock()
+        defer { reaping.unlock() }
+        var status: Int32 = 0
+        if let known = reaped.withLock({ $0 }) {
+            status = known
+        } else {
             while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-            known = status
-            return status
+            reaped.withLock { $0 = status }
         }
         let signal = status & 0x7f
         return signal == 0 ? ((status >> 8) & 0xff, nil) : (signal, signal)
     }
 
     package var isRunning: Bool {
-        reaped.withLock { known in
-            guard known == nil else { return false }
-            var status: Int32 = 0
-            guard waitpid(pid, &status, WNOHANG) == pid else { return true }
-            known = status
-            return false
-        }
+        if reaped.withLock({ $0 }) != nil { return false }
+        // Someone is reaping it: it is running, or just ended.
+        guard reaping.try() else { return true }
+        defer { reaping.unlock() }
+        var status: Int32 = 0
+        guard waitpid(pid, &status, WNOHANG) == pid else { return true }
+        reaped.withLock { $0 = status }
+        return false
     }
 
+    /// Sends `signal` unless the child has been reaped (its pid may then be another process's).
     package func signal(_ signal: Int32) {
-        if isRunning { kill(pid, signal) }
+        if reaped.withLock({ $0 }) == nil { kill(pid, signal) }
     }
 }
 
