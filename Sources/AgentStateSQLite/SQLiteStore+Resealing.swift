@@ -24,7 +24,15 @@ extension SQLiteStore: DataResealing {
         try await pool.writeWithoutTransaction { db in
             try db.execute(sql: "INSERT INTO memory_fts (memory_fts) VALUES ('optimize')")
             try db.execute(sql: "VACUUM")
-            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            // The row is (busy, frames in the log, frames copied). The background checkpointer
+            // may hold the checkpoint lock at this moment, and then SQLite answers busy at once,
+            // copying nothing: the old pages would stay in the file. Try again until it is done.
+            for attempt in 0..<100 {
+                let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+                if let row, row[0] as Int == 0 { return }
+                if attempt == 99 { throw AgentStateError(.unavailable, "the log could not be emptied after re-sealing; run it again") }
+                usleep(20_000)
+            }
         }
     }
 }
