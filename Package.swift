@@ -45,7 +45,7 @@ let package = Package(
         ),
         .target(
             name: "AgentStateSQLite",
-            dependencies: ["AgentState", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["AgentState", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         // The durable store for many servers.

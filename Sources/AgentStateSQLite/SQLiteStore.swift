@@ -65,7 +65,7 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
         do {
             let pool = try DatabasePool(path: path, configuration: config)
             self.pool = pool
-            commits = GroupCommit(pool: pool)
+            commits = GroupCommit(pool: pool, busyTimeout: configuration.busyTimeout)
             // Conversations are private: a new file is the owner's alone, whatever the umask
             // (SQLite gives the -wal and -shm files the same mode).
             if isNew { chmod(path, 0o600) }
