@@ -39,6 +39,7 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
     private let checkpointer: Checkpointer
     private let clock: any StoreClock
     let keyRing: DataKeyRing?
+    private let sessionDocuments = SessionDocumentCache()
     /// Reports this process's commits. Another process writing the same file is not heard;
     /// feeds still look for news at their poll interval.
     public let changes = ChangeHub()
@@ -90,9 +91,9 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteTransaction) throws -> T) async throws -> T {
-        let clock = self.clock, keyRing = self.keyRing
+        let clock = self.clock, keyRing = self.keyRing, sessionDocuments = self.sessionDocuments
         return try await Self.translatingErrors {
-            try await pool.read { db in try body(SQLiteTransaction(db, now: clock.now(), keyRing: keyRing)) }
+            try await pool.read { db in try body(SQLiteTransaction(db, now: clock.now(), keyRing: keyRing, sessionDocuments: sessionDocuments)) }
         }
     }
 
@@ -101,19 +102,19 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
     /// faster without it). Longer reads keep the hop, so they do not hold a thread of the
     /// caller's pool for long.
     public func readByKey<T: Sendable>(_ body: @escaping @Sendable (SQLiteTransaction) throws -> T) async throws -> T {
-        let clock = self.clock, keyRing = self.keyRing
+        let clock = self.clock, keyRing = self.keyRing, sessionDocuments = self.sessionDocuments
         return try await Self.translatingErrors {
-            try pool.read { db in try body(SQLiteTransaction(db, now: clock.now(), keyRing: keyRing)) }
+            try pool.read { db in try body(SQLiteTransaction(db, now: clock.now(), keyRing: keyRing, sessionDocuments: sessionDocuments)) }
         }
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteTransaction) throws -> T) async throws -> T {
-        let clock = self.clock, keyRing = self.keyRing
+        let clock = self.clock, keyRing = self.keyRing, sessionDocuments = self.sessionDocuments
         // Read here: the body runs on the writer's queue, outside this task.
         let attempt = IdempotentAttempt.current
         let (result, changed) = try await Self.translatingErrors {
             try await commits.write { db in
-                let tx = SQLiteTransaction(db, now: clock.now(), keyRing: keyRing)
+                let tx = SQLiteTransaction(db, now: clock.now(), keyRing: keyRing, sessionDocuments: sessionDocuments)
                 try tx.markApplied(attempt)
                 return (try body(tx), tx.changed)
             }

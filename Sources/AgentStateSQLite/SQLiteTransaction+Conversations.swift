@@ -6,7 +6,12 @@ extension SQLiteTransaction {
     // MARK: Sessions
 
     public func session(_ tenant: TenantID, _ id: String) throws -> Session? {
-        try doc(Session.self, "SELECT doc FROM sessions WHERE tenant_id = ? AND id = ?", [tenant, id])
+        guard let row = try row("SELECT doc, skey FROM sessions WHERE tenant_id = ? AND id = ?", [tenant, id]) else { return nil }
+        let stored: String = row[0]
+        lastSessionKey = (tenant, id, row[1])
+        let decode = { (stored: String) in try StoredDocument.decode(Session.self, self.open(stored)) }
+        guard let sessionDocuments else { return try decode(stored) }
+        return try sessionDocuments.session(tenant, id, stored: stored, decode: decode)
     }
 
     /// The session's message key is one past the highest any session or message holds, so a
@@ -21,12 +26,15 @@ extension SQLiteTransaction {
     }
 
     public func updateSession(_ s: Session) throws {
+        let stored = try seal(StoredDocument.encode(s))
         try execute("UPDATE sessions SET user_id = ?, status = ?, updated_at = ?, expires_at = ?, doc = ? WHERE tenant_id = ? AND id = ?",
-                    [s.userId, s.status.rawValue, s.updatedAt.ms, s.expiresAt?.ms, seal(try StoredDocument.encode(s)), s.tenantId, s.id])
+                    [s.userId, s.status.rawValue, s.updatedAt.ms, s.expiresAt?.ms, stored, s.tenantId, s.id])
+        sessionDocuments?.wrote(s, stored: stored)
     }
 
     public func deleteSession(_ tenant: TenantID, _ id: String) throws {
         try execute("DELETE FROM sessions WHERE tenant_id = ? AND id = ?", [tenant, id])
+        lastSessionKey = nil
     }
 
     public func sessions(_ tenant: TenantID, userId: String?, status: SessionStatus?, before: PageCursor?, limit: Int) throws -> [Session] {
@@ -48,7 +56,8 @@ extension SQLiteTransaction {
 
     /// The integer key the session's messages are stored under; nil if there is no such session.
     private func messageKey(_ tenant: TenantID, _ sessionId: String) throws -> Int64? {
-        try row("SELECT skey FROM sessions WHERE tenant_id = ? AND id = ?", [tenant, sessionId])?[0]
+        if let last = lastSessionKey, last.tenant == tenant, last.id == sessionId { return last.key }
+        return try row("SELECT skey FROM sessions WHERE tenant_id = ? AND id = ?", [tenant, sessionId])?[0]
     }
 
     public func insertMessages(_ ms: [Message]) throws {

@@ -9,11 +9,16 @@ public final class SQLiteTransaction: StoreTransaction, ValueSealing {
     public let keyRing: DataKeyRing?
     /// The streams whose events or messages this transaction added to, for the change feeds.
     var changed: Set<ChangedStream> = []
+    let sessionDocuments: SessionDocumentCache?
+    /// The message key of the session this transaction last read, so that its messages are not
+    /// a second lookup of the same row.
+    var lastSessionKey: (tenant: TenantID, id: String, key: Int64)?
 
-    init(_ db: Database, now: Date, keyRing: DataKeyRing?) {
+    init(_ db: Database, now: Date, keyRing: DataKeyRing?, sessionDocuments: SessionDocumentCache? = nil) {
         self.db = db
         self.now = now
         self.keyRing = keyRing
+        self.sessionDocuments = sessionDocuments
     }
 
     // MARK: Statement helpers (prepared once per connection and reused)
