@@ -95,7 +95,7 @@ extension SQLiteTransaction {
                           descending: Bool, limit: Int) throws -> [Message] {
         guard let key = try messageKey(tenant, sessionId), let ids = MessageID.range(key, after: afterSeq, before: beforeSeq) else { return [] }
         return try rows("SELECT \(Self.messageColumns) FROM messages WHERE id BETWEEN ? AND ? ORDER BY id \(descending ? "DESC" : "") LIMIT ?",
-                        [ids.lowerBound, ids.upperBound, limit]).map { try message(from: $0, tenant: tenant, session: sessionId) }
+                        [ids.lowerBound, ids.upperBound, limit]) { try message(from: $0, tenant: tenant, session: sessionId) }
     }
 
     public func messages(_ tenant: TenantID, _ sessionId: String, afterSeq: Int64, limit: Int) throws -> [Message] {
@@ -111,8 +111,7 @@ extension SQLiteTransaction {
         return try rows("""
             SELECT \(Self.messageColumns) FROM messages
             WHERE id >> 32 = ? AND created_at >= ? AND created_at < ? ORDER BY created_at, id LIMIT ?
-            """, [key, since?.ms ?? Int64.min, until?.ms ?? Int64.max, limit])
-            .map { try message(from: $0, tenant: tenant, session: sessionId) }
+            """, [key, since?.ms ?? Int64.min, until?.ms ?? Int64.max, limit]) { try message(from: $0, tenant: tenant, session: sessionId) }
     }
 
     public func message(_ tenant: TenantID, _ sessionId: String, seq: Int64) throws -> Message? {

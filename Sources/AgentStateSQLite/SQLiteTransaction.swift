@@ -31,6 +31,15 @@ public final class SQLiteTransaction: StoreTransaction, ValueSealing {
         try Row.fetchAll(db.cachedStatement(sql: sql), arguments: args)
     }
 
+    /// The rows made into values as they are stepped through, each read in place rather than
+    /// copied first (for a window of messages the copy cost as much as the reading).
+    func rows<T>(_ sql: String, _ args: StatementArguments, _ transform: (Row) throws -> T) throws -> [T] {
+        let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: args)
+        var values: [T] = []
+        while let row = try cursor.next() { values.append(try transform(row)) }
+        return values
+    }
+
     func row(_ sql: String, _ args: StatementArguments) throws -> Row? {
         try Row.fetchOne(db.cachedStatement(sql: sql), arguments: args)
     }
