@@ -19,7 +19,12 @@ struct DomainRulesTests {
         let a = Identifier.generate("run", at: Date(timeIntervalSince1970: 1_800_000_000))
         let b = Identifier.generate("run", at: Date(timeIntervalSince1970: 1_800_000_001))
         #expect(a < b && a.hasPrefix("run_") && a.count == 30)
+        #expect(a.hasPrefix("run_01mcc5rm00"), "the time part: 1,800,000,000,000 ms in 10 characters of base 32")
         try Identifier.validate(a, field: "id")
+        // 80 random bits: a thousand ids made in the same millisecond are all different.
+        let sameMoment = Set((0..<1000).map { _ in Identifier.generate("aud", at: Date(timeIntervalSince1970: 1_800_000_000)) })
+        #expect(sameMoment.count == 1000)
+        #expect(sameMoment.allSatisfy { $0.utf8.allSatisfy { Array("aud_0123456789abcdefghjkmnpqrstvwxyz".utf8).contains($0) } })
         for bad in ["", "a b", "a/b", "ü", String(repeating: "a", count: 129), "run:1"] {
             let error = #expect(throws: AgentStateError.self) { try Identifier.validate(bad, field: "x") }
             #expect(error?.code == .invalidInput && error?.field == "x")

@@ -40,17 +40,26 @@ public enum Identifier {
     }
 
     public static func generate(_ prefix: String, at date: Date) -> String {
-        let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz".utf8)
-        var ms = UInt64(max(0, date.timeIntervalSince1970 * 1000))
-        var timePart = [UInt8](repeating: 0, count: 10)
-        for i in stride(from: 9, through: 0, by: -1) {
-            timePart[i] = alphabet[Int(ms & 31)]
-            ms >>= 5
-        }
+        let ms = UInt64(max(0, date.timeIntervalSince1970 * 1000))
+        // Two draws give the 80 random bits: the system generator is a system call each time,
+        // and ids are made on every request (an audit record's, at least).
         var rng = SystemRandomNumberGenerator()
-        let randomPart = (0..<16).map { _ in alphabet[Int(rng.next() & 31)] }
-        return prefix + "_" + String(decoding: timePart + randomPart, as: UTF8.self)
+        let high = rng.next() as UInt64, low = rng.next() as UInt64
+        let prefix = prefix.utf8
+        return String(unsafeUninitializedCapacity: prefix.count + 27) { buffer in
+            var i = 0
+            for byte in prefix { buffer[i] = byte; i += 1 }
+            buffer[i] = UInt8(ascii: "_")
+            i += 1
+            for k in 0..<10 { buffer[i + k] = alphabet[Int((ms >> UInt64(5 * (9 - k))) & 31)] }
+            i += 10
+            for k in 0..<8 { buffer[i + k] = alphabet[Int((high >> UInt64(5 * k)) & 31)] }
+            for k in 0..<8 { buffer[i + 8 + k] = alphabet[Int((low >> UInt64(5 * k)) & 31)] }
+            return i + 16
+        }
     }
+
+    private static let alphabet: [UInt8] = Array("0123456789abcdefghjkmnpqrstvwxyz".utf8)
 
     private static func isAllowed(_ c: UInt8) -> Bool {
         switch c {
