@@ -53,8 +53,11 @@ private func dump(_ store: PostgresStore) throws -> String {
 private func dataDirectoryHolds(_ text: String, _ store: PostgresStore) async throws -> Bool {
     try await store.unsafeExecute("CHECKPOINT")
     let r = try runProcess(URL(fileURLWithPath: "/bin/grep"), ["-r", "-l", "-a", "-F", text, try TestPostgres.directory() + "/data"])
-    #expect(r.status == 0 || r.status == 1, "grep failed: \(r.stderr)")
-    return r.status == 0
+    // The server (busy with other tests) may remove a file between grep listing it and reading
+    // it: grep then says so and exits 2, having still searched every other file.
+    let vanished = r.stderr.split(separator: "\n").allSatisfy { $0.hasSuffix("No such file or directory") }
+    #expect(r.status == 0 || r.status == 1 || (r.status == 2 && vanished), "grep failed: \(r.stderr)")
+    return !r.stdout.isEmpty
 }
 
 @Suite("PostgreSQL: encryption at rest")

@@ -91,8 +91,9 @@ func underLoad(_ scenario: String, client: AgentStateClient, writers: Int = 4, w
     row.report()
     #expect(row.lost == 0, "\(scenario): acknowledged writes lost")
     #expect(row.duplicated == 0, "\(scenario): turns stored twice or actions done twice")
-    // Modest floors: the whole suite shares two cores, and an outage holds the writers back.
-    #expect(turnTally.acknowledged > 8 && stepTally.acknowledged > 4, "\(scenario): the load ran: \(turnTally), \(stepTally)")
+    // Floors only: the whole suite shares two cores, and an outage holds the writers back. Alone
+    // a scenario acknowledges hundreds; a full test run on a slow day once left four steps or fewer.
+    #expect(turnTally.acknowledged > 4 && stepTally.acknowledged > 0, "\(scenario): the load ran: \(turnTally), \(stepTally)")
     return row
 }
 
