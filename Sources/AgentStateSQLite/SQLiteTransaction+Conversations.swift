@@ -26,10 +26,8 @@ extension SQLiteTransaction {
     }
 
     public func updateSession(_ s: Session) throws {
-        let stored = try seal(StoredDocument.encode(s))
         try execute("UPDATE sessions SET user_id = ?, status = ?, updated_at = ?, expires_at = ?, doc = ? WHERE tenant_id = ? AND id = ?",
-                    [s.userId, s.status.rawValue, s.updatedAt.ms, s.expiresAt?.ms, stored, s.tenantId, s.id])
-        sessionDocuments?.wrote(s, stored: stored)
+                    [s.userId, s.status.rawValue, s.updatedAt.ms, s.expiresAt?.ms, seal(try StoredDocument.encode(s)), s.tenantId, s.id])
     }
 
     public func deleteSession(_ tenant: TenantID, _ id: String) throws {

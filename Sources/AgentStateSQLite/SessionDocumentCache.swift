@@ -1,10 +1,13 @@
 import AgentState
 import Synchronization
 
-/// Sessions already decoded, by the exact text stored for them. A turn reads its session twice
-/// (to append, then for the window), and decoding the JSON document each time cost about a
-/// tenth of the turn. An entry is used only when the stored text is the same, whole, so it can
+/// Sessions already decoded, by the exact text stored for them. A turn reads its session twice,
+/// to append and then for the window, and decoding the JSON document cost about a tenth of the
+/// turn each time; the window's read decodes what the append wrote, and the next turn's append
+/// finds it here. An entry is used only when the stored text is the same, whole, so it can
 /// never stand for another version of the session, and a write by another process is a miss.
+/// Only decoding fills it, not the store's own writes: a written session is not always what its
+/// text decodes to (`1.0` in its context is stored as `1`), and a read must show what is stored.
 final class SessionDocumentCache: Sendable {
     private struct Key: Hashable {
         let tenant: TenantID
@@ -32,12 +35,6 @@ final class SessionDocumentCache: Sendable {
         let session = try decode(stored)
         remember(key, Entry(stored: stored, session: session))
         return session
-    }
-
-    /// Notes the text just written for `session`, so that the next read of it is not a decode.
-    /// The write's transaction may yet roll back; the entry then matches no stored text.
-    func wrote(_ session: Session, stored: String) {
-        remember(Key(tenant: session.tenantId, id: session.id), Entry(stored: stored, session: session))
     }
 
     private func remember(_ key: Key, _ entry: Entry) {

@@ -32,4 +32,20 @@ struct SessionDocumentCacheTests {
         try await mine.close()
         try await theirs.close()
     }
+
+    @Test("a session reads back as its stored text decodes, the same from the store that wrote it as from a fresh one")
+    func readsWhatIsStored() async throws {
+        let path = temporaryPath("stored.sqlite")
+        let writer = try SQLiteStore(path: path)
+        _ = try await writer.createSession("acme", SessionCreate(id: "s"))
+        // 1.0 is stored as 1: what the writer's later reads show must be what is stored.
+        _ = try await writer.patchContext("acme", "s", ["ratio": .double(1.0), "name": "x"], expectedVersion: nil)
+        let fresh = try SQLiteStore(path: path)
+        let stored = try await fresh.session("acme", "s")
+        #expect(try await writer.session("acme", "s") == stored)
+        _ = try await writer.appendMessages("acme", "s", [.user("hi")], expectedLastSeq: nil)
+        #expect(try await writer.session("acme", "s") == fresh.session("acme", "s"))
+        try await fresh.close()
+        try await writer.close()
+    }
 }
