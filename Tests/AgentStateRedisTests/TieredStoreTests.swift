@@ -11,7 +11,12 @@ struct TieredStoreTests {
 
     func make() throws -> (TieredStore, InMemoryStore) {
         let durable = InMemoryStore()
-        let client = RESPClient(configuration: try RESPConfiguration(url: try TestRedis.url()))
+        // The tests count hits and misses exactly; a read that timed out at the default 5 s on a
+        // loaded machine (one full run took 41 s over a test that takes well under one) would be
+        // served by the durable store and counted a miss, as it should be, and fail the count.
+        var configuration = try RESPConfiguration(url: try TestRedis.url())
+        configuration.commandTimeout = .seconds(60)
+        let client = RESPClient(configuration: configuration)
         let store = TieredStore(hot: RedisHotTier(client: client, prefix: "ts-\(UUID().uuidString.prefix(8))"), durable: durable,
                                 consumer: "test", background: false)
         return (store, durable)
