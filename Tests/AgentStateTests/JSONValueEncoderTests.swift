@@ -63,6 +63,7 @@ struct JSONValueEncoderTests {
 
     @Test("snake_case names as JSONEncoder converts them", arguments: [
         "a", "camelCase", "myURLValue", "URLValue", "value2Go", "_leading", "trailing_", "ABC", "lastSeq", "tokensIn", "modelRequestIds", "x1Y",
+        "aB2c", "lastSeqAt", "a1b2C3", "zZ", "", "café", "a_bC",
     ])
     func snake(name: String) throws {
         struct Key: CodingKey {
@@ -81,6 +82,7 @@ struct JSONValueEncoderTests {
         }
         let expected = try #require(try viaBytes(One(name: name)).objectValue?.keys.first)
         #expect(JSONValueEncoder.convertToSnakeCase(name) == expected)
+        #expect(JSONValueEncoder.snake(name) == expected, "the names converted without asking JSONEncoder too")
     }
 }
 

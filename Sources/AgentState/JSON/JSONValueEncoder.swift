@@ -77,10 +77,51 @@ enum JSONValueEncoder {
     /// `JSONEncoder` itself, once per name, so that the two can never disagree (its rules for
     /// runs of capitals are its own: "URLValue" becomes "u_rl_value").
     static func snake(_ key: String) -> String {
+        if let plain = plainSnake(key) { return plain }
         if let hit = snakeCache.withLock({ $0[key] }) { return hit }
         let converted = convertToSnakeCase(key)
         snakeCache.withLock { $0[key] = converted }
         return converted
+    }
+
+    /// Most names are plain camelCase: ASCII letters and digits, starting lower-case, each
+    /// capital followed by a lower-case letter. Every converter agrees on those (an `_` before
+    /// each capital, which is lowered; JSONEncoder has its own rules for capitals in a row or
+    /// before a digit), so they are converted here without the shared cache, whose lock the
+    /// encoding threads of a busy store would otherwise queue on. Nil for any other name.
+    static func plainSnake(_ key: String) -> String? {
+        var capitals = 0
+        var afterCapital = true  // refuses a leading capital or digit
+        for byte in key.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"):
+                afterCapital = false
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if afterCapital { return nil }
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                if afterCapital { return nil }
+                afterCapital = true
+                capitals += 1
+            default:
+                return nil
+            }
+        }
+        if afterCapital, !key.isEmpty { return nil }
+        if key.isEmpty || capitals == 0 { return key }
+        return String(unsafeUninitializedCapacity: key.utf8.count + capitals) { buffer in
+            var i = 0
+            for byte in key.utf8 {
+                if (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) {
+                    buffer[i] = UInt8(ascii: "_")
+                    buffer[i + 1] = byte + 32
+                    i += 2
+                } else {
+                    buffer[i] = byte
+                    i += 1
+                }
+            }
+            return i
+        }
     }
 
     static func convertToSnakeCase(_ key: String) -> String {
