@@ -80,6 +80,10 @@ extension PostgresTransaction {
         try docs(Step.self, "SELECT doc FROM steps WHERE tenant_id = $1 AND run_id = $2 ORDER BY idx", [tenant, runId])
     }
 
+    public func nextStepIndex(_ tenant: TenantID, _ runId: String) throws -> Int {
+        Int(try row("SELECT COALESCE(max(idx) + 1, 0) FROM steps WHERE tenant_id = $1 AND run_id = $2", [tenant, runId])?[0].decode(Int64.self) ?? 0)
+    }
+
     public func deleteSteps(_ tenant: TenantID, _ runId: String) throws -> Int {
         try delete("DELETE FROM steps WHERE tenant_id = $1 AND run_id = $2", [tenant, runId])
     }

@@ -68,6 +68,10 @@ extension SQLiteTransaction {
         try docs(Step.self, "SELECT doc FROM steps WHERE tenant_id = ? AND run_id = ? ORDER BY idx", [tenant, runId])
     }
 
+    public func nextStepIndex(_ tenant: TenantID, _ runId: String) throws -> Int {
+        try row("SELECT COALESCE(max(idx) + 1, 0) FROM steps WHERE tenant_id = ? AND run_id = ?", [tenant, runId]).map { $0[0] } ?? 0
+    }
+
     public func deleteSteps(_ tenant: TenantID, _ runId: String) throws -> Int {
         try delete("DELETE FROM steps WHERE tenant_id = ? AND run_id = ?", [tenant, runId])
     }

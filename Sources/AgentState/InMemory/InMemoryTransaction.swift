@@ -137,6 +137,10 @@ public final class InMemoryTransaction: StoreTransaction {
         (t.steps[Key(tenant, runId)] ?? [:]).values.sorted { $0.index < $1.index }
     }
 
+    public func nextStepIndex(_ tenant: TenantID, _ runId: String) throws -> Int {
+        (t.steps[Key(tenant, runId)]?.values.map(\.index).max()).map { $0 + 1 } ?? 0
+    }
+
     public func deleteSteps(_ tenant: TenantID, _ runId: String) throws -> Int {
         let n = t.steps[Key(tenant, runId)]?.count ?? 0
         set(\.steps, Key(tenant, runId), nil)

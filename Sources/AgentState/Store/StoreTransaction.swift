@@ -46,6 +46,9 @@ public protocol StoreTransaction {
     func saveStep(_ step: Step) throws
     /// In `index` order.
     func steps(_ tenant: TenantID, _ runId: String) throws -> [Step]
+    /// The index a new step of the run takes: one past the highest, 0 for the first. Read from
+    /// the index alone, so a step costs the same however many came before it.
+    func nextStepIndex(_ tenant: TenantID, _ runId: String) throws -> Int
     func deleteSteps(_ tenant: TenantID, _ runId: String) throws -> Int
 
     // Effects

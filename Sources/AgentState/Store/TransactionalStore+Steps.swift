@@ -20,7 +20,7 @@ extension TransactionalStore {
                 throw AgentStateError(.conflict, "step '\(name)' is already \(existing.status.rawValue)",
                                       current: existing.status.rawValue)
             }
-            let nextIndex = existing == nil ? try tx.steps(tenant, runId).count : 0
+            let nextIndex = existing == nil ? try tx.nextStepIndex(tenant, runId) : 0
             var step = existing ?? Step(
                 tenantId: tenant, runId: runId, name: name, index: nextIndex, status: .pending,
                 input: nil, result: nil, error: nil, attempts: 0, startedAt: nil, finishedAt: nil, createdAt: now, updatedAt: now)
