@@ -173,7 +173,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentStatePostgresTests",
-            dependencies: ["AgentState", "AgentStatePostgres", "AgentStateTesting"],
+            dependencies: ["AgentState", "AgentStatePostgres", "AgentStateTesting", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -54,7 +54,7 @@ extension PostgresTransaction {
                 for (column, value) in zip(table.keys, keyValues) {
                     if column.isInteger { values.append(Int64(value) ?? 0) } else { values.append(value) }
                 }
-                try execute("UPDATE \(table.name) SET \(sets) WHERE \(match)", values)
+                execute("UPDATE \(table.name) SET \(sets) WHERE \(match)", values)
             }
             resealed += 1
         }

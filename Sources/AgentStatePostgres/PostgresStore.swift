@@ -12,8 +12,9 @@ import Synchronization
 ///
 /// The operations are the shared ones of `TransactionalStore`, written over synchronous row
 /// primitives. Each transaction therefore runs on a thread of the store's own pool (never on an
-/// event loop or a cooperative thread), holding one pooled connection, and waits there for each
-/// statement's answer. In a write transaction every row it reads is locked (`FOR UPDATE`), so
+/// event loop or a cooperative thread), holding one pooled connection, and waits there for the
+/// answers it reads (see `PostgresTransaction`); each statement is prepared once per connection
+/// (see `ConnectionStatements`). In a write transaction every row it reads is locked (`FOR UPDATE`), so
 /// concurrent changes to one run or session queue up instead of overwriting each other, and
 /// queue-like reads (claims, the sweeper's due lists) skip rows another server holds
 /// (`SKIP LOCKED`). A transaction that loses a race anyway (a deadlock, a serialization failure,
@@ -32,6 +33,7 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, Sendable 
     private let clock: any StoreClock
     private let logger: Logger
     private let maxAttempts = 8
+    private let statements = StatementCache()
 
     /// Connects to the database. With `migrate`, brings the schema up to date first; without,
     /// fails unless another process (`agentstate migrate`) already did.
@@ -153,14 +155,20 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, Sendable 
         var attempt = 1
         while true {
             do {
-                return try await withConnection { [clock, logger, threads, channel, keyRing = configuration.keyRing, observer = configuration.statementObserver] connection in
+                return try await withConnection { [clock, logger, threads, channel, statements, keyRing = configuration.keyRing,
+                                                   observer = configuration.statementObserver] connection in
                     try await threads.runIfActive {
-                        try PostgresTransaction(connection, now: clock.now(), writing: writing, logger: logger, channel: channel,
-                                                keyRing: keyRing, observer: observer).run(body)
+                        try PostgresTransaction(connection, statements: statements.statements(for: connection), now: clock.now(),
+                                                writing: writing, logger: logger, channel: channel, keyRing: keyRing, observer: observer).run(body)
                     }
                 }
-            } catch let error as PSQLError {
-                let failure = PostgresFailure(error)
+            } catch let error as StatementNotPrepared {
+                // Marked to go unprepared from now on; nothing was committed.
+                guard attempt < maxAttempts else { throw PostgresFailure(driverError: error.underlying)?.error ?? error.underlying }
+                attempt += 1
+                continue
+            } catch {
+                guard let failure = PostgresFailure(driverError: error) else { throw error }
                 if failure.isRace, attempt < maxAttempts {
                     attempt += 1
                     try await Task.sleep(for: .milliseconds(Int64.random(in: 1...(5 * Int64(attempt)))))
@@ -244,15 +252,15 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, Sendable 
         _ = try await write { tx in
             // Servers migrating one schema take turns; stores in other schemas of the database
             // (tenants apart, tests) need not wait for each other.
-            try tx.execute("SELECT pg_advisory_xact_lock(hashtext('agentstate.migrate.' || $1))", [schema])
-            try tx.execute("CREATE SCHEMA IF NOT EXISTS \(schema)")
-            try tx.execute("CREATE TABLE IF NOT EXISTS \(schema).agentstate_migrations (version text PRIMARY KEY, applied_at bigint NOT NULL)")
+            tx.execute("SELECT pg_advisory_xact_lock(hashtext('agentstate.migrate.' || $1))", [schema])
+            tx.execute("CREATE SCHEMA IF NOT EXISTS \(schema)")
+            tx.execute("CREATE TABLE IF NOT EXISTS \(schema).agentstate_migrations (version text PRIMARY KEY, applied_at bigint NOT NULL)")
             let applied = Set(try tx.rows("SELECT version FROM \(schema).agentstate_migrations", []).map { try $0[0].decode(String.self) })
             for migration in PostgresSchema.migrations where !applied.contains(migration.version) {
                 for statement in migration.sql.components(separatedBy: ";\n") where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                    try tx.execute(statement)
+                    tx.execute(statement)
                 }
-                try tx.execute("INSERT INTO \(schema).agentstate_migrations (version, applied_at) VALUES ($1, $2)",
+                tx.execute("INSERT INTO \(schema).agentstate_migrations (version, applied_at) VALUES ($1, $2)",
                                [migration.version, tx.now.millisecondsSince1970])
             }
             return true
@@ -283,7 +291,7 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, Sendable 
 
     /// Runs raw SQL outside the store's rules: for tests that play an attacker, and for tools.
     package func unsafeExecute(_ sql: String, _ arguments: [any SQLBindable] = []) async throws {
-        _ = try await write { tx in try tx.execute(sql, arguments); return true }
+        _ = try await write { tx in tx.execute(sql, arguments); return true }
     }
 
     /// Rewrites a stored event's data behind the store's back: for tests of tamper detection.
@@ -296,7 +304,7 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, Sendable 
     /// transaction: for tests that check query plans.
     package func unsafeRows(_ sql: String, _ arguments: [any SQLBindable] = [], settings: [String] = []) async throws -> [[String?]] {
         try await read { tx in
-            for setting in settings { try tx.execute(setting) }
+            for setting in settings { tx.execute(setting) }
             return try tx.rows(sql, arguments).map { row in try (0..<row.count).map { try row[$0].decode(String?.self) } }
         }
     }

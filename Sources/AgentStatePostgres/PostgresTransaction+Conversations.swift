@@ -15,17 +15,17 @@ extension PostgresTransaction {
     /// waits, then fails), and so is the row's event stream.
     public func insertSession(_ s: Session) throws {
         hold(s.tenantId, stream: EventStream.session(s.id))
-        try execute("INSERT INTO sessions (tenant_id, id, user_id, status, created_at, updated_at, expires_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        execute("INSERT INTO sessions (tenant_id, id, user_id, status, created_at, updated_at, expires_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                     [s.tenantId, s.id, s.userId, s.status.rawValue, s.createdAt, s.updatedAt, s.expiresAt, seal(try StoredDocument.encode(s))])
     }
 
     public func updateSession(_ s: Session) throws {
-        try execute("UPDATE sessions SET user_id = $1, status = $2, updated_at = $3, expires_at = $4, doc = $5 WHERE tenant_id = $6 AND id = $7",
+        execute("UPDATE sessions SET user_id = $1, status = $2, updated_at = $3, expires_at = $4, doc = $5 WHERE tenant_id = $6 AND id = $7",
                     [s.userId, s.status.rawValue, s.updatedAt, s.expiresAt, seal(try StoredDocument.encode(s)), s.tenantId, s.id])
     }
 
     public func deleteSession(_ tenant: TenantID, _ id: String) throws {
-        try execute("DELETE FROM sessions WHERE tenant_id = $1 AND id = $2", [tenant, id])
+        execute("DELETE FROM sessions WHERE tenant_id = $1 AND id = $2", [tenant, id])
     }
 
     public func sessions(_ tenant: TenantID, userId: String?, status: SessionStatus?, before: PageCursor?, limit: Int) throws -> [Session] {
@@ -61,7 +61,7 @@ extension PostgresTransaction {
             times.append(m.createdAt.millisecondsSince1970)
             extras.append(try StoredMessageExtras.encode(m).map(seal) ?? "")
         }
-        try execute("""
+        execute("""
             INSERT INTO messages (tenant_id, session_id, seq, role, content, tokens, created_at, extra)
             SELECT $1, $2, m.seq, m.role, m.content, m.tokens, m.created_at, NULLIF(m.extra, '')
             FROM unnest($3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[])
@@ -71,7 +71,7 @@ extension PostgresTransaction {
                   channel, notice(first.tenantId, EventStream.session(first.sessionId))])
     }
 
-    private func message(from row: PostgresRandomAccessRow, tenant: TenantID, session: String) throws -> Message {
+    private func message(from row: SQLRow, tenant: TenantID, session: String) throws -> Message {
         var m = Message(tenantId: tenant, sessionId: session, seq: try row[0].decode(Int64.self),
                         role: MessageRole(rawValue: try row[1].decode(String.self)) ?? .user,
                         content: try open(row[2].decode(String.self)), tokens: try row[3].decode(Int.self),
@@ -115,7 +115,7 @@ extension PostgresTransaction {
 
     // MARK: Events
 
-    private func event(from row: PostgresRandomAccessRow, tenant: TenantID, stream: String) throws -> Event {
+    private func event(from row: SQLRow, tenant: TenantID, stream: String) throws -> Event {
         Event(tenantId: tenant, stream: stream, seq: try row[0].decode(Int64.self), type: try row[1].decode(String.self),
               data: try StoredDocument.decode(JSONValue.self, open(row[3].decode(String.self))),
               at: Date(millisecondsSince1970: try row[2].decode(Int64.self)), prevHash: try row[4].decode(String.self), hash: try row[5].decode(String.self))
@@ -127,7 +127,7 @@ extension PostgresTransaction {
     /// otherwise the stream's own advisory lock is taken.
     public func streamHead(_ tenant: TenantID, stream: String) throws -> (seq: Int64, hash: String)? {
         if writing, !lockedStreams.contains(ChangedStream(tenant, stream)) {
-            try execute("SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 0))", [tenant, stream])
+            execute("SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 0))", [tenant, stream])
         }
         return try row("SELECT seq, hash FROM events WHERE tenant_id = $1 AND stream = $2 ORDER BY seq DESC LIMIT 1", [tenant, stream])
             .map { (try $0[0].decode(Int64.self), try $0[1].decode(String.self)) }
@@ -135,7 +135,7 @@ extension PostgresTransaction {
 
     /// The stream's change notice rides in the insert (see `insertMessages`).
     public func insertEvent(_ e: Event) throws {
-        try execute("""
+        execute("""
             INSERT INTO events (tenant_id, stream, seq, type, at, data, prev_hash, hash)
             SELECT $1, $2, $3, $4, $5, $6, $7, $8 FROM (SELECT pg_notify($9, $10)) AS announced
             """, [e.tenantId, e.stream, e.seq, e.type, e.at, seal(try StoredDocument.encode(e.data)), e.prevHash, e.hash,

@@ -12,7 +12,7 @@ extension PostgresTransaction {
     }
 
     public func saveAPIKey(_ k: APIKey) throws {
-        try execute("""
+        execute("""
             INSERT INTO api_keys (id, tenant_id, secret_hash, created_at, doc) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (id) DO UPDATE SET tenant_id = excluded.tenant_id, secret_hash = excluded.secret_hash, doc = excluded.doc
             """, [k.id, k.tenantId, k.secretHash, k.createdAt, try StoredDocument.encode(k)])
@@ -30,14 +30,14 @@ extension PostgresTransaction {
     }
 
     public func saveIdempotencyRecord(_ r: IdempotencyRecord) throws {
-        try execute("""
+        execute("""
             INSERT INTO idempotency (tenant_id, key, created_at, doc) VALUES ($1, $2, $3, $4)
             ON CONFLICT (tenant_id, key) DO UPDATE SET created_at = excluded.created_at, doc = excluded.doc
             """, [r.tenantId, r.key, r.createdAt, seal(try StoredDocument.encode(r))])
     }
 
     public func deleteIdempotencyRecord(_ tenant: TenantID, key: String) throws {
-        try execute("DELETE FROM idempotency WHERE tenant_id = $1 AND key = $2", [tenant, key])
+        execute("DELETE FROM idempotency WHERE tenant_id = $1 AND key = $2", [tenant, key])
     }
 
     public func deleteIdempotencyRecords(before cutoff: Date, limit: Int) throws -> Int {

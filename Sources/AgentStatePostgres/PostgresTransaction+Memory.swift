@@ -10,7 +10,7 @@ extension PostgresTransaction {
 
     /// The searchable words are a generated column, kept by PostgreSQL with the row.
     public func saveMemory(_ item: MemoryItem) throws {
-        try execute("""
+        execute("""
             INSERT INTO memory (tenant_id, user_id, namespace, key, expires_at, has_embedding, text, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             ON CONFLICT (tenant_id, user_id, namespace, key) DO UPDATE SET expires_at = excluded.expires_at,
                 has_embedding = excluded.has_embedding, text = excluded.text, doc = excluded.doc

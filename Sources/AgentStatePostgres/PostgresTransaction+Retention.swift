@@ -8,7 +8,7 @@ extension PostgresTransaction {
     }
 
     public func saveRetentionPolicy(_ policy: RetentionPolicy) throws {
-        try execute("""
+        execute("""
             INSERT INTO retention (tenant_id, doc) VALUES ($1, $2) ON CONFLICT (tenant_id) DO UPDATE SET doc = excluded.doc
             """, [policy.tenantId, try StoredDocument.encode(policy)])
     }

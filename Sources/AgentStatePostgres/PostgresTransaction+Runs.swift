@@ -14,7 +14,7 @@ extension PostgresTransaction {
     /// The new row, and so its event stream, is this transaction's until it commits.
     public func insertRun(_ r: Run) throws {
         hold(r.tenantId, stream: EventStream.run(r.id))
-        try execute("""
+        execute("""
             INSERT INTO runs (tenant_id, id, workflow, status, owner, user_id, session_id, created_at, updated_at, claimable_at, doc)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
             """, [r.tenantId, r.id, r.workflow, r.status.rawValue, r.owner, r.userId, r.sessionId, r.createdAt, r.updatedAt,
@@ -22,13 +22,13 @@ extension PostgresTransaction {
     }
 
     public func updateRun(_ r: Run) throws {
-        try execute("""
+        execute("""
             UPDATE runs SET status = $1, owner = $2, updated_at = $3, claimable_at = $4, doc = $5 WHERE tenant_id = $6 AND id = $7
             """, [r.status.rawValue, r.owner, r.updatedAt, r.claimableAt, seal(try StoredDocument.encode(r)), r.tenantId, r.id])
     }
 
     public func deleteRun(_ tenant: TenantID, _ id: String) throws {
-        try execute("DELETE FROM runs WHERE tenant_id = $1 AND id = $2", [tenant, id])
+        execute("DELETE FROM runs WHERE tenant_id = $1 AND id = $2", [tenant, id])
     }
 
     public func runs(_ tenant: TenantID, _ f: RunFilter, before: PageCursor?, limit: Int) throws -> [Run] {
@@ -70,7 +70,7 @@ extension PostgresTransaction {
     }
 
     public func saveStep(_ s: Step) throws {
-        try execute("""
+        execute("""
             INSERT INTO steps (tenant_id, run_id, name, idx, doc) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (tenant_id, run_id, name) DO UPDATE SET idx = excluded.idx, doc = excluded.doc
             """, [s.tenantId, s.runId, s.name, s.index, seal(try StoredDocument.encode(s))])
@@ -95,7 +95,7 @@ extension PostgresTransaction {
     }
 
     public func saveEffect(_ e: Effect) throws {
-        try execute("""
+        execute("""
             INSERT INTO effects (tenant_id, run_id, key, doc) VALUES ($1, $2, $3, $4)
             ON CONFLICT (tenant_id, run_id, key) DO UPDATE SET doc = excluded.doc
             """, [e.tenantId, e.runId, e.key, seal(try StoredDocument.encode(e))])
@@ -116,7 +116,7 @@ extension PostgresTransaction {
     }
 
     public func saveApproval(_ a: Approval) throws {
-        try execute("""
+        execute("""
             INSERT INTO approvals (tenant_id, id, run_id, status, approver, grp, created_at, expires_at, doc)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             ON CONFLICT (tenant_id, id) DO UPDATE SET status = excluded.status, approver = excluded.approver, grp = excluded.grp,
@@ -150,14 +150,14 @@ extension PostgresTransaction {
     // MARK: Timers
 
     public func saveTimer(_ t: RunTimer) throws {
-        try execute("""
+        execute("""
             INSERT INTO timers (tenant_id, run_id, fire_at) VALUES ($1, $2, $3)
             ON CONFLICT (tenant_id, run_id) DO UPDATE SET fire_at = excluded.fire_at
             """, [t.tenantId, t.runId, t.fireAt])
     }
 
     public func deleteTimer(_ tenant: TenantID, runId: String) throws {
-        try execute("DELETE FROM timers WHERE tenant_id = $1 AND run_id = $2", [tenant, runId])
+        execute("DELETE FROM timers WHERE tenant_id = $1 AND run_id = $2", [tenant, runId])
     }
 
     /// Locks the timers' runs, not the timers: every other change to a run locks the run first,
@@ -175,7 +175,7 @@ extension PostgresTransaction {
     // MARK: Checkpoints
 
     public func insertCheckpoint(_ r: CheckpointRecord) throws {
-        try execute("INSERT INTO checkpoints (tenant_id, run_id, seq, step, kind, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        execute("INSERT INTO checkpoints (tenant_id, run_id, seq, step, kind, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                     [r.tenantId, r.runId, r.seq, r.step, r.kind.rawValue, seal(try StoredDocument.encode(r.body)), r.createdAt])
     }
 
@@ -206,14 +206,14 @@ extension PostgresTransaction {
     }
 
     public func saveCheckpointHead(_ c: Checkpoint) throws {
-        try execute("""
+        execute("""
             INSERT INTO checkpoint_heads (tenant_id, run_id, doc) VALUES ($1, $2, $3)
             ON CONFLICT (tenant_id, run_id) DO UPDATE SET doc = excluded.doc
             """, [c.tenantId, c.runId, seal(try StoredDocument.encode(c))])
     }
 
     public func deleteCheckpoints(_ tenant: TenantID, _ runId: String) throws -> Int {
-        try execute("DELETE FROM checkpoint_heads WHERE tenant_id = $1 AND run_id = $2", [tenant, runId])
+        execute("DELETE FROM checkpoint_heads WHERE tenant_id = $1 AND run_id = $2", [tenant, runId])
         return try delete("DELETE FROM checkpoints WHERE tenant_id = $1 AND run_id = $2", [tenant, runId])
     }
 

@@ -4,10 +4,16 @@ import Logging
 import PostgresNIO
 
 /// The row primitives over one pooled connection inside one transaction. It runs on a thread of
-/// the store's pool and waits there for each statement, which is why the shared operations can
-/// stay synchronous.
+/// the store's pool and waits there for the statements whose answers it needs, which is why the
+/// shared operations can stay synchronous.
+///
+/// A statement whose answer is not needed (BEGIN, an insert, an update) is sent without waiting:
+/// PostgreSQL answers in order and fails whatever follows a failed statement in the transaction,
+/// so the next statement waited for (at the latest COMMIT) reports the failure, and the thread
+/// sleeps once per answer it reads rather than once per statement.
 public final class PostgresTransaction: StoreTransaction, ValueSealing {
     let connection: PostgresConnection
+    let statements: ConnectionStatements
     public let now: Date
     public let keyRing: DataKeyRing?
     /// In a write transaction, rows read are locked until it ends.
@@ -16,10 +22,12 @@ public final class PostgresTransaction: StoreTransaction, ValueSealing {
     /// Where inserts of events and messages announce themselves (NOTIFY, delivered on commit).
     let channel: String
     let observer: (@Sendable (String, [any SQLBindable]) -> Void)?
+    private let unanswered = UnansweredFailure()
 
-    init(_ connection: PostgresConnection, now: Date, writing: Bool, logger: Logger, channel: String, keyRing: DataKeyRing?,
-         observer: (@Sendable (String, [any SQLBindable]) -> Void)? = nil) {
+    init(_ connection: PostgresConnection, statements: ConnectionStatements, now: Date, writing: Bool, logger: Logger, channel: String,
+         keyRing: DataKeyRing?, observer: (@Sendable (String, [any SQLBindable]) -> Void)? = nil) {
         self.connection = connection
+        self.statements = statements
         self.now = now
         self.keyRing = keyRing
         self.writing = writing
@@ -33,18 +41,17 @@ public final class PostgresTransaction: StoreTransaction, ValueSealing {
 
     /// Runs `body` between BEGIN and COMMIT, rolling back if it throws. Reads see one snapshot.
     ///
-    /// Each statement is waited for. Sending BEGIN (and a read's COMMIT) without waiting saved a
-    /// wake-up per transaction, but with the connection dropping underneath, a statement queued
-    /// behind an unanswered one was seen never to be answered, so it is not done.
+    /// A write's COMMIT is waited for: its answer is the acknowledgement. A read's is not: what
+    /// it read is already in hand, and the connection's next user sends after it.
     func run<T>(_ body: (PostgresTransaction) throws -> T) throws -> T {
-        try execute(writing ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        execute(writing ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         do {
             let result = try body(self)
-            try execute("COMMIT")
+            if writing { _ = try answer("COMMIT", []) } else { execute("COMMIT") }
             return result
         } catch {
             // A connection that closed has nothing to roll back (the server already did).
-            if !connection.isClosed { try? execute("ROLLBACK") }
+            if !connection.isClosed { _ = try? answer("ROLLBACK", []) }
             throw error
         }
     }
@@ -62,26 +69,27 @@ public final class PostgresTransaction: StoreTransaction, ValueSealing {
     /// its connection drops, but a wait must not hang a request (or a shutdown) if it does not.
     static let statementTimeout: TimeAmount = .seconds(60)
 
-    /// Waits for a statement's answer, at most `statementTimeout`.
-    private func answer<T: Sendable>(_ future: EventLoopFuture<T>) throws -> T {
-        let promise = future.eventLoop.makePromise(of: T.self)
-        future.cascade(to: promise)
-        let connection = self.connection
-        let timer = future.eventLoop.scheduleTask(in: Self.statementTimeout) {
-            // What the connection would say next cannot be trusted: close it, so the pool
-            // replaces it.
-            let _: EventLoopFuture<Void> = connection.close()
-            promise.fail(AgentStateError(.unavailable, "PostgreSQL did not answer within \(Self.statementTimeout.nanoseconds / 1_000_000_000) s"))
+    /// Sends a statement and waits, at most `statementTimeout`, for its answer, or for the
+    /// failure of a statement sent before it without waiting.
+    private func answer(_ sql: String, _ arguments: [any SQLBindable], prepare: Bool = true) throws -> Answer {
+        observer?(sql, arguments)
+        let handoff = Handoff<Answer>()
+        let (connection, statements, unanswered, logger) = (self.connection, self.statements, self.unanswered, self.logger)
+        connection.eventLoop.execute {
+            let timer = connection.eventLoop.scheduleTask(in: Self.statementTimeout) {
+                // What the connection would say next cannot be trusted: close it, so the pool
+                // replaces it.
+                let _: EventLoopFuture<Void> = connection.close()
+                handoff.fulfill(.failure(AgentStateError(.unavailable,
+                                                         "PostgreSQL did not answer within \(Self.statementTimeout.nanoseconds / 1_000_000_000) s")))
+            }
+            statements.send(sql, arguments, prepare: prepare, logger: logger).whenComplete { result in
+                timer.cancel()
+                // Answers arrive in order: an earlier failure is known by now, and it is the cause.
+                handoff.fulfill(unanswered.failure.map { .failure($0) } ?? result)
+            }
         }
-        defer { timer.cancel() }
-        // A statement written after the connection closed and its handlers were removed is
-        // dropped without its answer ever being failed by the driver. Tasks on the event loop run
-        // in order, so this one runs after the write: if the connection is closed by then, the
-        // statement either was failed already (this changes nothing) or never will be.
-        future.eventLoop.execute {
-            if connection.isClosed { promise.fail(AgentStateError(.unavailable, "the connection to PostgreSQL closed")) }
-        }
-        return try promise.futureResult.wait()
+        return try handoff.wait()
     }
 
     /// `FOR UPDATE` in a write transaction: whatever the transaction read, it may change
@@ -93,37 +101,46 @@ public final class PostgresTransaction: StoreTransaction, ValueSealing {
 
     // MARK: Statement helpers
 
-    @discardableResult
-    func query(_ sql: String, _ arguments: [any SQLBindable]) throws -> PostgresQueryResult {
+    /// Sends a statement whose answer is not needed, without waiting (see the type's comment).
+    package func execute(_ sql: String, _ arguments: [any SQLBindable] = []) {
         observer?(sql, arguments)
-        var binds = PostgresBindings(capacity: arguments.count)
-        for argument in arguments { argument.bind(into: &binds) }
-        return try answer(connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger))
+        let (statements, unanswered, logger) = (self.statements, self.unanswered, self.logger)
+        connection.eventLoop.execute {
+            statements.send(sql, arguments, prepare: true, logger: logger).whenFailure { unanswered.record($0) }
+        }
     }
 
-    func execute(_ sql: String, _ arguments: [any SQLBindable] = []) throws {
-        try query(sql, arguments)
+    package func rows(_ sql: String, _ arguments: [any SQLBindable]) throws -> [SQLRow] {
+        let answer = try answer(sql, arguments)
+        return answer.rows.map { SQLRow($0, labelledText: answer.labelledText) }
     }
 
-    func rows(_ sql: String, _ arguments: [any SQLBindable]) throws -> [PostgresRandomAccessRow] {
-        try query(sql, arguments).rows.map { $0.makeRandomAccess() }
-    }
-
-    func row(_ sql: String, _ arguments: [any SQLBindable]) throws -> PostgresRandomAccessRow? {
-        try query(sql, arguments).rows.first?.makeRandomAccess()
+    func row(_ sql: String, _ arguments: [any SQLBindable]) throws -> SQLRow? {
+        let answer = try answer(sql, arguments)
+        return answer.rows.first.map { SQLRow($0, labelledText: answer.labelledText) }
     }
 
     func docs<T: Decodable>(_ type: T.Type, _ sql: String, _ arguments: [any SQLBindable]) throws -> [T] {
-        try query(sql, arguments).rows.map { try StoredDocument.decode(T.self, open($0.makeRandomAccess()[0].decode(String.self))) }
+        try rows(sql, arguments).map { try StoredDocument.decode(T.self, open($0[0].decode(String.self))) }
     }
 
     func doc<T: Decodable>(_ type: T.Type, _ sql: String, _ arguments: [any SQLBindable]) throws -> T? {
         try docs(type, sql, arguments).first
     }
 
-    /// Runs a DELETE and reports how many rows went.
+    /// Runs a DELETE and reports how many rows went (unprepared: the driver keeps a prepared
+    /// statement's count to itself).
     func delete(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int {
-        try query(sql, arguments).metadata.rows ?? 0
+        try answer(sql, arguments, prepare: false).affected ?? 0
+    }
+}
+
+/// The first failure among the statements a transaction sent without waiting. Touched only on
+/// the connection's event loop, where the answers arrive.
+private final class UnansweredFailure: @unchecked Sendable {
+    private(set) var failure: (any Error)?
+    func record(_ error: any Error) {
+        if failure == nil { failure = error }
     }
 }
 
@@ -159,27 +176,43 @@ struct ListQuery {
 /// A value that can be a statement's parameter.
 public protocol SQLBindable: Sendable {
     func bind(into binds: inout PostgresBindings)
+    /// The same value for a prepared statement, which the driver binds from this older type.
+    var postgresData: PostgresData { get }
+}
+
+extension PostgresData {
+    /// A value in the driver's binary encoding, as `PostgresBindings` would send it.
+    static func encoding<T: PostgresNonThrowingEncodable>(_ value: T) -> PostgresData {
+        var buffer = ByteBuffer()
+        value.encode(into: &buffer, context: .default)
+        return PostgresData(type: T.psqlType, formatCode: T.psqlFormat, value: buffer)
+    }
 }
 
 extension String: SQLBindable {
     public func bind(into binds: inout PostgresBindings) { binds.append(self) }
+    public var postgresData: PostgresData { .encoding(self) }
 }
 
 extension Int64: SQLBindable {
     public func bind(into binds: inout PostgresBindings) { binds.append(self) }
+    public var postgresData: PostgresData { .encoding(self) }
 }
 
 extension Int: SQLBindable {
     public func bind(into binds: inout PostgresBindings) { binds.append(Int64(self)) }
+    public var postgresData: PostgresData { .encoding(Int64(self)) }
 }
 
 extension Bool: SQLBindable {
     public func bind(into binds: inout PostgresBindings) { binds.append(self) }
+    public var postgresData: PostgresData { .encoding(self) }
 }
 
 extension Date: SQLBindable {
     /// Times are stored as milliseconds since 1970.
     public func bind(into binds: inout PostgresBindings) { binds.append(millisecondsSince1970) }
+    public var postgresData: PostgresData { .encoding(millisecondsSince1970) }
 }
 
 /// A column of values sent as one array parameter, for inserting many rows in one statement.
@@ -193,11 +226,20 @@ public enum SQLArray: SQLBindable {
         case .ints(let values): binds.append(values)
         }
     }
+
+    public var postgresData: PostgresData {
+        switch self {
+        case .texts(let values): .encoding(values)
+        case .ints(let values): .encoding(values)
+        }
+    }
 }
 
 extension Optional: SQLBindable where Wrapped: SQLBindable {
     public func bind(into binds: inout PostgresBindings) {
         if let self { self.bind(into: &binds) } else { binds.appendNull() }
     }
+
+    public var postgresData: PostgresData { self?.postgresData ?? .null }
 
 }
