@@ -215,28 +215,54 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, Sendable 
         String(("agentstate_" + c.schema).prefix(63))
     }
 
-    /// Holds one pooled connection listening on the channel, and relays what arrives to the
-    /// feeds. After a lost connection it listens again and wakes every feed, since changes made
-    /// meanwhile were not heard.
+    /// While feeds are subscribed, holds one pooled connection listening on the channel and
+    /// relays what arrives to them. After a lost connection it listens again; whenever it starts
+    /// listening it wakes every feed, since changes made meanwhile were not heard.
+    ///
+    /// With no feed open it does not listen: PostgreSQL then wakes no backend of this server to
+    /// deliver each commit's notice, and this process has none to read.
     private static func listen(client: PostgresClient, channel: String, changes: ChangeHub, listening: Flag, logger: Logger) async {
+        var firstSubscriptions = changes.firstSubscriptions.makeAsyncIterator()
         while !Task.isCancelled {
+            if !changes.hasSubscribers {
+                guard await firstSubscriptions.next() != nil else { return }
+                continue
+            }
             do {
-                try await client.withConnection { connection in
-                    try await connection.listen(on: channel) { notifications in
-                        changes.notifyAll()
-                        listening.set(true)
-                        for try await notification in notifications {
-                            let parts = notification.payload.split(separator: "\n", maxSplits: 1).map(String.init)
-                            if parts.count == 2 { changes.notify([ChangedStream(parts[0], parts[1])]) }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        try await client.withConnection { connection in
+                            try await connection.listen(on: channel) { notifications in
+                                changes.notifyAll()
+                                listening.set(true)
+                                for try await notification in notifications {
+                                    let parts = notification.payload.split(separator: "\n", maxSplits: 1).map(String.init)
+                                    if parts.count == 2 { changes.notify([ChangedStream(parts[0], parts[1])]) }
+                                }
+                            }
                         }
                     }
+                    group.addTask {
+                        // Stops once no feed has been open for a few seconds, not at each
+                        // feed's end: a client reconnecting finds the listener still there.
+                        var idle = 0
+                        while idle < 3 {
+                            try await Task.sleep(for: .seconds(1))
+                            idle = changes.hasSubscribers ? 0 : idle + 1
+                        }
+                    }
+                    try await group.next()
+                    group.cancelAll()
                 }
+                listening.set(false)
+                // The notices ended by themselves rather than for want of feeds: not at once again.
+                if changes.hasSubscribers { try? await Task.sleep(for: .seconds(1)) }
             } catch {
                 listening.set(false)
                 if Task.isCancelled { return }
                 logger.debug("listening for changes failed; trying again", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
             }
-            try? await Task.sleep(for: .seconds(1))
         }
     }
 

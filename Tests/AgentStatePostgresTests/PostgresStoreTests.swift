@@ -142,6 +142,30 @@ struct PostgresChangeNoticeTests {
     }
 }
 
+extension PostgresChangeNoticeTests {
+    @Test("a store listens for other servers' changes only while a feed is open")
+    func listensOnDemand() async throws {
+        let store = try await TestPostgres.freshStore()
+        let clock = ContinuousClock()
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!store.isListening, "no feed, no listener")
+        let feed = store.changes.subscribe("acme", stream: EventStream.session("s"))
+        var deadline = clock.now + .seconds(30)
+        while !store.isListening, clock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(store.isListening, "a feed opened: listening")
+        feed.cancel()
+        deadline = clock.now + .seconds(30)
+        while store.isListening, clock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(!store.isListening, "the last feed closed: no longer listening")
+        let again = store.changes.subscribe("acme", stream: EventStream.session("s"))
+        deadline = clock.now + .seconds(30)
+        while !store.isListening, clock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(store.isListening, "a feed opened again: listening again")
+        again.cancel()
+        try await store.close()
+    }
+}
+
 @Suite("PostgreSQL: the sweeper on every server")
 struct PostgresSweeperTests {
     @Test("sweepers of several servers running at once fire each timer and expire each approval once")

@@ -21,14 +21,25 @@ public protocol ChangeNotifying: StateStore {
 /// Wakes the feeds subscribed to a stream when it changes. Memory is one entry per open feed.
 public final class ChangeHub: Sendable {
     private let subscribers = Mutex<[ChangedStream: [ObjectIdentifier: ChangeSubscription]]>([:])
+    private let open = Atomic(0)
+    /// Yields when a feed subscribes while none was open, for the one task that relays changes
+    /// from elsewhere: it need only listen while feeds are open.
+    public let firstSubscriptions: AsyncStream<Void>
+    private let firstSubscription: AsyncStream<Void>.Continuation
 
-    public init() {}
+    public init() {
+        (firstSubscriptions, firstSubscription) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Whether any feed is subscribed now.
+    public var hasSubscribers: Bool { open.load(ordering: .relaxed) > 0 }
 
     /// Starts listening to one stream; changes from now on are kept until `next` takes them.
     public func subscribe(_ tenant: TenantID, stream: String) -> ChangeSubscription {
         let key = ChangedStream(tenant, stream)
         let subscription = ChangeSubscription(hub: self, key: key)
         subscribers.withLock { $0[key, default: [:]][ObjectIdentifier(subscription)] = subscription }
+        if open.add(1, ordering: .relaxed).newValue == 1 { firstSubscription.yield() }
         return subscription
     }
 
@@ -43,10 +54,12 @@ public final class ChangeHub: Sendable {
     }
 
     fileprivate func remove(_ subscription: ChangeSubscription) {
-        subscribers.withLock { table in
-            table[subscription.key]?[ObjectIdentifier(subscription)] = nil
+        let removed = subscribers.withLock { table in
+            let removed = table[subscription.key]?.removeValue(forKey: ObjectIdentifier(subscription)) != nil
             if table[subscription.key]?.isEmpty == true { table[subscription.key] = nil }
+            return removed
         }
+        if removed { open.subtract(1, ordering: .relaxed) }
     }
 }
 
