@@ -126,6 +126,7 @@ extension PostgresTransaction {
     /// enforce `(stream, seq)` unique by itself). Holding the run's or session's row does that;
     /// otherwise the stream's own advisory lock is taken.
     public func streamHead(_ tenant: TenantID, stream: String) throws -> (seq: Int64, hash: String)? {
+        if let known = knownHeads[ChangedStream(tenant, stream)] { return known.head }
         if writing, !lockedStreams.contains(ChangedStream(tenant, stream)) {
             execute("SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 0))", [tenant, stream])
         }
@@ -135,6 +136,8 @@ extension PostgresTransaction {
 
     /// The stream's change notice rides in the insert (see `insertMessages`).
     public func insertEvent(_ e: Event) throws {
+        let key = ChangedStream(e.tenantId, e.stream)
+        if knownHeads[key] != nil { knownHeads[key] = KnownHead(head: (e.seq, e.hash)) }
         execute("""
             INSERT INTO events (tenant_id, stream, seq, type, at, data, prev_hash, hash)
             SELECT $1, $2, $3, $4, $5, $6, $7, $8 FROM (SELECT pg_notify($9, $10)) AS announced
@@ -148,6 +151,7 @@ extension PostgresTransaction {
     }
 
     public func deleteEvents(_ tenant: TenantID, stream: String) throws -> Int {
-        try delete("DELETE FROM events WHERE tenant_id = $1 AND stream = $2", [tenant, stream])
+        knownHeads[ChangedStream(tenant, stream)] = nil
+        return try delete("DELETE FROM events WHERE tenant_id = $1 AND stream = $2", [tenant, stream])
     }
 }

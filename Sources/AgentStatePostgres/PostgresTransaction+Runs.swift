@@ -5,9 +5,21 @@ import PostgresNIO
 extension PostgresTransaction {
     // MARK: Runs
 
+    /// In a write transaction, the run's row is locked and its event stream's head read in the
+    /// same statement: the change that follows appends an event without another round trip.
     public func run(_ tenant: TenantID, _ id: String) throws -> Run? {
-        let run = try doc(Run.self, "SELECT doc FROM runs WHERE tenant_id = $1 AND id = $2" + lock, [tenant, id])
-        if run != nil { hold(tenant, stream: EventStream.run(id)) }
+        guard writing else { return try doc(Run.self, "SELECT doc FROM runs WHERE tenant_id = $1 AND id = $2", [tenant, id]) }
+        let stream = EventStream.run(id)
+        guard let row = try row("""
+            SELECT r.doc, e.seq, e.hash FROM runs r LEFT JOIN LATERAL (
+                SELECT seq, hash FROM events WHERE tenant_id = r.tenant_id AND stream = $3 ORDER BY seq DESC LIMIT 1
+            ) e ON true
+            WHERE r.tenant_id = $1 AND r.id = $2 FOR UPDATE OF r
+            """, [tenant, id, stream]) else { return nil }
+        let run = try StoredDocument.decode(Run.self, open(row[0].decode(String.self)))
+        hold(tenant, stream: stream)
+        let head = try row[1].decode(Int64?.self).map { (seq: $0, hash: try row[2].decode(String.self)) }
+        knownHeads[ChangedStream(tenant, stream)] = KnownHead(head: head)
         return run
     }
 

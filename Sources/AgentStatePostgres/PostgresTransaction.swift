@@ -65,6 +65,13 @@ public final class PostgresTransaction: StoreTransaction, ValueSealing {
         if writing { lockedStreams.insert(ChangedStream(tenant, stream)) }
     }
 
+    /// The last event of a held stream, where it was read along with the owning row (or written
+    /// since): no other transaction can append to it meanwhile, so appending reads nothing.
+    struct KnownHead {
+        let head: (seq: Int64, hash: String)?
+    }
+    var knownHeads: [ChangedStream: KnownHead] = [:]
+
     /// How long one statement may keep this thread waiting. The driver fails a statement when
     /// its connection drops, but a wait must not hang a request (or a shutdown) if it does not.
     static let statementTimeout: TimeAmount = .seconds(60)
