@@ -287,7 +287,7 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, Sendable 
                     tx.execute(statement)
                 }
                 tx.execute("INSERT INTO \(schema).agentstate_migrations (version, applied_at) VALUES ($1, $2)",
-                               [migration.version, tx.now.millisecondsSince1970])
+                           [migration.version, tx.now.millisecondsSince1970])
             }
             return true
         }

@@ -16,12 +16,12 @@ extension PostgresTransaction {
     public func insertSession(_ s: Session) throws {
         hold(s.tenantId, stream: EventStream.session(s.id))
         execute("INSERT INTO sessions (tenant_id, id, user_id, status, created_at, updated_at, expires_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    [s.tenantId, s.id, s.userId, s.status.rawValue, s.createdAt, s.updatedAt, s.expiresAt, seal(try StoredDocument.encode(s))])
+                [s.tenantId, s.id, s.userId, s.status.rawValue, s.createdAt, s.updatedAt, s.expiresAt, seal(try StoredDocument.encode(s))])
     }
 
     public func updateSession(_ s: Session) throws {
         execute("UPDATE sessions SET user_id = $1, status = $2, updated_at = $3, expires_at = $4, doc = $5 WHERE tenant_id = $6 AND id = $7",
-                    [s.userId, s.status.rawValue, s.updatedAt, s.expiresAt, seal(try StoredDocument.encode(s)), s.tenantId, s.id])
+                [s.userId, s.status.rawValue, s.updatedAt, s.expiresAt, seal(try StoredDocument.encode(s)), s.tenantId, s.id])
     }
 
     public func deleteSession(_ tenant: TenantID, _ id: String) throws {

@@ -188,7 +188,7 @@ extension PostgresTransaction {
 
     public func insertCheckpoint(_ r: CheckpointRecord) throws {
         execute("INSERT INTO checkpoints (tenant_id, run_id, seq, step, kind, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    [r.tenantId, r.runId, r.seq, r.step, r.kind.rawValue, seal(try StoredDocument.encode(r.body)), r.createdAt])
+                [r.tenantId, r.runId, r.seq, r.step, r.kind.rawValue, seal(try StoredDocument.encode(r.body)), r.createdAt])
     }
 
     public func checkpointRecords(_ tenant: TenantID, _ runId: String, fromSeq: Int64, throughSeq: Int64, limit: Int) throws -> [CheckpointRecord] {
