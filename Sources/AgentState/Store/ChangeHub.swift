@@ -21,7 +21,6 @@ public protocol ChangeNotifying: StateStore {
 /// Wakes the feeds subscribed to a stream when it changes. Memory is one entry per open feed.
 public final class ChangeHub: Sendable {
     private let subscribers = Mutex<[ChangedStream: [ObjectIdentifier: ChangeSubscription]]>([:])
-    private let open = Atomic(0)
     /// Yields when a feed subscribes while none was open, for the one task that relays changes
     /// from elsewhere: it need only listen while feeds are open.
     public let firstSubscriptions: AsyncStream<Void>
@@ -31,15 +30,19 @@ public final class ChangeHub: Sendable {
         (firstSubscriptions, firstSubscription) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Whether any feed is subscribed now.
-    public var hasSubscribers: Bool { open.load(ordering: .relaxed) > 0 }
+    /// Whether any feed is subscribed now (a stream's entry goes with its last feed).
+    public var hasSubscribers: Bool { subscribers.withLock { !$0.isEmpty } }
 
     /// Starts listening to one stream; changes from now on are kept until `next` takes them.
     public func subscribe(_ tenant: TenantID, stream: String) -> ChangeSubscription {
         let key = ChangedStream(tenant, stream)
         let subscription = ChangeSubscription(hub: self, key: key)
-        subscribers.withLock { $0[key, default: [:]][ObjectIdentifier(subscription)] = subscription }
-        if open.add(1, ordering: .relaxed).newValue == 1 { firstSubscription.yield() }
+        let first = subscribers.withLock { table in
+            let wasEmpty = table.isEmpty
+            table[key, default: [:]][ObjectIdentifier(subscription)] = subscription
+            return wasEmpty
+        }
+        if first { firstSubscription.yield() }
         return subscription
     }
 
@@ -54,12 +57,10 @@ public final class ChangeHub: Sendable {
     }
 
     fileprivate func remove(_ subscription: ChangeSubscription) {
-        let removed = subscribers.withLock { table in
-            let removed = table[subscription.key]?.removeValue(forKey: ObjectIdentifier(subscription)) != nil
+        subscribers.withLock { table in
+            table[subscription.key]?[ObjectIdentifier(subscription)] = nil
             if table[subscription.key]?.isEmpty == true { table[subscription.key] = nil }
-            return removed
         }
-        if removed { open.subtract(1, ordering: .relaxed) }
     }
 }
 
