@@ -117,7 +117,7 @@ extension PostgresTransaction {
 
     private func event(from row: SQLRow, tenant: TenantID, stream: String) throws -> Event {
         Event(tenantId: tenant, stream: stream, seq: try row[0].decode(Int64.self), type: try row[1].decode(String.self),
-              data: try StoredDocument.decode(JSONValue.self, open(row[3].decode(String.self))),
+              data: try document(JSONValue.self, in: row[3]),
               at: Date(millisecondsSince1970: try row[2].decode(Int64.self)), prevHash: try row[4].decode(String.self), hash: try row[5].decode(String.self))
     }
 

@@ -61,7 +61,7 @@ extension PostgresTransaction {
         if let namespace { sql += " AND namespace = $\(args.count + 1)"; args.append(namespace) }
         sql += " ORDER BY 2 DESC, key LIMIT $\(args.count + 1)"
         return try rows(sql, args + [limit]).map {
-            MemoryHit(item: try StoredDocument.decode(MemoryItem.self, open($0[0].decode(String.self))), score: try $0[1].decode(Double.self))
+            MemoryHit(item: try document(MemoryItem.self, in: $0[0]), score: try $0[1].decode(Double.self))
         }
     }
 

@@ -16,7 +16,7 @@ extension PostgresTransaction {
             ) e ON true
             WHERE r.tenant_id = $1 AND r.id = $2 FOR UPDATE OF r
             """, [tenant, id, stream]) else { return nil }
-        let run = try StoredDocument.decode(Run.self, open(row[0].decode(String.self)))
+        let run = try document(Run.self, in: row[0])
         hold(tenant, stream: stream)
         let head = try row[1].decode(Int64?.self).map { (seq: $0, hash: try row[2].decode(String.self)) }
         knownHeads[ChangedStream(tenant, stream)] = KnownHead(head: head)
@@ -198,7 +198,7 @@ extension PostgresTransaction {
             """, [tenant, runId, fromSeq, throughSeq, limit]).map { row in
             CheckpointRecord(tenantId: tenant, runId: runId, seq: try row[0].decode(Int64.self), step: try row[1].decode(String?.self),
                              kind: CheckpointKind(rawValue: try row[2].decode(String.self)) ?? .full,
-                             body: try StoredDocument.decode(JSONValue.self, open(row[3].decode(String.self))),
+                             body: try document(JSONValue.self, in: row[3]),
                              createdAt: Date(millisecondsSince1970: try row[4].decode(Int64.self)))
         }
     }

@@ -128,7 +128,12 @@ public final class PostgresTransaction: StoreTransaction, ValueSealing {
     }
 
     func docs<T: Decodable>(_ type: T.Type, _ sql: String, _ arguments: [any SQLBindable]) throws -> [T] {
-        try rows(sql, arguments).map { try StoredDocument.decode(T.self, open($0[0].decode(String.self))) }
+        try rows(sql, arguments).map { try document(T.self, in: $0[0]) }
+    }
+
+    /// A record from its stored (maybe sealed) JSON document.
+    func document<T: Decodable>(_ type: T.Type, in cell: PostgresCell) throws -> T {
+        try StoredDocument.decode(T.self, open(cell.decode(String.self)))
     }
 
     func doc<T: Decodable>(_ type: T.Type, _ sql: String, _ arguments: [any SQLBindable]) throws -> T? {
