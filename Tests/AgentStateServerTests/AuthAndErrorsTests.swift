@@ -18,7 +18,9 @@ struct AuthAndErrorsTests {
                 #expect(r.headers[.contentType] == "application/problem+json" && r.headers[.wwwAuthenticate] != nil)
                 #expect(r["type"] == "urn:agentstate:problem:unauthorized" && r["status"] == 401 && r["title"] == "Unauthorized")
             }
-            #expect(try await api.call(.get, "/health/live", key: "").status == 200)
+            let live = try await api.call(.get, "/health/live", key: "")
+            #expect(live.status == 200 && live.headers[.contentType] == "application/json")
+            #expect(live["status"] == "ok" && live["store"] == "not checked")
             #expect(try await api.call(.get, "/health/ready", key: "").status == 200)
         }
     }
