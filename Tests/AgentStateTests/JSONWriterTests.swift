@@ -27,6 +27,19 @@ struct JSONWriterTests {
         }
     }
 
+    @Test("escapes what JSONEncoder escapes wherever it falls among the eight-byte words the writer steps over")
+    func escapesAtEveryOffset() throws {
+        for special in ["\"", "\\", "\n", "\u{1}", "\u{1F}", "\u{7F}", " ", "é", "🚀", "!", "#", "[", "]"] {
+            for length in 1...20 {
+                for at in 0..<length {
+                    let content = String(repeating: "a", count: at) + special + String(repeating: "z", count: length - at - 1)
+                    let appended = AppendedBody(messages: [Self.message(1, content, at: 0)], lastSeq: 1)
+                    #expect(try appended.fastJSON() == Array(try APICoding.encoder.encode(appended)), "\(content.debugDescription)")
+                }
+            }
+        }
+    }
+
     @Test("a message as a stored document: the same bytes as JSONEncoder writes, and read back the same", arguments: [
         "plain text", "", "quotes \" and \\ backslashes / slashes", "line\nbreak\ttab\r\u{8}\u{C}\u{1}\u{1F}", "ünïcödé 🚀 日本語",
     ])

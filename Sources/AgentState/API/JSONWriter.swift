@@ -18,11 +18,18 @@ public struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { utf8 in
-            var start = 0
-            for i in 0..<utf8.count {
+            var start = 0, i = 0
+            while i < utf8.count {
+                // Message text is long and rarely needs escaping: step over eight clean bytes at a
+                // time, and look at single bytes only in a word that holds one to escape.
+                if i + 8 <= utf8.count, !Self.needsEscape(UnsafeRawBufferPointer(utf8).loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
+                    i += 8
+                    continue
+                }
                 let c = utf8[i]
+                i += 1
                 guard c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") else { continue }
-                bytes.append(contentsOf: utf8[start..<i])
+                bytes.append(contentsOf: utf8[start..<i - 1])
                 switch c {
                 case UInt8(ascii: "\""): raw("\\\"")
                 case UInt8(ascii: "\\"): raw("\\\\")
@@ -37,11 +44,23 @@ public struct JSONWriter {
                     bytes.append(hex[Int(c >> 4)])
                     bytes.append(hex[Int(c & 15)])
                 }
-                start = i + 1
+                start = i
             }
             bytes.append(contentsOf: utf8[start..<utf8.count])
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any of the eight bytes in `w` is a control character, `"` or a backslash.
+    /// Subtracting n from each byte borrows into the top bit of a byte below n; `& ~w` drops
+    /// bytes whose top bit was set already (0x80 and above, never escaped). `"` and the backslash
+    /// are the zero bytes of `w` XOR that byte in every place, so below 1.
+    static func needsEscape(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, tops: UInt64 = 0x8080_8080_8080_8080
+        let control = (w &- ones &* 0x20) & ~w & tops
+        let quote = w ^ (ones &* UInt64(UInt8(ascii: "\"")))
+        let backslash = w ^ (ones &* UInt64(UInt8(ascii: "\\")))
+        return control | ((quote &- ones) & ~quote & tops) | ((backslash &- ones) & ~backslash & tops) != 0
     }
 
     mutating func int(_ v: some BinaryInteger) {
