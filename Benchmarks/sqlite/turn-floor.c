@@ -258,7 +258,11 @@ int main(int argc, char **argv) {
     }
     size_t n = 0;
     for (int i = 0; i < threads; i++) n += all[i].n;
-    double *samples = malloc((n ? n : 1) * sizeof *samples);
+    if (n == 0) {
+        fprintf(stderr, "turn-floor: no turn finished in %s seconds\n", argv[2]);
+        return 1;
+    }
+    double *samples = malloc(n * sizeof *samples);
     for (int i = 0, at = 0; i < threads; at += (int)all[i].n, i++) memcpy(samples + at, all[i].samples, all[i].n * sizeof *samples);
     qsort(samples, n, sizeof *samples, by_value);
     printf("target       bare SQLite %s (%s%s)\n", argv[1], strict ? "synchronous=FULL" : "synchronous=NORMAL",

@@ -34,8 +34,8 @@ extension AgentStateAPI {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
-    /// Liveness says the same every time, so its body is encoded once: probes, and the ping
-    /// floor of `agentstate bench`, then measure the server's HTTP path and nothing else.
+    /// Liveness says the same every time, so its body is encoded once: a probe, or the ping
+    /// floor of `agentstate bench`, then costs the server its HTTP path and nothing more.
     private static let live = ByteBuffer(string: #"{"status":"ok","store":"not checked"}"#)
 
     /// Unauthenticated: for load balancers and orchestrators.
