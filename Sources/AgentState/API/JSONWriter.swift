@@ -53,8 +53,8 @@ public struct JSONWriter {
 
     /// Whether any of the eight bytes in `w` is a control character, `"` or a backslash.
     /// Subtracting n from each byte borrows into the top bit of a byte below n; `& ~w` drops
-    /// bytes whose top bit was set already (0x80 and above, never escaped). `"` and the backslash
-    /// are the zero bytes of `w` XOR that byte in every place, so below 1.
+    /// bytes whose top bit was set already (0x80 and above, never escaped). XOR with `"` (or a
+    /// backslash) in every place turns that character into a zero byte: a byte below 1.
     static func needsEscape(_ w: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101, tops: UInt64 = 0x8080_8080_8080_8080
         let control = (w &- ones &* 0x20) & ~w & tops
