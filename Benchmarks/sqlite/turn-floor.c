@@ -33,7 +33,7 @@
 #include <time.h>
 
 /* One thread's connection, statements and samples; the set-up uses the first. */
-struct client {
+struct worker {
     sqlite3 *db;
     sqlite3_stmt *last_seq, *insert, *bump, *read_session, *window;
     int first, stride, clients;   /* the clients first, first + stride, ... below clients */
@@ -74,9 +74,9 @@ static int by_value(const void *a, const void *b) {
 static char user[301], assistant[601];
 static int strict;
 
-static void open_client(struct client *c, const char *file) {
-    check(sqlite3_open(file, &c->db), "open");
-    db = c->db;
+static void open_worker(struct worker *w, const char *file) {
+    check(sqlite3_open(file, &w->db), "open");
+    db = w->db;
     sqlite3_busy_timeout(db, 5000);   /* a reader meeting a checkpoint's lock waits, not fails */
     exec("PRAGMA journal_mode=WAL");
     exec(strict ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
@@ -86,18 +86,18 @@ static void open_client(struct client *c, const char *file) {
     exec("CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY,"
          " role TEXT NOT NULL, content TEXT NOT NULL, tokens INTEGER NOT NULL, created_at INTEGER NOT NULL, extra TEXT)");
     exec("CREATE INDEX IF NOT EXISTS messages_by_time ON messages (id >> 32, created_at)");
-    c->last_seq = prepare("SELECT last_seq, skey FROM sessions WHERE tenant_id = 'default' AND id = ?");
-    c->insert = prepare("INSERT INTO messages VALUES (?, ?, ?, ?, ?, NULL)");
-    c->bump = prepare("UPDATE sessions SET last_seq = ?, updated_at = ? WHERE tenant_id = 'default' AND id = ?");
-    c->read_session = prepare("SELECT doc, last_seq, skey FROM sessions WHERE tenant_id = 'default' AND id = ?");
-    c->window = prepare("SELECT id, role, content, tokens, created_at, extra FROM messages"
+    w->last_seq = prepare("SELECT last_seq, skey FROM sessions WHERE tenant_id = 'default' AND id = ?");
+    w->insert = prepare("INSERT INTO messages VALUES (?, ?, ?, ?, ?, NULL)");
+    w->bump = prepare("UPDATE sessions SET last_seq = ?, updated_at = ? WHERE tenant_id = 'default' AND id = ?");
+    w->read_session = prepare("SELECT doc, last_seq, skey FROM sessions WHERE tenant_id = 'default' AND id = ?");
+    w->window = prepare("SELECT id, role, content, tokens, created_at, extra FROM messages"
                         " WHERE id BETWEEN ? AND ? ORDER BY id DESC LIMIT 20");
 }
 
-static void turn(struct client *c, const char *session) {
-    sqlite3_stmt *last_seq = c->last_seq, *insert = c->insert, *bump = c->bump,
-                 *read_session = c->read_session, *window = c->window;
-    db = c->db;
+static void turn(struct worker *w, const char *session) {
+    sqlite3_stmt *last_seq = w->last_seq, *insert = w->insert, *bump = w->bump,
+                 *read_session = w->read_session, *window = w->window;
+    db = w->db;
     pthread_mutex_lock(&writer);
     exec("BEGIN IMMEDIATE");
     sqlite3_bind_text(last_seq, 1, session, -1, SQLITE_STATIC);
@@ -140,12 +140,12 @@ static void turn(struct client *c, const char *session) {
     (void)sink;
 }
 
-static void record(struct client *c, double ms) {
-    if (c->n == c->cap) {
-        c->cap = c->cap ? c->cap * 2 : 1 << 16;
-        c->samples = realloc(c->samples, c->cap * sizeof *c->samples);
+static void record(struct worker *w, double ms) {
+    if (w->n == w->cap) {
+        w->cap = w->cap ? w->cap * 2 : 1 << 16;
+        w->samples = realloc(w->samples, w->cap * sizeof *w->samples);
     }
-    c->samples[c->n++] = ms;
+    w->samples[w->n++] = ms;
 }
 
 /* The store's background checkpoints: every 50 ms, until the clock runs out. */
@@ -163,19 +163,19 @@ static void *checkpointer(void *arg) {
 }
 
 /* A thread serving its clients in turn until the clock runs out. */
-static void *client_loop(void *arg) {
-    struct client *c = arg;
-    int mine = (c->clients - c->first + c->stride - 1) / c->stride;
+static void *worker_loop(void *arg) {
+    struct worker *w = arg;
+    int mine = (w->clients - w->first + w->stride - 1) / w->stride;
     double *sent = malloc((size_t)mine * sizeof *sent);
     double start = now_ms();
     for (int k = 0; k < mine; k++) sent[k] = start;
     char session[32];
     for (int k = 0;; k = (k + 1) % mine) {
         if (now_ms() >= end_ms) break;
-        snprintf(session, sizeof session, "s%d", c->first + k * c->stride);
-        turn(c, session);
+        snprintf(session, sizeof session, "s%d", w->first + k * w->stride);
+        turn(w, session);
         double done = now_ms();
-        record(c, done - sent[k]);
+        record(w, done - sent[k]);
         sent[k] = done;
     }
     free(sent);
@@ -208,8 +208,8 @@ int main(int argc, char **argv) {
     if (clients > 1) sessions = clients;
     memset(user, 'u', 300);
     memset(assistant, 'a', 600);
-    struct client *all = calloc((size_t)clients, sizeof *all);
-    open_client(&all[0], argv[1]);
+    struct worker *all = calloc((size_t)threads, sizeof *all);
+    open_worker(&all[0], argv[1]);
 
     sqlite3_stmt *create = prepare("INSERT INTO sessions VALUES ('default', ?, 0, 0, ?, ?)");
     char id[32], doc[256];
@@ -242,7 +242,7 @@ int main(int argc, char **argv) {
     } else {
         pthread_t *running = calloc((size_t)threads, sizeof *running), background;
         for (int i = 0; i < threads; i++) {
-            if (i > 0) open_client(&all[i], argv[1]);
+            if (i > 0) open_worker(&all[i], argv[1]);
             db = all[i].db;
             exec(never_checkpoint ? "PRAGMA wal_autocheckpoint=0" : "PRAGMA wal_autocheckpoint=4000");
             all[i].first = i;
@@ -252,7 +252,7 @@ int main(int argc, char **argv) {
         start = now_ms();
         end_ms = start + seconds * 1000;
         if (!never_checkpoint) pthread_create(&background, NULL, checkpointer, argv[1]);
-        for (int i = 0; i < threads; i++) pthread_create(&running[i], NULL, client_loop, &all[i]);
+        for (int i = 0; i < threads; i++) pthread_create(&running[i], NULL, worker_loop, &all[i]);
         for (int i = 0; i < threads; i++) pthread_join(running[i], NULL);
         if (!never_checkpoint) pthread_join(background, NULL);
     }
