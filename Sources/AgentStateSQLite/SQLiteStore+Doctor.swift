@@ -21,16 +21,20 @@ extension SQLiteStore {
         default: out.append(DeploymentFinding(component, "synchronous", .failure, "OFF: a crash can corrupt the file", advice: "open the store without overriding synchronous"))
         }
 
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        if let mode = (attributes?[.posixPermissions] as? NSNumber)?.intValue {
-            let octal = String(mode & 0o777, radix: 8)
-            if mode & 0o077 != 0 {
-                let reach = mode & 0o022 != 0 ? "read and change" : "read"
-                out.append(DeploymentFinding(component, "permissions", .warning, "mode \(octal): other users of the host can \(reach) the state",
-                                             advice: "chmod 600 \(path) \(path)-wal \(path)-shm"))
-            } else {
-                out.append(DeploymentFinding(component, "permissions", .ok, "mode \(octal): the owner only"))
-            }
+        // The database and the files SQLite keeps beside it hold the same state.
+        let files = [path] + Self.companions(of: path)
+        let modes = files.compactMap { file in
+            ((try? FileManager.default.attributesOfItem(atPath: file))?[.posixPermissions] as? NSNumber).map { (file, $0.intValue & 0o777) }
+        }
+        let open = modes.filter { $0.1 & 0o077 != 0 }
+        if !open.isEmpty {
+            let reach = open.contains { $0.1 & 0o022 != 0 } ? "read and change" : "read"
+            let named = open.map { "\($0.0) (mode \(String($0.1, radix: 8)))" }.joined(separator: ", ")
+            out.append(DeploymentFinding(component, "permissions", .warning, "other users of the host can \(reach) the state: \(named)",
+                                         advice: "chmod 600 \(files.joined(separator: " "))"))
+        } else if let main = modes.first {
+            out.append(DeploymentFinding(component, "permissions", .ok,
+                                         "mode \(String(main.1, radix: 8)) on the database and the \(modes.count - 1) files beside it: the owner only"))
         }
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         if let free = (try? FileManager.default.attributesOfFileSystem(forPath: directory))?[.systemFreeSize] as? NSNumber {

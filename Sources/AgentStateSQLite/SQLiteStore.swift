@@ -62,14 +62,15 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
                 }
             }
         }
-        let isNew = !FileManager.default.fileExists(atPath: path)
+        // Conversations are private: a new file is the owner's alone, whatever the umask. It is
+        // made here, before SQLite opens it, because SQLite gives the -wal and -shm files it
+        // creates the mode of the database file as it is then.
+        Self.createPrivately(path)
         do {
             let pool = try DatabasePool(path: path, configuration: config)
             self.pool = pool
             commits = GroupCommit(pool: pool, busyTimeout: configuration.busyTimeout)
-            // Conversations are private: a new file is the owner's alone, whatever the umask
-            // (SQLite gives the -wal and -shm files the same mode).
-            if isNew { chmod(path, 0o600) }
+            Self.narrowCompanions(of: path)
             // A file a newer AgentState has migrated may hold tables this one cannot read right
             // (v6 moved every message): refuse it rather than misread or write it.
             if try pool.read({ try SQLiteSchema.migrator.hasBeenSuperseded($0) }) {

@@ -9,6 +9,9 @@ public struct AppRequestContext: RequestContext {
     public var key: APIKey?
     /// Where the request came from (for slowing down guessed keys).
     public let remoteAddress: SocketAddress?
+    /// Set by `IdempotencyMiddleware` for a write sent with an `Idempotency-Key`: the key is
+    /// looked up only once `authorize` has let the caller through.
+    var idempotency: IdempotencyGate?
 
     public init(source: Source) {
         coreContext = .init(source: source)
@@ -18,8 +21,15 @@ public struct AppRequestContext: RequestContext {
     /// The tenant of the caller's key: never taken from the request itself.
     var tenant: TenantID { key!.tenantId }
 
-    /// Refuses the request unless the caller's role grants `permission`.
-    func require(_ permission: Permission) throws {
+    /// Refuses the request unless the caller's role grants `permission`; then, and only then,
+    /// looks up its `Idempotency-Key`. Every handler calls this before it does anything else,
+    /// so nothing is read, replayed or written for a caller who may not make the request.
+    func authorize(_ permission: Permission) async throws {
+        try require(permission)
+        try await idempotency?.begin()
+    }
+
+    private func require(_ permission: Permission) throws {
         guard let key else { throw ServerError.unauthorized }
         guard permission.allowed(for: key.role) else { throw ServerError.forbidden(role: key.role, needs: permission) }
     }

@@ -20,7 +20,8 @@ public func buildApplication(store: any StateStore, configuration: ServerConfigu
     api.feedRecheckInterval = configuration.feedRecheckInterval
     api.tiers = tiers
     router.middlewares.add(MetricsMiddleware(metrics: metrics))
-    router.middlewares.add(ProblemMiddleware(routes: RouteTable(document: OpenAPIDocument.json)))
+    let routes = RouteTable(document: OpenAPIDocument.json)
+    router.middlewares.add(ProblemMiddleware(routes: routes))
     api.addHealthRoutes(to: router)
     api.addMetricsRoute(to: router, metrics: metrics)
     let v1 = router.group("v1")
@@ -33,6 +34,7 @@ public func buildApplication(store: any StateStore, configuration: ServerConfigu
                                                                 changesOnly: configuration.audit == .changes)
     if let audit { v1.add(middleware: AuditMiddleware(writer: audit)) }
     OperatorPage(store: store, tiers: tiers, audit: audit).addRoutes(to: router)
+    v1.add(middleware: QueryCheckMiddleware(routes: routes))
     v1.add(middleware: IdempotencyMiddleware(store: store, limits: configuration.limits))
     api.addRoutes(to: v1)
     return Application(

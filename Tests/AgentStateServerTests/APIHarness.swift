@@ -58,11 +58,19 @@ struct APIHarness {
         func call(_ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil, key: String? = nil,
                   headers: HTTPFields = [:], form: String? = nil) async throws -> Reply {
             var h = headers
-            let k = key ?? defaultKey
-            if !k.isEmpty { h[.authorization] = "Bearer \(k)" }
             if body != nil { h[.contentType] = "application/json" }
             if form != nil { h[.contentType] = "application/x-www-form-urlencoded" }
-            let r = try await client.execute(uri: uri, method: method, headers: h, body: (body ?? form).map { ByteBuffer(string: $0) })
+            return try await call(method, uri, bytes: (body ?? form).map { Array($0.utf8) }, key: key, headers: h)
+        }
+
+        /// Sends `bytes` as the body as they are, valid UTF-8 or not.
+        @discardableResult
+        func call(_ method: HTTPRequest.Method, _ uri: String, bytes: [UInt8]?, key: String? = nil, headers: HTTPFields = [:]) async throws -> Reply {
+            var h = headers
+            let k = key ?? defaultKey
+            if !k.isEmpty, h[.authorization] == nil { h[.authorization] = "Bearer \(k)" }
+            if bytes != nil, h[.contentType] == nil { h[.contentType] = "application/json" }
+            let r = try await client.execute(uri: uri, method: method, headers: h, body: bytes.map { ByteBuffer(bytes: $0) })
             return Reply(status: r.status.code, headers: r.headers, text: String(buffer: r.body))
         }
     }

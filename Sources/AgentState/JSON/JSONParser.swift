@@ -7,7 +7,27 @@ public enum JSONParser {
     public struct SyntaxError: Error, CustomStringConvertible {
         public var offset: Int
         public var reason: String
-        public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+        /// The keys and indexes leading to the value at fault, outermost first (empty at the top).
+        public var path: [PathPart] = []
+        public var description: String { "invalid JSON at byte \(offset)\(field.map { " (\($0))" } ?? ""): \(reason)" }
+
+        public enum PathPart: Sendable, Hashable {
+            case key(String)
+            case index(Int)
+        }
+
+        /// The path as a field name: `messages[0].content`; `nil` at the top.
+        public var field: String? {
+            guard !path.isEmpty else { return nil }
+            var out = ""
+            for part in path {
+                switch part {
+                case .key(let k): out += out.isEmpty ? k : "." + k
+                case .index(let n): out += "[\(n)]"
+                }
+            }
+            return out
+        }
     }
 
     public static func parse(_ data: some Collection<UInt8>, maxDepth: Int = 512) throws -> JSONValue {
@@ -76,7 +96,20 @@ public enum JSONParser {
                 guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw error("expected ':'") }
                 i += 1
                 skipSpace()
-                result[key] = try value(depth: depth)
+                // The path is built only on the way out of a failure: a good document pays nothing for it.
+                let item: JSONValue
+                do {
+                    item = try value(depth: depth)
+                } catch var e as SyntaxError {
+                    e.path.insert(.key(key), at: 0)
+                    throw e
+                }
+                // Which of two values a reader keeps differs from parser to parser: refuse, don't pick.
+                guard result.updateValue(item, forKey: key) == nil else {
+                    var e = error("the key appears twice in one object")
+                    e.path = [.key(key)]
+                    throw e
+                }
                 skipSpace()
                 guard i < bytes.count else { throw error("unexpected end in an object") }
                 if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -93,7 +126,12 @@ public enum JSONParser {
             if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .array(result) }
             while true {
                 skipSpace()
-                result.append(try value(depth: depth))
+                do {
+                    result.append(try value(depth: depth))
+                } catch var e as SyntaxError {
+                    e.path.insert(.index(result.count), at: 0)
+                    throw e
+                }
                 skipSpace()
                 guard i < bytes.count else { throw error("unexpected end in an array") }
                 if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -105,14 +143,17 @@ public enum JSONParser {
         mutating func string() throws -> String {
             i += 1
             let start = i
-            // Fast path: no escapes.
+            // Fast path: no escapes. Text that is all ASCII is valid UTF-8 as it is.
+            var high: UInt8 = 0
             while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\") {
                 guard bytes[i] >= 0x20 else { throw error("control character in a string") }
+                high |= bytes[i]
                 i += 1
             }
             guard i < bytes.count else { throw error("unterminated string") }
             if bytes[i] == UInt8(ascii: "\"") {
-                let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+                let text = UnsafeBufferPointer(rebasing: bytes[start..<i])
+                let s = high < 0x80 ? String(decoding: text, as: UTF8.self) : try utf8(text, at: start)
                 i += 1
                 return s
             }
@@ -120,8 +161,9 @@ public enum JSONParser {
             while i < bytes.count {
                 let c = bytes[i]
                 if c == UInt8(ascii: "\"") {
+                    let s = try out.withUnsafeBufferPointer { try utf8($0, at: start) }
                     i += 1
-                    return String(decoding: out, as: UTF8.self)
+                    return s
                 }
                 if c == UInt8(ascii: "\\") {
                     i += 1
@@ -158,6 +200,15 @@ public enum JSONParser {
                 i += 1
             }
             throw error("unterminated string")
+        }
+
+        /// The text as a string, refused when it is not UTF-8: decoding would put U+FFFD in
+        /// place of the bad bytes, and a store must keep what it was given or nothing.
+        func utf8(_ text: UnsafeBufferPointer<UInt8>, at start: Int) throws -> String {
+            guard let s = String(validating: text, as: UTF8.self) else {
+                throw SyntaxError(offset: start, reason: "a string is not valid UTF-8")
+            }
+            return s
         }
 
         /// Reads the four hex digits after `\u`, leaving `i` on the last one.

@@ -95,7 +95,9 @@ public struct JSONValueDecoder: Sendable {
         func integer<I: FixedWidthInteger>(_ type: I.Type) throws -> I {
             switch value {
             case .int(let i): if let v = I(exactly: i) { return v }
-            case .double(let d): if let v = I(exactly: d) { return v }
+            // A double this large stands for many integers (-9223372036854775809 reads as Int64.min):
+            // taking it would change the number instead of refusing it.
+            case .double(let d): if abs(d) < 9.2e18, let v = I(exactly: d) { return v }
             default: break
             }
             throw mismatch(I.self)

@@ -7,13 +7,20 @@ import Foundation
 /// and must not run again. One that dies before it leaves none, and the retry runs it.
 public struct IdempotentAttempt: Sendable, Hashable {
     public var tenant: TenantID
+    /// The `Idempotency-Key` as the client sent it.
+    public var requestKey: String
+    /// What the record is stored under: the request key, scoped to the caller's API key when
+    /// there is one, so that another key sending the same `Idempotency-Key` makes another
+    /// request and never sees this one's response.
     public var key: String
     /// Made up by the server for this attempt; a later attempt that takes the key over gets another.
     public var token: String
 
-    public init(tenant: TenantID, key: String, token: String = UUID().uuidString) {
+    public init(tenant: TenantID, key: String, caller: String? = nil, token: String = UUID().uuidString) {
         self.tenant = tenant
-        self.key = key
+        self.requestKey = key
+        // A key id holds no space, so the caller's part cannot run into the request key's.
+        self.key = caller.map { "\($0) \(key)" } ?? key
         self.token = token
     }
 

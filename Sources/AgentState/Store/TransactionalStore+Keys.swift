@@ -41,7 +41,7 @@ extension TransactionalStore {
     }
 
     public func beginIdempotent(_ attempt: IdempotentAttempt, requestHash: String) async throws -> IdempotencyStart {
-        try Identifier.validateName(attempt.key, field: "Idempotency-Key")
+        try Identifier.validateName(attempt.requestKey, field: "Idempotency-Key")
         return try await write { tx in
             guard var record = try tx.idempotencyRecord(attempt.tenant, key: attempt.key) else {
                 try tx.saveIdempotencyRecord(IdempotencyRecord(tenantId: attempt.tenant, key: attempt.key, requestHash: requestHash, status: nil,

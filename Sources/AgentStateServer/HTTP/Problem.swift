@@ -62,6 +62,8 @@ struct Problem: Encodable {
                 return (Problem(.contentTooLarge, code: "body_too_large", detail: "the request body is larger than \(limit) bytes"), [:])
             case .malformedJSON(let why):
                 return (Problem(.badRequest, code: "malformed_json", detail: why), [:])
+            case .malformedQuery(let field, let why):
+                return (Problem(.badRequest, code: "malformed_query", detail: why, field: field), [:])
             case .idempotencyMismatch:
                 return (Problem(.unprocessableContent, code: "idempotency_key_reused",
                                 detail: "this Idempotency-Key was used with a different request", field: "Idempotency-Key"), [:])
@@ -74,6 +76,12 @@ struct Problem: Encodable {
                                 detail: """
                                     the first request with this Idempotency-Key was applied, but its response could not be kept (its \
                                     server or store stopped): it will not run again; read the resource to see its outcome
+                                    """, field: "Idempotency-Key"), [:])
+            case .idempotencyWithheld:
+                return (Problem(.conflict, code: "idempotency_key_applied",
+                                detail: """
+                                    the first request with this Idempotency-Key was applied; its response held a secret, which is \
+                                    shown once and never kept, so it cannot be sent again: list what it made to see its outcome
                                     """, field: "Idempotency-Key"), [:])
             case .rateLimited(let wait):
                 let seconds = max(1, Int(AgentStateAPI.seconds(wait).rounded(.up)))
@@ -113,6 +121,9 @@ struct Problem: Encodable {
                            field: field.isEmpty ? nil : field)
         case .dataCorrupted(let ctx):
             let field = path(ctx.codingPath)
+            if let syntax = ctx.underlyingError as? JSONParser.SyntaxError {
+                return Problem(.badRequest, code: "malformed_json", detail: "the body is not valid JSON: \(syntax.description)", field: syntax.field)
+            }
             if field.isEmpty { return Problem(.badRequest, code: "malformed_json", detail: "the body is not valid JSON") }
             return Problem(.unprocessableContent, code: "invalid_input", detail: "\(field) is not valid: \(ctx.debugDescription)", field: field)
         @unknown default:

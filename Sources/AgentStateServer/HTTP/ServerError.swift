@@ -9,9 +9,13 @@ enum ServerError: Error {
     case preconditionRequired
     case bodyTooLarge(limit: Int)
     case malformedJSON(String)
+    /// A query that cannot be read at all (not UTF-8 once percent-decoded).
+    case malformedQuery(field: String?, String)
     case idempotencyMismatch
     case idempotencyInProgress
     case idempotencyApplied
+    /// The first request with the key was applied; its answer held a secret, which is never kept.
+    case idempotencyWithheld
     case rateLimited(retryAfter: Duration)
     case tooManyStreams(limit: Int)
     case routeNotFound

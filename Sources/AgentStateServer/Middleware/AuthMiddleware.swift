@@ -20,15 +20,21 @@ struct AuthMiddleware: RouterMiddleware {
         guard failures.hasToken(address, failureLimit) else {
             throw ServerError.rateLimited(retryAfter: .seconds(1 / failureLimit.rate))
         }
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-            let key = try await cache.key(for: String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces), store: store)
-        else {
+        guard let secret = Self.bearerToken(request.headers[.authorization]), let key = try await cache.key(for: secret, store: store) else {
             _ = failures.takeNow(address, failureLimit)
             throw ServerError.unauthorized
         }
         var context = context
         context.key = key
         return try await next(request, context)
+    }
+
+    /// The credential of `Authorization: Bearer <token>`; the scheme's name is case-insensitive
+    /// (RFC 9110, section 11.1), so `bearer` and `BEARER` are the same.
+    static func bearerToken(_ header: String?) -> String? {
+        guard let header, let space = header.firstIndex(of: " "), header[..<space].lowercased() == "bearer" else { return nil }
+        let token = header[header.index(after: space)...].trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
     }
 }
 

@@ -3,10 +3,17 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import Synchronization
 
 /// `Idempotency-Key` on a mutating request: the first response is stored, and a retry with the
 /// same key and the same request gets it again instead of running twice. The same key with a
 /// different request is refused (422).
+///
+/// As the payment APIs do it: a key belongs to the API key that sent it (another caller's same
+/// `Idempotency-Key` is another request), it is looked up only after the caller is authorized
+/// (the handler's `authorize` opens the gate this middleware sets), and only the answers of
+/// requests that were let through and ran are kept. An answer holding a secret is never kept:
+/// its replay is a 409 that says the request was applied.
 struct IdempotencyMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let store: any StateStore
@@ -18,37 +25,42 @@ struct IdempotencyMiddleware: RouterMiddleware {
     static let kept: [HTTPField.Name] = [.contentType, .eTag, .location, .retryAfter]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard [.post, .put, .patch, .delete].contains(request.method), let key = request.headers[Self.header], let tenant = context.key?.tenantId else {
+        guard [.post, .put, .patch, .delete].contains(request.method), let key = request.headers[Self.header], let caller = context.key else {
             return try await next(request, context)
         }
         var request = request
         let body = try await request.body(limits: limits)
         let hash = Digests.sha256Hex(Data("\(request.method.rawValue) \(request.uri.path)?\(request.uri.query ?? "")\n".utf8) + Data(body.readableBytesView))
 
-        let attempt = IdempotentAttempt(tenant: tenant, key: key)
-        switch try await store.beginIdempotent(attempt, requestHash: hash) {
-        case .mismatch: throw ServerError.idempotencyMismatch
-        case .inProgress: throw ServerError.idempotencyInProgress
-        case .applied: throw ServerError.idempotencyApplied
-        case .replay(let record): return Self.response(from: record)
-        case .proceed, .takeOver: break
-        }
+        let attempt = IdempotentAttempt(tenant: caller.tenantId, key: key, caller: caller.id)
+        let gate = IdempotencyGate(store: store, attempt: attempt, requestHash: hash)
+        var context = context
+        context.idempotency = gate
         let response: Response
         do {
             // The handler's writes record, each in its own transaction, that this attempt applied.
             response = try await IdempotentAttempt.$current.withValue(attempt) { try await next(request, context) }
+        } catch let replay as IdempotencyGate.Replay {
+            return Self.response(from: replay.record)
         } catch {
+            // Refused before the key was looked up (authorization, a malformed body): nothing to keep.
+            guard gate.isOpen else { throw error }
             // The request's own failures are answered the same way every time; the server's are not kept.
-            let problem = Reply.problem(error)
-            return try await remember(problem, attempt)
+            return try await remember(Reply.problem(error), attempt)
         }
+        guard gate.isOpen else { return response }
         return try await remember(response, attempt)
     }
 
     private func remember(_ response: Response, _ attempt: IdempotentAttempt) async throws -> Response {
-        guard response.status.code < 500 else {
+        guard Self.isKept(response.status) else {
             // If the key cannot be freed now, it is taken over once its hold ends.
             try? await store.abandonIdempotent(attempt)
+            return response
+        }
+        if response.headers[.cacheControl]?.contains("no-store") == true {
+            // A secret is shown once and stored nowhere: keep only that the request was applied.
+            try? await store.finishIdempotent(attempt, status: response.status.code, headers: [Self.withheld: "no-store"], body: nil)
             return response
         }
         let collector = BodyCollector()
@@ -68,12 +80,58 @@ struct IdempotencyMiddleware: RouterMiddleware {
         return response
     }
 
-    private static func response(from record: IdempotencyRecord) -> Response {
+    /// The server's failures are not the request's answer, and neither is a refusal of the
+    /// caller: a 404 is what another tenant's or user's record looks like, so a retry asks again.
+    static func isKept(_ status: HTTPResponse.Status) -> Bool {
+        status.code < 500 && ![401, 403, 404].contains(status.code)
+    }
+
+    /// Marks, in a kept record's headers, a response that was sent but not kept.
+    static let withheld = "Cache-Control"
+
+    static func response(from record: IdempotencyRecord) -> Response {
         var headers = HTTPFields()
         for (name, value) in record.headers { if let n = HTTPField.Name(name) { headers[n] = value } }
         headers[replayed] = "true"
         return Response(status: .init(code: record.status ?? 200), headers: headers,
                         body: ResponseBody(byteBuffer: ByteBuffer(string: record.body ?? "")))
+    }
+}
+
+/// The `Idempotency-Key` of one request, looked up when the handler has authorized the caller.
+final class IdempotencyGate: Sendable {
+    /// The kept answer to send again; thrown out of the handler to the middleware.
+    struct Replay: Error {
+        let record: IdempotencyRecord
+    }
+
+    let store: any StateStore
+    let attempt: IdempotentAttempt
+    let requestHash: String
+    private let opened = Mutex(false)
+
+    init(store: any StateStore, attempt: IdempotentAttempt, requestHash: String) {
+        self.store = store
+        self.attempt = attempt
+        self.requestHash = requestHash
+    }
+
+    /// Whether the key is this attempt's: the request runs, and its answer is kept.
+    var isOpen: Bool { opened.withLock { $0 } }
+
+    func begin() async throws {
+        guard !isOpen else { return }
+        // The reservation is not the request's change, which writes under the attempt mark as applied.
+        let start = try await IdempotentAttempt.$current.withValue(nil) { try await store.beginIdempotent(attempt, requestHash: requestHash) }
+        switch start {
+        case .mismatch: throw ServerError.idempotencyMismatch
+        case .inProgress: throw ServerError.idempotencyInProgress
+        case .applied: throw ServerError.idempotencyApplied
+        case .replay(let record):
+            if record.body == nil, record.headers[IdempotencyMiddleware.withheld] == "no-store" { throw ServerError.idempotencyWithheld }
+            throw Replay(record: record)
+        case .proceed, .takeOver: opened.withLock { $0 = true }
+        }
     }
 }
 

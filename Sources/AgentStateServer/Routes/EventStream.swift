@@ -34,7 +34,7 @@ extension AgentStateAPI {
     /// store's change notice (LISTEN/NOTIFY across servers on PostgreSQL), or polls without one.
     func addEventStreamRoutes(to v1: RouterGroup<AppRequestContext>) {
         v1.get("events/stream") { request, context in
-            try context.require(.read)
+            try await context.authorize(.read)
             let tenant = context.tenant
             let runId = request.query("run_id"), sessionId = request.query("session_id")
             guard (runId == nil) != (sessionId == nil) else {
