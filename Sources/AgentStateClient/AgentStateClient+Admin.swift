@@ -3,8 +3,8 @@ import Foundation
 import NIOHTTP1
 
 extension AgentStateClient: StateStore {
-    public func createAPIKey(_ tenant: TenantID, role: Role, name: String?) async throws -> IssuedKey {
-        let view: IssuedKeyView = try await call(tenant, .POST, "/v1/keys", body: KeyCreateBody(role: role, name: name))
+    public func createAPIKey(_ tenant: TenantID, role: Role, name: String?, userId: String?) async throws -> IssuedKey {
+        let view: IssuedKeyView = try await call(tenant, .POST, "/v1/keys", body: KeyCreateBody(role: role, name: name, userId: userId))
         return IssuedKey(key: Self.key(view.key, secretHash: APIKeys.hash(view.secret)), secret: view.secret)
     }
 
@@ -101,6 +101,6 @@ extension AgentStateClient: StateStore {
 
     private static func key(_ v: KeyView, secretHash: String) -> APIKey {
         APIKey(id: v.id, tenantId: v.tenantId, role: v.role, name: v.name, prefix: v.prefix, secretHash: secretHash,
-               createdAt: v.createdAt, revokedAt: v.revokedAt)
+               createdAt: v.createdAt, revokedAt: v.revokedAt, userId: v.userId)
     }
 }

@@ -12,6 +12,9 @@ public struct AppRequestContext: RequestContext {
     /// Set by `IdempotencyMiddleware` for a write sent with an `Idempotency-Key`: the key is
     /// looked up only once `authorize` has let the caller through.
     var idempotency: IdempotencyGate?
+    /// Set by `AuthMiddleware` for a key bound to a user: where `authorize` looks up whose a
+    /// record is.
+    var owners: (any StateStore)?
 
     public init(source: Source) {
         coreContext = .init(source: source)
@@ -21,11 +24,16 @@ public struct AppRequestContext: RequestContext {
     /// The tenant of the caller's key: never taken from the request itself.
     var tenant: TenantID { key!.tenantId }
 
-    /// Refuses the request unless the caller's role grants `permission`; then, and only then,
-    /// looks up its `Idempotency-Key`. Every handler calls this before it does anything else,
-    /// so nothing is read, replayed or written for a caller who may not make the request.
-    func authorize(_ permission: Permission) async throws {
+    /// Refuses the request unless the caller's role grants `permission` and, for a key bound to
+    /// a user, unless `target` is that user's; then, and only then, looks up its
+    /// `Idempotency-Key`. Every handler calls this before it does anything else, so nothing is
+    /// read, replayed or written for a caller who may not make the request.
+    ///
+    /// `target` says what the request reaches. Left out, it is the whole tenant, which a key
+    /// bound to a user may not reach: a new route is closed to such keys until it says more.
+    func authorize(_ permission: Permission, _ target: Target = .tenant) async throws {
         try require(permission)
+        if let user = key?.userId, let owners { try await target.check(user: user, tenant: tenant, owners) }
         try await idempotency?.begin()
     }
 

@@ -12,14 +12,19 @@ struct KeysCommand: AsyncParsableCommand {
         @OptionGroup var options: StoreOptions
         @Option(help: "The role: agent, operator or admin.") var role: String
         @Option(help: "A name to tell the key by.") var name: String?
+        @Option(help: "Bind an agent key to this user: it reaches only that user's sessions, runs, memory and approvals.") var user: String?
 
         mutating func run() async throws {
             guard let role: Role = try parseChoice(role, field: "role") else { return }
             let store = try await options.open()
-            let issued = try await store.createAPIKey(options.tenantID, role: role, name: name)
+            let issued = try await store.createAPIKey(options.tenantID, role: role, name: name, userId: user)
             try await store.close()
-            if options.json { return print(try Output.json(["id": issued.key.id, "tenant": issued.key.tenantId, "role": role.rawValue, "secret": issued.secret])) }
-            print("created key \(issued.key.id) for tenant '\(issued.key.tenantId)' with role \(role.rawValue)")
+            if options.json {
+                var fields = ["id": issued.key.id, "tenant": issued.key.tenantId, "role": role.rawValue, "secret": issued.secret]
+                if let user { fields["user"] = user }
+                return print(try Output.json(fields))
+            }
+            print("created key \(issued.key.id) for tenant '\(issued.key.tenantId)' with role \(role.rawValue)\(user.map { ", bound to user '\($0)'" } ?? "")")
             print("secret (shown once, keep it safe): \(issued.secret)")
         }
     }
@@ -32,9 +37,9 @@ struct KeysCommand: AsyncParsableCommand {
             let store = try await options.open()
             let keys = try await store.apiKeys(tenant: options.tenant)
             try await store.close()
-            if options.json { return print(try Output.json(keys.map { ["id": $0.id, "tenant": $0.tenantId, "role": $0.role.rawValue, "prefix": $0.prefix, "revoked": $0.isRevoked ? "yes" : "no"] })) }
-            print(Output.table(["ID", "TENANT", "ROLE", "NAME", "PREFIX", "CREATED", "REVOKED"], keys.map { k in
-                [k.id, k.tenantId, k.role.rawValue, k.name ?? "-", k.prefix + "…", Output.time(k.createdAt), Output.time(k.revokedAt)]
+            if options.json { return print(try Output.json(keys.map { ["id": $0.id, "tenant": $0.tenantId, "role": $0.role.rawValue, "user": $0.userId ?? "", "prefix": $0.prefix, "revoked": $0.isRevoked ? "yes" : "no"] })) }
+            print(Output.table(["ID", "TENANT", "ROLE", "USER", "NAME", "PREFIX", "CREATED", "REVOKED"], keys.map { k in
+                [k.id, k.tenantId, k.role.rawValue, k.userId ?? "-", k.name ?? "-", k.prefix + "…", Output.time(k.createdAt), Output.time(k.revokedAt)]
             }))
         }
     }

@@ -39,7 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
         let keyRing = try DataKeyRing.configured(file: dataKeys)
         let backend = try await StoreOpener.open(config.store, migrate: migrate, keyRing: keyRing)
         if dev {
-            let issued = try await backend.createAPIKey("default", role: .admin, name: "dev")
+            let issued = try await backend.createAPIKey("default", role: .admin, name: "dev", userId: nil)
             FileHandle.standardOutput.write(Data("dev key for tenant 'default' (role admin): \(issued.secret)\n".utf8))
         }
         // The key's id only: key material is never logged.

@@ -162,9 +162,12 @@ public struct FailEffectBody: Sendable, Codable, Hashable {
 public struct KeyCreateBody: Sendable, Codable, Hashable {
     public var role: Role
     public var name: String?
-    public init(role: Role, name: String?) {
+    /// Binds an agent key to this user of the tenant.
+    public var userId: String?
+    public init(role: Role, name: String?, userId: String? = nil) {
         self.role = role
         self.name = name
+        self.userId = userId
     }
 }
 
@@ -177,9 +180,11 @@ public struct KeyView: Sendable, Codable, Hashable {
     public var prefix: String
     public var createdAt: Date
     public var revokedAt: Date?
+    /// The user the key is bound to; absent for a key of the whole tenant.
+    public var userId: String?
 
     public init(_ k: APIKey) {
-        (id, tenantId, role, name, prefix, createdAt, revokedAt) = (k.id, k.tenantId, k.role, k.name, k.prefix, k.createdAt, k.revokedAt)
+        (id, tenantId, role, name, prefix, createdAt, revokedAt, userId) = (k.id, k.tenantId, k.role, k.name, k.prefix, k.createdAt, k.revokedAt, k.userId)
     }
 }
 

@@ -23,10 +23,15 @@ public struct APIKey: Sendable, Codable, Hashable {
     public var secretHash: String
     public var createdAt: Date
     public var revokedAt: Date?
+    /// The user an agent key is bound to: it then reaches only that user's sessions, runs,
+    /// memory and approvals, and another user's are "not found" to it. `nil`: the whole tenant.
+    public var userId: String?
 
     public var isRevoked: Bool { revokedAt != nil }
 
-    public init(id: String, tenantId: TenantID, role: Role, name: String?, prefix: String, secretHash: String, createdAt: Date, revokedAt: Date?) {
+    public init(id: String, tenantId: TenantID, role: Role, name: String?, prefix: String, secretHash: String, createdAt: Date, revokedAt: Date?,
+                userId: String? = nil) {
+        self.userId = userId
         self.id = id
         self.tenantId = tenantId
         self.role = role

@@ -98,7 +98,8 @@ public protocol StateStore: Sendable {
     func eraseUser(_ tenant: TenantID, _ userId: String) async throws -> ErasureReceipt
 
     // MARK: API keys and idempotency (used by the server)
-    func createAPIKey(_ tenant: TenantID, role: Role, name: String?) async throws -> IssuedKey
+    /// `userId` binds an agent key to one user of the tenant.
+    func createAPIKey(_ tenant: TenantID, role: Role, name: String?, userId: String?) async throws -> IssuedKey
     /// Every tenant's keys when `tenant` is `nil` (for the installation's administrator).
     func apiKeys(tenant: TenantID?) async throws -> [APIKey]
     func revokeAPIKey(_ tenant: TenantID?, id: String) async throws -> APIKey
@@ -140,4 +141,11 @@ public protocol StateStore: Sendable {
     /// idle sessions (never one with a waiting run) and removes expired memory.
     func sweep() async throws -> SweepReport
     func close() async throws
+}
+
+extension StateStore {
+    /// A key of the whole tenant.
+    public func createAPIKey(_ tenant: TenantID, role: Role, name: String?) async throws -> IssuedKey {
+        try await createAPIKey(tenant, role: role, name: name, userId: nil)
+    }
 }

@@ -2,13 +2,18 @@ import Crypto
 import Foundation
 
 extension TransactionalStore {
-    public func createAPIKey(_ tenant: TenantID, role: Role, name: String?) async throws -> IssuedKey {
+    public func createAPIKey(_ tenant: TenantID, role: Role, name: String?, userId: String?) async throws -> IssuedKey {
         try Identifier.validate(tenant, field: "tenant")
         if let name { try Identifier.validateName(name, field: "name") }
+        if let userId {
+            try Identifier.validate(userId, field: "user_id")
+            // An operator decides for and an admin manages the whole tenant: neither can be one user's.
+            guard role == .agent else { throw AgentStateError.invalidInput(field: "user_id", "only an agent key can be bound to a user") }
+        }
         let secret = APIKeys.newSecret()
         return try await write { tx in
             let key = APIKey(id: Identifier.generate("key", at: tx.now), tenantId: tenant, role: role, name: name,
-                             prefix: String(secret.prefix(10)), secretHash: APIKeys.hash(secret), createdAt: tx.now, revokedAt: nil)
+                             prefix: String(secret.prefix(10)), secretHash: APIKeys.hash(secret), createdAt: tx.now, revokedAt: nil, userId: userId)
             try tx.saveAPIKey(key)
             return IssuedKey(key: key, secret: secret)
         }

@@ -191,8 +191,8 @@ extension InstrumentedStore {
         try await timed("eraseUser") { try await base.eraseUser(tenant, userId) }
     }
 
-    public func createAPIKey(_ tenant: TenantID, role: Role, name: String?) async throws -> IssuedKey {
-        try await timed("createAPIKey") { try await base.createAPIKey(tenant, role: role, name: name) }
+    public func createAPIKey(_ tenant: TenantID, role: Role, name: String?, userId: String?) async throws -> IssuedKey {
+        try await timed("createAPIKey") { try await base.createAPIKey(tenant, role: role, name: name, userId: userId) }
     }
 
     public func apiKeys(tenant: TenantID?) async throws -> [APIKey] {

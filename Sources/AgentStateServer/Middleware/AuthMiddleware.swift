@@ -26,6 +26,7 @@ struct AuthMiddleware: RouterMiddleware {
         }
         var context = context
         context.key = key
+        if key.userId != nil { context.owners = store }
         return try await next(request, context)
     }
 

@@ -6380,6 +6380,11 @@ enum OpenAPIDocument {
       "type": "string",
       "minLength": 1,
       "maxLength": 256
+     },
+     "user_id": {
+      "type": "string",
+      "pattern": "^[A-Za-z0-9_.-]{1,128}$",
+      "description": "Binds an agent key to this user of the tenant: it then reaches only that user's sessions, runs, memory and approvals, and another user's are 404 to it."
      }
     },
     "required": [
@@ -6416,6 +6421,10 @@ enum OpenAPIDocument {
      "revoked_at": {
       "type": "string",
       "format": "date-time"
+     },
+     "user_id": {
+      "type": "string",
+      "description": "The user the key is bound to; absent for a key of the whole tenant."
      }
     },
     "required": [

@@ -12,7 +12,7 @@ extension AgentStateAPI {
             try await context.authorize(.admin)
             var request = request
             let body = try await request.decode(KeyCreateBody.self, limits: limits)
-            let issued = try await store.createAPIKey(context.tenant, role: body.role, name: body.name)
+            let issued = try await store.createAPIKey(context.tenant, role: body.role, name: body.name, userId: body.userId)
             // The secret is shown this once: no cache, and no Idempotency-Key record, may keep it.
             return try Reply.json(IssuedKeyView(key: KeyView(issued.key), secret: issued.secret), status: .created,
                                   headers: [.cacheControl: "no-store"])
@@ -28,7 +28,7 @@ extension AgentStateAPI {
             return try Reply.json(KeyView(key))
         }
         v1.get("whoami") { _, context in
-            try await context.authorize(.read)
+            try await context.authorize(.read, .caller)
             return try Reply.json(KeyView(context.key!))
         }
         v1.get("statistics") { _, context in

@@ -34,9 +34,9 @@ extension AgentStateAPI {
     /// store's change notice (LISTEN/NOTIFY across servers on PostgreSQL), or polls without one.
     func addEventStreamRoutes(to v1: RouterGroup<AppRequestContext>) {
         v1.get("events/stream") { request, context in
-            try await context.authorize(.read)
-            let tenant = context.tenant
             let runId = request.query("run_id"), sessionId = request.query("session_id")
+            try await context.authorize(.read, runId.map(Target.run) ?? sessionId.map(Target.session) ?? .caller)
+            let tenant = context.tenant
             guard (runId == nil) != (sessionId == nil) else {
                 throw AgentStateError.invalidInput(field: "run_id", "give exactly one of run_id or session_id")
             }

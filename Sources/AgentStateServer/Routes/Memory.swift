@@ -10,7 +10,7 @@ extension AgentStateAPI {
 
     func addMemoryRoutes(to v1: RouterGroup<AppRequestContext>) {
         v1.put("memory/:user/:namespace/:key") { request, context in
-            try await context.authorize(.write)
+            try await context.authorize(.write, .memory(try memoryKey(context)))
             var request = request
             var write = try await request.decode(MemoryWrite.self, limits: limits)
             let item = try await preconditioned(try request.ifMatch()) { v in
@@ -20,26 +20,30 @@ extension AgentStateAPI {
             return try Reply.json(item, etag: item.version)
         }
         v1.get("memory/:user/:namespace/:key") { _, context in
-            try await context.authorize(.read)
+            try await context.authorize(.read, .memory(try memoryKey(context)))
             let item = try await store.memory(context.tenant, try memoryKey(context))
             return try Reply.json(item, etag: item.version)
         }
         v1.delete("memory/:user/:namespace/:key") { _, context in
-            try await context.authorize(.write)
+            try await context.authorize(.write, .memory(try memoryKey(context)))
             try await store.deleteMemory(context.tenant, try memoryKey(context))
             return Reply.noContent
         }
         v1.get("memory/:user/:namespace") { request, context in
-            try await context.authorize(.read)
-            let q = MemoryQuery(userId: try context.parameters.decoded("user"), namespace: try context.parameters.decoded("namespace"),
+            try await context.authorize(.read, .caller)
+            let user = try context.parameters.decoded("user")
+            guard Target.listFilter(user, for: context.key) != nil else { return try Reply.json(Page<MemoryItem>(items: [], nextCursor: nil)) }
+            let q = MemoryQuery(userId: user, namespace: try context.parameters.decoded("namespace"),
                                 prefix: request.query("prefix"), limit: try request.queryInt("limit") ?? 50, cursor: request.query("cursor"))
             return try Reply.json(try await store.memoryItems(context.tenant, q))
         }
         v1.post("memory/:user/search") { request, context in
-            try await context.authorize(.read)
+            try await context.authorize(.read, .caller)
             var request = request
             let search = try await request.decode(MemorySearch.self, limits: limits)
-            return try Reply.json(Items(items: try await store.searchMemory(context.tenant, userId: try context.parameters.decoded("user"), search)))
+            let user = try context.parameters.decoded("user")
+            guard Target.listFilter(user, for: context.key) != nil else { return try Reply.json(Items<MemoryHit>(items: [])) }
+            return try Reply.json(Items(items: try await store.searchMemory(context.tenant, userId: user, search)))
         }
     }
 }

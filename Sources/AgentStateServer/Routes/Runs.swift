@@ -11,32 +11,39 @@ extension HTTPField.Name {
 extension AgentStateAPI {
     func addRunRoutes(to v1: RouterGroup<AppRequestContext>) {
         v1.post("runs") { request, context in
-            try await context.authorize(.write)
+            try await context.authorize(.write, .caller)
             var request = request
-            let r = try await store.createRun(context.tenant, try await request.decode(RunCreate.self, limits: limits))
+            var create = try await request.decode(RunCreate.self, limits: limits)
+            create.userId = try Target.scoped(create.userId, to: context.key)
+            // A run of the caller's user may not hang off another user's session.
+            if let user = context.key?.userId, let session = create.sessionId, let owners = context.owners {
+                try await Target.session(session).check(user: user, tenant: context.tenant, owners)
+            }
+            let r = try await store.createRun(context.tenant, create)
             return try Reply.json(r, status: .created, etag: r.version, headers: [.location: "/v1/runs/\(r.id)"])
         }
         v1.get("runs") { request, context in
-            try await context.authorize(.read)
+            try await context.authorize(.read, .caller)
+            guard let filter = Target.listFilter(request.query("user_id"), for: context.key) else { return try Reply.json(Page<Run>(items: [], nextCursor: nil)) }
             let q = RunQuery(status: try request.queryChoice("status"), owner: request.query("owner"), workflow: request.query("workflow"),
-                             userId: request.query("user_id"), updatedBefore: try request.queryTime("updated_before"),
+                             userId: filter.userId, updatedBefore: try request.queryTime("updated_before"),
                              limit: try request.queryInt("limit") ?? 50, cursor: request.query("cursor"))
             return try Reply.json(try await store.runs(context.tenant, q))
         }
         v1.get("runs/:id") { _, context in
-            try await context.authorize(.read)
+            try await context.authorize(.read, .run(try context.parameters.decoded("id")))
             let r = try await store.run(context.tenant, try context.parameters.decoded("id"))
             return try Reply.json(r, etag: r.version)
         }
         v1.delete("runs/:id") { _, context in
-            try await context.authorize(.write)
+            try await context.authorize(.write, .run(try context.parameters.decoded("id")))
             try await store.deleteRun(context.tenant, try context.parameters.decoded("id"))
             return Reply.noContent
         }
         v1.post("runs/:id/transitions") { request, context in
             var request = request
             var t = try await request.decode(RunTransition.self, limits: limits)
-            try await context.authorize(t.to == .cancelled ? .cancel : .write)
+            try await context.authorize(t.to == .cancelled ? .cancel : .write, .run(try context.parameters.decoded("id")))
             let r = try await preconditioned(try request.ifMatch()) { v in
                 if let v { t.expectedVersion = v }
                 return try await store.transition(context.tenant, try context.parameters.decoded("id"), t)
@@ -44,25 +51,25 @@ extension AgentStateAPI {
             return try Reply.json(r, etag: r.version)
         }
         v1.post("runs/:id/usage") { request, context in
-            try await context.authorize(.write)
+            try await context.authorize(.write, .run(try context.parameters.decoded("id")))
             var request = request
             let r = try await store.recordUsage(context.tenant, try context.parameters.decoded("id"), try await request.decode(Usage.self, limits: limits))
             return try Reply.json(r, etag: r.version)
         }
 
         v1.put("runs/:id/steps/:name") { request, context in
-            try await context.authorize(.write)
+            try await context.authorize(.write, .run(try context.parameters.decoded("id")))
             var request = request
             let write = try await request.decode(StepWrite.self, limits: limits)
             return try Reply.json(try await store.putStep(context.tenant, try context.parameters.decoded("id"), try context.parameters.decoded("name"), write))
         }
         v1.get("runs/:id/steps") { _, context in
-            try await context.authorize(.read)
+            try await context.authorize(.read, .run(try context.parameters.decoded("id")))
             return try Reply.json(Items(items: try await store.steps(context.tenant, try context.parameters.decoded("id"))))
         }
 
         v1.post("runs/:id/checkpoints") { request, context in
-            try await context.authorize(.write)
+            try await context.authorize(.write, .run(try context.parameters.decoded("id")))
             var request = request
             let body = try await request.decode(CheckpointBody.self, limits: limits)
             let write = try body.write()
@@ -79,43 +86,43 @@ extension AgentStateAPI {
             return try Reply.json(c, status: .created)
         }
         v1.get("runs/:id/checkpoints/latest") { request, context in
-            try await context.authorize(.read)
+            try await context.authorize(.read, .run(try context.parameters.decoded("id")))
             let selector: CheckpointSelector = request.query("step").map { .step($0) } ?? .latest
             return try Reply.json(try await store.checkpoint(context.tenant, try context.parameters.decoded("id"), selector))
         }
         v1.get("runs/:id/checkpoints/:seq") { _, context in
-            try await context.authorize(.read)
+            try await context.authorize(.read, .run(try context.parameters.decoded("id")))
             guard let seq = Int64(try context.parameters.decoded("seq")) else {
                 throw AgentStateError.invalidInput(field: "seq", "must be an integer")
             }
             return try Reply.json(try await store.checkpoint(context.tenant, try context.parameters.decoded("id"), .seq(seq)))
         }
         v1.get("runs/:id/checkpoints") { request, context in
-            try await context.authorize(.read)
+            try await context.authorize(.read, .run(try context.parameters.decoded("id")))
             let records = try await store.checkpoints(context.tenant, try context.parameters.decoded("id"),
                                                       afterSeq: Int64(try request.queryInt("after_seq") ?? 0), limit: try request.queryInt("limit") ?? 100)
             return try Reply.json(Items(items: records))
         }
 
         v1.get("runs/:id/events") { request, context in
-            try await context.authorize(.read)
+            try await context.authorize(.read, .run(try context.parameters.decoded("id")))
             let events = try await store.events(context.tenant, stream: EventStream.run(try context.parameters.decoded("id")),
                                                 afterSeq: Int64(try request.queryInt("after_seq") ?? 0), limit: try request.queryInt("limit") ?? 100)
             return try Reply.json(Items(items: events))
         }
         v1.post("runs/:id/events") { request, context in
-            try await context.authorize(.write)
+            try await context.authorize(.write, .run(try context.parameters.decoded("id")))
             var request = request
             let body = try await request.decode(EventBody.self, limits: limits)
             let e = try await store.appendEvent(context.tenant, runId: try context.parameters.decoded("id"), type: body.type, data: body.data ?? .null)
             return try Reply.json(e, status: .created)
         }
         v1.get("runs/:id/verify") { _, context in
-            try await context.authorize(.read)
+            try await context.authorize(.read, .run(try context.parameters.decoded("id")))
             return try Reply.json(try await store.verifyChain(context.tenant, stream: EventStream.run(try context.parameters.decoded("id"))))
         }
         v1.get("runs/:id/state") { request, context in
-            try await context.authorize(.read)
+            try await context.authorize(.read, .run(try context.parameters.decoded("id")))
             let point: HistoryPoint
             if let seq = try request.queryInt("at_seq") {
                 point = .seq(Int64(seq))
@@ -127,7 +134,7 @@ extension AgentStateAPI {
             return try Reply.json(try await store.runState(context.tenant, try context.parameters.decoded("id"), at: point))
         }
         v1.post("runs/:id/fork") { request, context in
-            try await context.authorize(.write)
+            try await context.authorize(.write, .run(try context.parameters.decoded("id")))
             var request = request
             let body = try await request.decode(ForkBody.self, limits: limits)
             let r = try await store.fork(context.tenant, try context.parameters.decoded("id"), at: try body.point(), newId: body.newId)

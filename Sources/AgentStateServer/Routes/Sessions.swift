@@ -9,25 +9,27 @@ import Hummingbird
 extension AgentStateAPI {
     func addSessionRoutes(to v1: RouterGroup<AppRequestContext>) {
         v1.post("sessions") { request, context in
-            try await context.authorize(.write)
+            try await context.authorize(.write, .caller)
             var request = request
-            let body = try await request.decode(SessionCreate.self, limits: limits)
+            var body = try await request.decode(SessionCreate.self, limits: limits)
+            body.userId = try Target.scoped(body.userId, to: context.key)
             let s = try await store.createSession(context.tenant, body)
             return try Reply.json(s, status: .created, etag: s.version, headers: [.location: "/v1/sessions/\(s.id)"])
         }
         v1.get("sessions") { request, context in
-            try await context.authorize(.read)
-            let q = SessionQuery(userId: request.query("user_id"), status: try request.queryChoice("status"),
+            try await context.authorize(.read, .caller)
+            guard let filter = Target.listFilter(request.query("user_id"), for: context.key) else { return try Reply.json(Page<Session>(items: [], nextCursor: nil)) }
+            let q = SessionQuery(userId: filter.userId, status: try request.queryChoice("status"),
                                  limit: try request.queryInt("limit") ?? 50, cursor: request.query("cursor"))
             return try Reply.json(try await store.sessions(context.tenant, q))
         }
         v1.get("sessions/:id") { _, context in
-            try await context.authorize(.read)
+            try await context.authorize(.read, .session(try context.parameters.decoded("id")))
             let s = try await store.session(context.tenant, try context.parameters.decoded("id"))
             return try Reply.json(s, etag: s.version)
         }
         v1.patch("sessions/:id") { request, context in
-            try await context.authorize(.write)
+            try await context.authorize(.write, .session(try context.parameters.decoded("id")))
             var request = request
             var update = try await request.decode(SessionUpdate.self, limits: limits)
             let s = try await preconditioned(try request.ifMatch()) { v in
@@ -37,18 +39,18 @@ extension AgentStateAPI {
             return try Reply.json(s, etag: s.version)
         }
         v1.post("sessions/:id/close") { _, context in
-            try await context.authorize(.write)
+            try await context.authorize(.write, .session(try context.parameters.decoded("id")))
             let s = try await store.closeSession(context.tenant, try context.parameters.decoded("id"))
             return try Reply.json(s, etag: s.version)
         }
         v1.delete("sessions/:id") { _, context in
-            try await context.authorize(.write)
+            try await context.authorize(.write, .session(try context.parameters.decoded("id")))
             try await store.deleteSession(context.tenant, try context.parameters.decoded("id"))
             return Reply.noContent
         }
 
         v1.post("sessions/:id/messages") { request, context in
-            try await context.authorize(.write)
+            try await context.authorize(.write, .session(try context.parameters.decoded("id")))
             var request = request
             let body = try await request.decode(AppendRequest.self, limits: limits)
             let expected = try body.expectedLastSeq ?? request.queryInt("expected_last_seq").map(Int64.init)
@@ -57,7 +59,7 @@ extension AgentStateAPI {
             return try Reply.json(AppendedBody(messages: stored, lastSeq: stored.last?.seq ?? 0), status: .created)
         }
         v1.get("sessions/:id/messages") { request, context in
-            try await context.authorize(.read)
+            try await context.authorize(.read, .session(try context.parameters.decoded("id")))
             let query: MessageQuery
             if let n = try request.queryInt("last") {
                 query = .last(n)
@@ -74,12 +76,12 @@ extension AgentStateAPI {
             return try Reply.json(try await store.messages(context.tenant, try context.parameters.decoded("id"), query))
         }
         v1.get("sessions/:id/tool-calls/:call_id") { _, context in
-            try await context.authorize(.read)
+            try await context.authorize(.read, .session(try context.parameters.decoded("id")))
             return try Reply.json(try await store.toolCall(context.tenant, try context.parameters.decoded("id"),
                                                            try context.parameters.decoded("call_id")))
         }
         v1.post("sessions/:id/compact") { request, context in
-            try await context.authorize(.write)
+            try await context.authorize(.write, .session(try context.parameters.decoded("id")))
             var request = request
             let body = try await request.decode(CompactBody.self, limits: limits)
             let s = try await store.compact(context.tenant, try context.parameters.decoded("id"), summary: body.summary,
@@ -87,12 +89,12 @@ extension AgentStateAPI {
             return try Reply.json(s, etag: s.version)
         }
         v1.get("sessions/:id/context") { _, context in
-            try await context.authorize(.read)
+            try await context.authorize(.read, .session(try context.parameters.decoded("id")))
             let s = try await store.session(context.tenant, try context.parameters.decoded("id"))
             return try Reply.json(ContextBody(context: s.context, version: s.version), etag: s.version)
         }
         v1.patch("sessions/:id/context") { request, context in
-            try await context.authorize(.write)
+            try await context.authorize(.write, .session(try context.parameters.decoded("id")))
             var request = request
             let patch = try await request.decode(JSONValue.self, limits: limits)
             let s = try await preconditioned(try request.ifMatch()) { v in
@@ -101,11 +103,11 @@ extension AgentStateAPI {
             return try Reply.json(ContextBody(context: s.context, version: s.version), etag: s.version)
         }
         v1.get("sessions/:id/verify") { _, context in
-            try await context.authorize(.read)
+            try await context.authorize(.read, .session(try context.parameters.decoded("id")))
             return try Reply.json(try await store.verifyChain(context.tenant, stream: EventStream.session(try context.parameters.decoded("id"))))
         }
         v1.get("sessions/:id/events") { request, context in
-            try await context.authorize(.read)
+            try await context.authorize(.read, .session(try context.parameters.decoded("id")))
             let events = try await store.events(context.tenant, stream: EventStream.session(try context.parameters.decoded("id")),
                                                 afterSeq: Int64(try request.queryInt("after_seq") ?? 0), limit: try request.queryInt("limit") ?? 100)
             return try Reply.json(Items(items: events))

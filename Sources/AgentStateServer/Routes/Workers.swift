@@ -16,14 +16,14 @@ extension AgentStateAPI {
             return try Reply.json(claimed, etag: claimed.run.version)
         }
         v1.post("runs/:id/lease/renew") { request, context in
-            try await context.authorize(.write)
+            try await context.authorize(.write, .run(try context.parameters.decoded("id")))
             var request = request
             let body = try await request.decode(RenewBody.self, limits: limits)
             return try Reply.json(try await store.renewLease(context.tenant, try context.parameters.decoded("id"), token: body.token,
                                                              leaseSeconds: body.leaseSeconds ?? 60))
         }
         v1.delete("runs/:id/lease") { request, context in
-            try await context.authorize(.write)
+            try await context.authorize(.write, .run(try context.parameters.decoded("id")))
             guard let token = try request.queryInt("token") else {
                 throw AgentStateError.invalidInput(field: "token", "give the lease's token as ?token=")
             }
@@ -31,13 +31,13 @@ extension AgentStateAPI {
             return try Reply.json(r, etag: r.version)
         }
         v1.post("runs/:id/wait") { request, context in
-            try await context.authorize(.write)
+            try await context.authorize(.write, .run(try context.parameters.decoded("id")))
             var request = request
             let r = try await store.wait(context.tenant, try context.parameters.decoded("id"), try await request.decode(WaitRequest.self, limits: limits))
             return try Reply.json(r, etag: r.version)
         }
         v1.post("runs/:id/signal") { request, context in
-            try await context.authorize(.write)
+            try await context.authorize(.write, .run(try context.parameters.decoded("id")))
             var request = request
             let body = try await request.decode(SignalBody.self, limits: limits)
             let r = try await store.signal(context.tenant, try context.parameters.decoded("id"), payload: body.payload)
@@ -45,54 +45,65 @@ extension AgentStateAPI {
         }
 
         v1.post("runs/:id/effects/:key/begin") { request, context in
-            try await context.authorize(.write)
+            try await context.authorize(.write, .run(try context.parameters.decoded("id")))
             var request = request
             let begin = try await request.decode(EffectBegin.self, limits: limits)
             return try Reply.json(try await store.beginEffect(context.tenant, try context.parameters.decoded("id"), try context.parameters.decoded("key"), begin))
         }
         v1.post("runs/:id/effects/:key/complete") { request, context in
-            try await context.authorize(.write)
+            try await context.authorize(.write, .run(try context.parameters.decoded("id")))
             var request = request
             let body = try await request.decode(CompleteEffectBody.self, limits: limits)
             return try Reply.json(try await store.completeEffect(context.tenant, try context.parameters.decoded("id"), try context.parameters.decoded("key"),
                                                                  attemptToken: body.attemptToken, result: body.result, externalId: body.externalId))
         }
         v1.post("runs/:id/effects/:key/fail") { request, context in
-            try await context.authorize(.write)
+            try await context.authorize(.write, .run(try context.parameters.decoded("id")))
             var request = request
             let body = try await request.decode(FailEffectBody.self, limits: limits)
             return try Reply.json(try await store.failEffect(context.tenant, try context.parameters.decoded("id"), try context.parameters.decoded("key"),
                                                              attemptToken: body.attemptToken, error: body.error))
         }
         v1.get("runs/:id/effects/:key") { _, context in
-            try await context.authorize(.read)
+            try await context.authorize(.read, .run(try context.parameters.decoded("id")))
             return try Reply.json(try await store.effect(context.tenant, try context.parameters.decoded("id"), try context.parameters.decoded("key")))
         }
     }
 
     func addApprovalRoutes(to v1: RouterGroup<AppRequestContext>) {
         v1.post("runs/:id/approvals") { request, context in
-            try await context.authorize(.write)
+            try await context.authorize(.write, .run(try context.parameters.decoded("id")))
             var request = request
             let body = try await request.decode(ApprovalRequest.self, limits: limits)
             let a = try await store.requestApproval(context.tenant, try context.parameters.decoded("id"), body)
             return try Reply.json(a, status: .created, etag: a.version, headers: [.location: "/v1/approvals/\(a.id)"])
         }
         v1.get("approvals") { request, context in
-            try await context.authorize(.read)
+            try await context.authorize(.read, .caller)
             let overdue = request.query("overdue").map { $0 == "true" || $0 == "1" } ?? false
             let q = ApprovalQuery(status: try request.queryChoice("status"), approver: request.query("approver"), group: request.query("group"),
                                   runId: request.query("run_id"), overdue: overdue, limit: try request.queryInt("limit") ?? 50,
                                   cursor: request.query("cursor"))
-            return try Reply.json(try await store.approvals(context.tenant, q))
+            var page = try await store.approvals(context.tenant, q)
+            if let user = context.key?.userId {
+                // Approvals carry no user; their runs do. A page may come back shorter, its cursor still right.
+                var mine: [String: Bool] = [:]
+                var kept: [Approval] = []
+                for a in page.items {
+                    if mine[a.runId] == nil { mine[a.runId] = try await Target.run(a.runId, belongsTo: user, context.tenant, store) }
+                    if mine[a.runId] == true { kept.append(a) }
+                }
+                page.items = kept
+            }
+            return try Reply.json(page)
         }
         v1.get("approvals/:id") { _, context in
-            try await context.authorize(.read)
+            try await context.authorize(.read, .approval(try context.parameters.decoded("id")))
             let a = try await store.approval(context.tenant, try context.parameters.decoded("id"))
             return try Reply.json(a, etag: a.version)
         }
         v1.post("approvals/:id/decision") { request, context in
-            try await context.authorize(.decide)
+            try await context.authorize(.decide, .approval(try context.parameters.decoded("id")))
             var request = request
             var d = try await request.decode(Decision.self, limits: limits)
             let a = try await preconditioned(try request.ifMatch()) { v in

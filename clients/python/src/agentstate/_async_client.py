@@ -415,10 +415,12 @@ class AsyncAgentState:
     async def erase_user(self, user_id: str, *, idempotency_key: str | None = None) -> ErasureReceipt:
         return await self.request(prepare("DELETE", f"/v1/users/{seg(user_id)}", idempotency_key=idempotency_key))
 
-    async def create_key(self, role: Literal["agent", "operator", "admin"], *, name: str | None = None,
+    async def create_key(self, role: Literal["agent", "operator", "admin"], *, name: str | None = None, user_id: str | None = None,
                          idempotency_key: str | None = None) -> IssuedKeyView:
-        """A new API key of this key's tenant; its secret is in the answer and nowhere else."""
-        return await self.request(prepare("POST", "/v1/keys", json=body({"role": role, "name": name}), idempotency_key=idempotency_key))
+        """A new API key of this key's tenant; its secret is in the answer and nowhere else. ``user_id``
+        binds an agent key to one user: it then reaches only that user's records."""
+        return await self.request(prepare("POST", "/v1/keys", json=body({"role": role, "name": name, "user_id": user_id}),
+                                          idempotency_key=idempotency_key))
 
     async def list_keys(self) -> list[KeyView]:
         return (await self.request(prepare("GET", "/v1/keys")))["items"]

@@ -579,6 +579,7 @@ class ErasureReceipt(TypedDict):
 class KeyCreateBody(TypedDict):
     role: Literal["agent", "operator", "admin"]
     name: NotRequired[str]
+    user_id: NotRequired[str]
 
 
 class KeyView(TypedDict):
@@ -589,6 +590,7 @@ class KeyView(TypedDict):
     prefix: str
     created_at: str
     revoked_at: NotRequired[str]
+    user_id: NotRequired[str]
 
 
 class AuditRecord(TypedDict):
