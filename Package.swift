@@ -217,6 +217,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "AgentState", "AgentStateSQLite", "AgentStateClient", "AgentStateTesting", "agentstate", "AgentStateTestWorker",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

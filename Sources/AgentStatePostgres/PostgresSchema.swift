@@ -134,6 +134,10 @@ enum PostgresSchema {
             UPDATE sessions SET updated_at = (doc::json->>'updatedAt')::bigint;
             CREATE INDEX sessions_finished ON sessions (tenant_id, updated_at, id) WHERE status IN ('closed', 'expired');
             """),
+        // The signature of the chain's head each event made, when the store signs (`ChainSigner`).
+        Migration(version: "v5-event-signature", sql: """
+            ALTER TABLE events ADD COLUMN signature text;
+            """),
     ]
 
     static var latest: String { migrations.last!.version }

@@ -32,6 +32,8 @@ extension PostgresStore {
         public var connectTimeout: Duration = .seconds(2)
         /// Seals what agents store before it reaches the database; nil stores it plain.
         public var keyRing: DataKeyRing?
+        /// Signs each event chain's head; nil signs nothing.
+        public var chainSigner: ChainSigner?
         /// Sees every statement run, with its parameters: for tests that check query plans.
         package var statementObserver: (@Sendable (String, [any SQLBindable]) -> Void)?
 

@@ -37,10 +37,11 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, Sendable 
 
     /// Connects to the database. With `migrate`, brings the schema up to date first; without,
     /// fails unless another process (`agentstate migrate`) already did.
-    public static func open(url: String, migrate: Bool = false, keyRing: DataKeyRing? = nil, clock: any StoreClock = SystemClock(),
+    public static func open(url: String, migrate: Bool = false, keyRing: DataKeyRing? = nil, chainSigner: ChainSigner? = nil, clock: any StoreClock = SystemClock(),
                             logger: Logger = PostgresStore.quietLogger) async throws -> PostgresStore {
         var configuration = try Configuration(url: url)
         configuration.keyRing = keyRing
+        configuration.chainSigner = chainSigner
         let store = try PostgresStore(configuration: configuration, clock: clock, logger: logger)
         do {
             try await store.probe()
@@ -156,10 +157,11 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, Sendable 
         while true {
             do {
                 return try await withConnection { [clock, logger, threads, channel, statements, keyRing = configuration.keyRing,
-                                                   observer = configuration.statementObserver] connection in
+                                                   signer = configuration.chainSigner, observer = configuration.statementObserver] connection in
                     try await threads.runIfActive {
                         try PostgresTransaction(connection, statements: statements.statements(for: connection), now: clock.now(),
-                                                writing: writing, logger: logger, channel: channel, keyRing: keyRing, observer: observer).run(body)
+                                                writing: writing, logger: logger, channel: channel, keyRing: keyRing, chainSigner: signer,
+                                                observer: observer).run(body)
                     }
                 }
             } catch let error as StatementNotPrepared {

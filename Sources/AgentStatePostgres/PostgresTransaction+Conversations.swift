@@ -118,7 +118,8 @@ extension PostgresTransaction {
     private func event(from row: SQLRow, tenant: TenantID, stream: String) throws -> Event {
         Event(tenantId: tenant, stream: stream, seq: try row[0].decode(Int64.self), type: try row[1].decode(String.self),
               data: try document(JSONValue.self, in: row[3]),
-              at: Date(millisecondsSince1970: try row[2].decode(Int64.self)), prevHash: try row[4].decode(String.self), hash: try row[5].decode(String.self))
+              at: Date(millisecondsSince1970: try row[2].decode(Int64.self)), prevHash: try row[4].decode(String.self), hash: try row[5].decode(String.self),
+              signature: try row[6].decode(String?.self))
     }
 
     /// In a write transaction the stream must be this transaction's alone until it ends, so the
@@ -139,14 +140,14 @@ extension PostgresTransaction {
         let key = ChangedStream(e.tenantId, e.stream)
         if knownHeads[key] != nil { knownHeads[key] = KnownHead(head: (e.seq, e.hash)) }
         execute("""
-            INSERT INTO events (tenant_id, stream, seq, type, at, data, prev_hash, hash)
-            SELECT $1, $2, $3, $4, $5, $6, $7, $8 FROM (SELECT pg_notify($9, $10)) AS announced
+            INSERT INTO events (tenant_id, stream, seq, type, at, data, prev_hash, hash, signature)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $11 FROM (SELECT pg_notify($9, $10)) AS announced
             """, [e.tenantId, e.stream, e.seq, e.type, e.at, seal(try StoredDocument.encode(e.data)), e.prevHash, e.hash,
-                  channel, notice(e.tenantId, e.stream)])
+                  channel, notice(e.tenantId, e.stream), e.signature])
     }
 
     public func events(_ tenant: TenantID, stream: String, afterSeq: Int64, limit: Int) throws -> [Event] {
-        try rows("SELECT seq, type, at, data, prev_hash, hash FROM events WHERE tenant_id = $1 AND stream = $2 AND seq > $3 ORDER BY seq LIMIT $4",
+        try rows("SELECT seq, type, at, data, prev_hash, hash, signature FROM events WHERE tenant_id = $1 AND stream = $2 AND seq > $3 ORDER BY seq LIMIT $4",
                  [tenant, stream, afterSeq, limit]).map { try event(from: $0, tenant: tenant, stream: stream) }
     }
 

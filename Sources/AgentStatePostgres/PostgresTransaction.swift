@@ -16,6 +16,7 @@ public final class PostgresTransaction: StoreTransaction, ValueSealing {
     let statements: ConnectionStatements
     public let now: Date
     public let keyRing: DataKeyRing?
+    public let chainSigner: ChainSigner?
     /// In a write transaction, rows read are locked until it ends.
     let writing: Bool
     let logger: Logger
@@ -25,11 +26,12 @@ public final class PostgresTransaction: StoreTransaction, ValueSealing {
     private let unanswered = UnansweredFailure()
 
     init(_ connection: PostgresConnection, statements: ConnectionStatements, now: Date, writing: Bool, logger: Logger, channel: String,
-         keyRing: DataKeyRing?, observer: (@Sendable (String, [any SQLBindable]) -> Void)? = nil) {
+         keyRing: DataKeyRing?, chainSigner: ChainSigner? = nil, observer: (@Sendable (String, [any SQLBindable]) -> Void)? = nil) {
         self.connection = connection
         self.statements = statements
         self.now = now
         self.keyRing = keyRing
+        self.chainSigner = chainSigner
         self.writing = writing
         self.logger = logger
         self.channel = channel

@@ -11,6 +11,7 @@ package enum SQLiteSchema {
         m.registerMigration("v4-retention", migrate: v4)
         m.registerMigration("v5-session-updated", migrate: v5)
         m.registerMigration("v6-message-session-key", migrate: v6)
+        m.registerMigration("v7-event-signature", migrate: v7)
         return m
     }
 
@@ -171,5 +172,10 @@ package enum SQLiteSchema {
             ALTER TABLE messages_keyed RENAME TO messages;
             CREATE INDEX messages_by_time ON messages (id >> 32, created_at);
             """)
+    }
+
+    /// The signature of the chain's head each event made, when the store signs (`ChainSigner`).
+    private static func v7(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE events ADD COLUMN signature TEXT")
     }
 }

@@ -22,6 +22,8 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
         public var busyTimeout: TimeInterval = 5
         /// Seals what agents store before it reaches the file; nil stores it plain.
         public var keyRing: DataKeyRing?
+        /// Signs each event chain's head; nil signs nothing.
+        public var chainSigner: ChainSigner?
         /// Sees every statement run, with its arguments filled in: for tests that check query plans.
         package var statementObserver: (@Sendable (String) -> Void)?
 
@@ -39,6 +41,7 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
     private let checkpointer: Checkpointer
     private let clock: any StoreClock
     let keyRing: DataKeyRing?
+    let chainSigner: ChainSigner?
     private let sessionDocuments = SessionDocumentCache()
     /// Reports this process's commits. Another process writing the same file is not heard;
     /// feeds still look for news at their poll interval.
@@ -49,6 +52,7 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
         self.path = path
         self.clock = clock
         keyRing = configuration.keyRing
+        chainSigner = configuration.chainSigner
         var config = GRDB.Configuration()
         config.maximumReaderCount = max(1, configuration.readers)
         config.busyMode = .timeout(configuration.busyTimeout)
@@ -92,9 +96,9 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteTransaction) throws -> T) async throws -> T {
-        let clock = self.clock, keyRing = self.keyRing, sessionDocuments = self.sessionDocuments
+        let clock = self.clock, keyRing = self.keyRing, signer = self.chainSigner, sessionDocuments = self.sessionDocuments
         return try await Self.translatingErrors {
-            try await pool.read { db in try body(SQLiteTransaction(db, now: clock.now(), keyRing: keyRing, sessionDocuments: sessionDocuments)) }
+            try await pool.read { db in try body(SQLiteTransaction(db, now: clock.now(), keyRing: keyRing, chainSigner: signer, sessionDocuments: sessionDocuments)) }
         }
     }
 
@@ -103,19 +107,19 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
     /// faster without it). Longer reads keep the hop, so they do not hold a thread of the
     /// caller's pool for long.
     public func readByKey<T: Sendable>(_ body: @escaping @Sendable (SQLiteTransaction) throws -> T) async throws -> T {
-        let clock = self.clock, keyRing = self.keyRing, sessionDocuments = self.sessionDocuments
+        let clock = self.clock, keyRing = self.keyRing, signer = self.chainSigner, sessionDocuments = self.sessionDocuments
         return try await Self.translatingErrors {
-            try pool.read { db in try body(SQLiteTransaction(db, now: clock.now(), keyRing: keyRing, sessionDocuments: sessionDocuments)) }
+            try pool.read { db in try body(SQLiteTransaction(db, now: clock.now(), keyRing: keyRing, chainSigner: signer, sessionDocuments: sessionDocuments)) }
         }
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteTransaction) throws -> T) async throws -> T {
-        let clock = self.clock, keyRing = self.keyRing, sessionDocuments = self.sessionDocuments
+        let clock = self.clock, keyRing = self.keyRing, signer = self.chainSigner, sessionDocuments = self.sessionDocuments
         // Read here: the body runs on the writer's queue, outside this task.
         let attempt = IdempotentAttempt.current
         let (result, changed) = try await Self.translatingErrors {
             try await commits.write { db in
-                let tx = SQLiteTransaction(db, now: clock.now(), keyRing: keyRing, sessionDocuments: sessionDocuments)
+                let tx = SQLiteTransaction(db, now: clock.now(), keyRing: keyRing, chainSigner: signer, sessionDocuments: sessionDocuments)
                 try tx.markApplied(attempt)
                 return (try body(tx), tx.changed)
             }

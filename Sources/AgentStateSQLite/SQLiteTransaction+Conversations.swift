@@ -127,7 +127,7 @@ extension SQLiteTransaction {
 
     private func event(from row: Row, tenant: TenantID, stream: String) throws -> Event {
         Event(tenantId: tenant, stream: stream, seq: row[0], type: row[1], data: try StoredDocument.decode(JSONValue.self, open(row[3])),
-              at: Date(millisecondsSince1970: row[2]), prevHash: row[4], hash: row[5])
+              at: Date(millisecondsSince1970: row[2]), prevHash: row[4], hash: row[5], signature: row[6])
     }
 
     public func streamHead(_ tenant: TenantID, stream: String) throws -> (seq: Int64, hash: String)? {
@@ -137,12 +137,12 @@ extension SQLiteTransaction {
 
     public func insertEvent(_ e: Event) throws {
         changed.insert(ChangedStream(e.tenantId, e.stream))
-        try execute("INSERT INTO events (tenant_id, stream, seq, type, at, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [e.tenantId, e.stream, e.seq, e.type, e.at.ms, seal(try StoredDocument.encode(e.data)), e.prevHash, e.hash])
+        try execute("INSERT INTO events (tenant_id, stream, seq, type, at, data, prev_hash, hash, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [e.tenantId, e.stream, e.seq, e.type, e.at.ms, seal(try StoredDocument.encode(e.data)), e.prevHash, e.hash, e.signature])
     }
 
     public func events(_ tenant: TenantID, stream: String, afterSeq: Int64, limit: Int) throws -> [Event] {
-        try rows("SELECT seq, type, at, data, prev_hash, hash FROM events WHERE tenant_id = ? AND stream = ? AND seq > ? ORDER BY seq LIMIT ?",
+        try rows("SELECT seq, type, at, data, prev_hash, hash, signature FROM events WHERE tenant_id = ? AND stream = ? AND seq > ? ORDER BY seq LIMIT ?",
                  [tenant, stream, afterSeq, limit]).map { try event(from: $0, tenant: tenant, stream: stream) }
     }
 

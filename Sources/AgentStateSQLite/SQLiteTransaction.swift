@@ -7,6 +7,7 @@ public final class SQLiteTransaction: StoreTransaction, ValueSealing {
     let db: Database
     public let now: Date
     public let keyRing: DataKeyRing?
+    public let chainSigner: ChainSigner?
     /// The streams whose events or messages this transaction added to, for the change feeds.
     var changed: Set<ChangedStream> = []
     let sessionDocuments: SessionDocumentCache?
@@ -14,10 +15,11 @@ public final class SQLiteTransaction: StoreTransaction, ValueSealing {
     /// a second lookup of the same row.
     var lastSessionKey: (tenant: TenantID, id: String, key: Int64)?
 
-    init(_ db: Database, now: Date, keyRing: DataKeyRing?, sessionDocuments: SessionDocumentCache? = nil) {
+    init(_ db: Database, now: Date, keyRing: DataKeyRing?, chainSigner: ChainSigner? = nil, sessionDocuments: SessionDocumentCache? = nil) {
         self.db = db
         self.now = now
         self.keyRing = keyRing
+        self.chainSigner = chainSigner
         self.sessionDocuments = sessionDocuments
     }
 

@@ -58,6 +58,9 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "File of the data key ring sealing what agents store (env AGENTSTATE_DATA_KEYS_FILE, or the keys in AGENTSTATE_DATA_KEYS).")
     var dataKeys: String?
 
+    @Option(name: .long, help: "File of the keys signing each event chain's head (env AGENTSTATE_SIGNING_KEYS_FILE, or the keys in AGENTSTATE_SIGNING_KEYS).")
+    var signingKeys: String?
+
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
 
@@ -78,7 +81,7 @@ struct StoreOptions: ParsableArguments {
 
     mutating func open() async throws -> any StateStore {
         let env = ProcessInfo.processInfo.environment
-        guard let server = server ?? env["AGENTSTATE_SERVER"] else { return try await StoreOpener.open(try url(), dataKeys: dataKeys) }
+        guard let server = server ?? env["AGENTSTATE_SERVER"] else { return try await StoreOpener.open(try url(), dataKeys: dataKeys, signingKeys: signingKeys) }
         guard let key = key ?? env["AGENTSTATE_KEY"] else {
             throw AgentStateError.invalidInput(field: "key", "--server needs --key (or AGENTSTATE_KEY)")
         }

@@ -5,7 +5,7 @@ import Foundation
 
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Manage API keys (the store keeps only a hash of each) and the data keys sealing what agents store.", subcommands: [Create.self, List.self, Revoke.self, NewDataKey.self, RotateData.self])
+        commandName: "keys", abstract: "Manage API keys (the store keeps only a hash of each) and the data keys sealing what agents store.", subcommands: [Create.self, List.self, Revoke.self, NewDataKey.self, NewSigningKey.self, RotateData.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a key and print its secret, once.")
@@ -65,6 +65,17 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             print(try DataKeyRing.newEntry(id: id))
+        }
+    }
+
+    struct NewSigningKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "new-signing-key",
+            abstract: "Print a new Ed25519 key signing event chain heads (id:base64); keep it in a file outside the store and give it to serve with --signing-keys.")
+        @Option(help: "The key's id, stored with every signature it makes.") var id: String
+
+        func run() async throws {
+            print(try ChainSigner.newEntry(id: id))
         }
     }
 

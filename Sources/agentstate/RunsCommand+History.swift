@@ -4,7 +4,8 @@ import Foundation
 
 extension RunsCommand {
     struct Events: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "A run's event log, oldest first, and whether its hash chain holds.")
+        static let configuration = CommandConfiguration(
+            abstract: "A run's event log, oldest first, and whether its hash chain and its head's signature hold (exit 1 when not).")
         @OptionGroup var options: StoreOptions
         @Argument(help: "The run's id.") var id: String
         @Option(help: "Only events after this seq.") var after: Int64 = 0
@@ -20,7 +21,19 @@ extension RunsCommand {
                 let data = String(decoding: e.data.canonicalData, as: UTF8.self)
                 return [String(e.seq), e.type, Output.time(e.at), data.count > 80 ? String(data.prefix(77)) + "..." : data]
             }))
-            print(chain.valid ? "hash chain: valid (\(chain.events) events)" : "hash chain: BROKEN")
+            print(Self.describe(chain))
+            if !chain.valid { throw ExitCode(1) }
+        }
+
+        static func describe(_ chain: ChainVerification) -> String {
+            let links = chain.firstInvalidSeq.map { "hash chain: BROKEN at event \($0)" } ?? "hash chain: valid (\(chain.events) events)"
+            switch chain.signature {
+            case nil: return links + "; head not signed (the store has no signing key)"
+            case .valid: return links + "; head signature: valid"
+            case .invalid: return links + "; head signature: INVALID (the chain was rewritten or signed by an unknown key)"
+            case .missing: return links + "; head signature: MISSING (written before signing, or stripped)"
+            case .truncated: return links + "; head signature: valid, but the chain was CUT BACK before the run's last event"
+            }
         }
     }
 

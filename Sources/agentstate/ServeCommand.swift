@@ -24,6 +24,8 @@ struct ServeCommand: AsyncParsableCommand {
     var audit: String?
     @Option(help: "File of the data key ring: what agents store is sealed with AES-256-GCM under its last key (env AGENTSTATE_DATA_KEYS_FILE, or the keys themselves in AGENTSTATE_DATA_KEYS); off when neither is set.")
     var dataKeys: String?
+    @Option(help: "File of the Ed25519 keys signing each run's and session's event chain head, kept outside the store (env AGENTSTATE_SIGNING_KEYS_FILE, or the keys in AGENTSTATE_SIGNING_KEYS); off when neither is set. Make one with 'keys new-signing-key'.")
+    var signingKeys: String?
     @Flag(help: "Bring a PostgreSQL store's schema up to date before serving (env AGENTSTATE_MIGRATE=1).") var migrate = false
     @Flag(help: "For local use: create an admin key for tenant 'default' and print it.") var dev = false
 
@@ -37,14 +39,16 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "agentstate")
         let migrate = migrate || ProcessInfo.processInfo.environment["AGENTSTATE_MIGRATE"] == "1"
         let keyRing = try DataKeyRing.configured(file: dataKeys)
-        let backend = try await StoreOpener.open(config.store, migrate: migrate, keyRing: keyRing)
+        let signer = try ChainSigner.configured(file: signingKeys)
+        let backend = try await StoreOpener.open(config.store, migrate: migrate, keyRing: keyRing, signer: signer)
         if dev {
             let issued = try await backend.createAPIKey("default", role: .admin, name: "dev", userId: nil)
             FileHandle.standardOutput.write(Data("dev key for tenant 'default' (role admin): \(issued.secret)\n".utf8))
         }
         // The key's id only: key material is never logged.
         logger.info("serving", metadata: ["store": "\(config.store)", "host": "\(config.host)", "port": "\(config.port)",
-                                          "sealing": "\(keyRing.map { "key \($0.activeKeyId)" } ?? "off")"])
+                                          "sealing": "\(keyRing.map { "key \($0.activeKeyId)" } ?? "off")",
+                                          "signing": "\(signer.map { "key \($0.activeKeyId)" } ?? "off")"])
         let app = buildApplication(store: backend, configuration: config, logger: logger) { port in
             // Tests and scripts read this line to find a port chosen with --port 0.
             FileHandle.standardOutput.write(Data("listening on http://\(config.host):\(port)\n".utf8))

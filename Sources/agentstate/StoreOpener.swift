@@ -10,22 +10,25 @@ enum StoreOpener {
     /// `migrate` brings a PostgreSQL schema up to date first; an embedded SQLite file is always
     /// brought up to date, since only this process uses it. What agents store is sealed under
     /// the data key ring of `dataKeys` (a file) or the environment, when one is configured.
-    static func open(_ url: StoreURL, migrate: Bool = false, dataKeys: String? = nil) async throws -> any StateStore {
-        try await open(url, migrate: migrate, keyRing: try DataKeyRing.configured(file: dataKeys))
+    /// Event chains are signed with the key of `signingKeys` (a file) or the environment, likewise.
+    static func open(_ url: StoreURL, migrate: Bool = false, dataKeys: String? = nil, signingKeys: String? = nil) async throws -> any StateStore {
+        try await open(url, migrate: migrate, keyRing: try DataKeyRing.configured(file: dataKeys), signer: try ChainSigner.configured(file: signingKeys))
     }
 
     /// `clock` is the time an embedded store (memory or SQLite) reads; the others keep their own.
-    static func open(_ url: StoreURL, migrate: Bool, keyRing: DataKeyRing?, clock: any StoreClock = SystemClock()) async throws -> any StateStore {
+    static func open(_ url: StoreURL, migrate: Bool, keyRing: DataKeyRing?, signer: ChainSigner? = nil,
+                     clock: any StoreClock = SystemClock()) async throws -> any StateStore {
         switch url {
         case .memory:
             // Nothing of it is at rest.
-            return InMemoryStore(clock: clock)
+            return InMemoryStore(clock: clock, chainSigner: signer)
         case .sqlite(let path, let options):
             var configuration = try SQLiteStore.Configuration(urlOptions: options)
             configuration.keyRing = keyRing
+            configuration.chainSigner = signer
             return try SQLiteStore(path: path, configuration: configuration, clock: clock)
         case .postgres(let url):
-            return try await PostgresStore.open(url: url, migrate: migrate, keyRing: keyRing)
+            return try await PostgresStore.open(url: url, migrate: migrate, keyRing: keyRing, chainSigner: signer)
         case .tiered(let cache, let durableURL):
             let configuration: RESPConfiguration
             do {
@@ -36,7 +39,7 @@ enum StoreOpener {
             guard configuration.endpoints.count == 1 || configuration.sentinelPrimary != nil else {
                 throw AgentStateError.invalidInput(field: "store", RedisDeploymentCheck.clusterUnsupported)
             }
-            let durable = try await open(durableURL, migrate: migrate, keyRing: keyRing)
+            let durable = try await open(durableURL, migrate: migrate, keyRing: keyRing, signer: signer)
             // Each process is one consumer of the flushers' group: its name must be its own.
             let consumer = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
             // AGENTSTATE_FLUSHER=off leaves flushing to other processes (or, in tests, to none).

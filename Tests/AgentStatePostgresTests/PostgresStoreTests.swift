@@ -49,16 +49,37 @@ struct PostgresQueryPlanTests {
         try await store.close()
     }
 
+    @Test("a store with a signing key signs each chain head; a rewritten head or a stripped signature fails verification")
+    func signedChains() async throws {
+        let signer = try ChainSigner(parsing: try ChainSigner.newEntry(id: "pg1"))
+        let store = try await PostgresStore.open(url: TestPostgres.freshURL(), migrate: true, chainSigner: signer)
+        _ = try await store.createRun("t", RunCreate(id: "r", workflow: "wf"))
+        _ = try await store.appendEvent("t", runId: "r", type: "note", data: ["n": 1])
+        let good = try await store.verifyChain("t", stream: "run:r")
+        #expect(good.valid && good.signature == .valid, "\(good)")
+        // The head rewritten and re-hashed by someone without the key.
+        var head = try #require(try await store.events("t", stream: "run:r", afterSeq: 1, limit: 1).first)
+        head.data = ["data": ["n": 1_000]]
+        head.hash = HashChain.hash(of: head)
+        try await store.tamperEvent("t", stream: "run:r", seq: 2, data: head.data)
+        try await store.unsafeExecute("UPDATE events SET hash = $1 WHERE tenant_id = 't' AND stream = 'run:r' AND seq = 2", [head.hash])
+        let forged = try await store.verifyChain("t", stream: "run:r")
+        #expect(forged.firstInvalidSeq == nil && !forged.valid && forged.signature == .invalid, "\(forged)")
+        try await store.unsafeExecute("UPDATE events SET signature = NULL WHERE tenant_id = 't' AND stream = 'run:r'")
+        #expect(try await store.verifyChain("t", stream: "run:r").signature == .missing)
+        try await store.close()
+    }
+
     @Test("a database not yet migrated is refused with the command that fixes it; migrating twice changes nothing")
     func migrations() async throws {
         let url = try TestPostgres.freshURL()
         let error = await #expect(throws: AgentStateError.self) { try await PostgresStore.open(url: url) }
         #expect(error?.code == .unavailable && error?.message.contains("agentstate migrate") == true)
         let first = try await PostgresStore.open(url: url, migrate: true)
-        #expect(try await first.appliedMigrations() == ["v1-core", "v2-audit", "v3-retention", "v4-session-updated"])
+        #expect(try await first.appliedMigrations() == ["v1-core", "v2-audit", "v3-retention", "v4-session-updated", "v5-event-signature"])
         try await first.close()
         let second = try await PostgresStore.open(url: url, migrate: true)
-        #expect(try await second.appliedMigrations() == ["v1-core", "v2-audit", "v3-retention", "v4-session-updated"])
+        #expect(try await second.appliedMigrations() == ["v1-core", "v2-audit", "v3-retention", "v4-session-updated", "v5-event-signature"])
         try await second.close()
     }
 

@@ -3,6 +3,7 @@ import AgentStateTesting
 import AgentState
 import AgentStateSQLite
 import Foundation
+import GRDB
 import Testing
 
 @Suite("The agentstate command")
@@ -64,7 +65,7 @@ struct CLITests {
         #expect(again.status == 1 && again.stderr.contains("already approved") && again.stderr.split(separator: "\n").count == 1)
 
         let events = try run(["runs", "events", "r1"])
-        #expect(events.stdout.contains("approval.decided") && events.stdout.hasSuffix("hash chain: valid (5 events)\n"), "\(events.stdout)")
+        #expect(events.stdout.contains("approval.decided") && events.stdout.hasSuffix("hash chain: valid (5 events); head not signed (the store has no signing key)\n"), "\(events.stdout)")
         #expect(try run(["runs", "replay", "r1", "--at", "1"]).stdout.hasPrefix("run r1 after event 1: created"))
         #expect(try run(["runs", "fork", "r1", "--at", "3", "--new-id", "r1b"]).stdout.hasPrefix("forked r1 at event 3 as r1b"))
         #expect(try run(["runs", "cancel", "r2", "--reason", "stale"]).stdout == "cancelled r2\n")
@@ -129,7 +130,7 @@ struct CLITests {
     func readsAStore() async throws {
         let path = temporaryDirectory().appendingPathComponent("cli.sqlite").path
         let migrated = try runProcess(cli, ["migrate", "--store", "sqlite:\(path)?durability=strict"])
-        #expect(migrated.status == 0 && migrated.stdout.contains("schema at v6-message-session-key (6 migrations applied)"), "\(migrated.stdout) \(migrated.stderr)")
+        #expect(migrated.status == 0 && migrated.stdout.contains("schema at v7-event-signature (7 migrations applied)"), "\(migrated.stdout) \(migrated.stderr)")
 
         let store = try SQLiteStore(path: path)
         _ = try await store.createSession("default", SessionCreate(id: "chat-1", userId: "ann", title: "Refund"))
@@ -241,6 +242,43 @@ struct BenchCommandTests {
                     && day.stdout.contains("per expired approval") && day.stdout.contains("peak"), "\(day.stdout)\(day.stderr)")
         let overHTTP = try runProcess(cli, ["bench", "--server", "http://127.0.0.1:1", "--key", "k", "--sessions", "10"])
         #expect(overHTTP.status == 2 && overHTTP.stderr.hasPrefix("agentstate: sessions"), "\(overHTTP.stderr)")
+    }
+
+    @Test("signed chains: a server with a signing key signs each head; the API and runs events say valid, and INVALID (exit 1) once the file is rewritten")
+    func signedChains() async throws {
+        let cli = builtExecutable("agentstate")
+        let dir = temporaryDirectory()
+        let file = dir.appendingPathComponent("signed.sqlite").path, keys = dir.appendingPathComponent("signing-keys").path
+        let entry = try runProcess(cli, ["keys", "new-signing-key", "--id", "sig1"])
+        #expect(entry.status == 0 && entry.stdout.hasPrefix("sig1:"), "\(entry.stderr)")
+        try Data(entry.stdout.utf8).write(to: URL(fileURLWithPath: keys))
+        let key = try makeKey(store: "sqlite:\(file)", tenant: "acme", role: "agent")
+        let log = dir.appendingPathComponent("server.log").path
+        let server = try await ServerProcess(store: "sqlite:\(file)", logLevel: "info", environment: ["AGENTSTATE_SIGNING_KEYS_FILE": keys], errorLog: log)
+        let client = AgentStateClient(baseURL: server.url, apiKey: key, tenant: "acme")
+        _ = try await client.createRun("acme", RunCreate(id: "r", workflow: "refund", input: ["amount": 10]))
+        _ = try await client.appendEvent("acme", runId: "r", type: "note", data: ["amount": 10])
+        let verified = try await client.verifyChain("acme", stream: "run:r")
+        #expect(verified.valid && verified.signature == .valid, "\(verified)")
+        #expect(server.terminate() == 0)
+        let logged = try String(contentsOfFile: log, encoding: .utf8)
+        let seed = String(entry.stdout.dropFirst(5)).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(logged.contains("key sig1") && !logged.contains(seed), "the key's id is logged, never the key")
+
+        let environment = ["AGENTSTATE_SIGNING_KEYS_FILE": keys]
+        let good = try runProcess(cli, ["runs", "events", "r", "--store", "sqlite:\(file)", "--tenant", "acme"], environment: environment)
+        #expect(good.status == 0 && good.stdout.contains("head signature: valid"), "\(good.stdout)\(good.stderr)")
+
+        // Someone with the file but not the key rewrites the second event and re-links the chain.
+        let store = try SQLiteStore(path: file)
+        var events = try await store.events("acme", stream: "run:r", afterSeq: 0, limit: 10)
+        events[1].data = ["data": ["amount": 10_000]]
+        events[1].hash = HashChain.hash(of: events[1])
+        try await store.tamperEvent("acme", stream: "run:r", seq: 2, data: events[1].data)
+        try await store.unsafeExecute("UPDATE events SET hash = ? WHERE tenant_id = 'acme' AND stream = 'run:r' AND seq = 2", [events[1].hash])
+        try await store.close()
+        let forged = try runProcess(cli, ["runs", "events", "r", "--store", "sqlite:\(file)", "--tenant", "acme"], environment: environment)
+        #expect(forged.status == 1 && forged.stdout.contains("hash chain: valid") && forged.stdout.contains("INVALID"), "\(forged.stdout)\(forged.stderr)")
     }
 
     @Test("encryption at rest: a served store holds nothing plain, the log no key; rotate-data moves all to the new key, resumably")

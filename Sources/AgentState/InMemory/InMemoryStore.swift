@@ -7,9 +7,11 @@ public final class InMemoryStore: TransactionalStore, ChangeNotifying {
     private let tables = Mutex(InMemoryTables())
     private let clock: any StoreClock
     public let changes = ChangeHub()
+    private let chainSigner: ChainSigner?
 
-    public init(clock: any StoreClock = SystemClock()) {
+    public init(clock: any StoreClock = SystemClock(), chainSigner: ChainSigner? = nil) {
         self.clock = clock
+        self.chainSigner = chainSigner
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (InMemoryTransaction) throws -> T) async throws -> T {
@@ -20,7 +22,7 @@ public final class InMemoryStore: TransactionalStore, ChangeNotifying {
         let now = clock.now()
         let attempt = IdempotentAttempt.current
         let (result, changed) = try tables.withLock { tables in
-            let tx = InMemoryTransaction(tables: tables, now: now)
+            let tx = InMemoryTransaction(tables: tables, now: now, chainSigner: chainSigner)
             do {
                 try tx.markApplied(attempt)
                 return (try body(tx), tx.changed)

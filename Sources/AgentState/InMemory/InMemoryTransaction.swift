@@ -4,13 +4,15 @@ public final class InMemoryTransaction: StoreTransaction {
     typealias Key = InMemoryTables.Key
     private let t: InMemoryTables
     public let now: Date
+    public let chainSigner: ChainSigner?
     private var undo: [() -> Void] = []
     /// The streams whose events or messages this transaction added to, for the change feeds.
     private(set) var changed: Set<ChangedStream> = []
 
-    init(tables: InMemoryTables, now: Date) {
+    init(tables: InMemoryTables, now: Date, chainSigner: ChainSigner? = nil) {
         self.t = tables
         self.now = now
+        self.chainSigner = chainSigner
     }
 
     func rollback() {

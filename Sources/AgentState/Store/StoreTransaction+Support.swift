@@ -20,7 +20,8 @@ extension StoreTransaction {
         let prev = last?.hash ?? HashChain.genesis
         let at = now
         let hash = HashChain.hash(tenant: tenant, stream: stream, seq: seq, type: type, at: at, data: data, prevHash: prev)
-        let event = Event(tenantId: tenant, stream: stream, seq: seq, type: type, data: data, at: at, prevHash: prev, hash: hash)
+        var event = Event(tenantId: tenant, stream: stream, seq: seq, type: type, data: data, at: at, prevHash: prev, hash: hash)
+        if let signer = chainSigner { event.signature = signer.sign(event) }
         try insertEvent(event)
         return event
     }

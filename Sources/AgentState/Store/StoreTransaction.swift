@@ -9,6 +9,8 @@ import Foundation
 public protocol StoreTransaction {
     /// The transaction's reading of the clock, the same for every call inside it.
     var now: Date { get }
+    /// Signs each event's chain head as it is appended, when the store was given a signing key.
+    var chainSigner: ChainSigner? { get }
 
     // Sessions
     func session(_ tenant: TenantID, _ id: String) throws -> Session?
@@ -192,4 +194,9 @@ extension TransactionalStore {
     public func readByKey<T: Sendable>(_ body: @escaping @Sendable (Transaction) throws -> T) async throws -> T {
         try await read(body)
     }
+}
+
+extension StoreTransaction {
+    /// A backend that signs its chains holds the signer; the others sign nothing.
+    public var chainSigner: ChainSigner? { nil }
 }

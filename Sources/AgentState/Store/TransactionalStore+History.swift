@@ -32,7 +32,16 @@ extension TransactionalStore {
                 if let last = batch.last { previous = last }
                 if batch.count < 1000 { break }
             }
-            return ChainVerification(stream: stream, valid: true, events: count, firstInvalidSeq: nil, headHash: previous?.hash)
+            guard let signer = tx.chainSigner, let head = previous else {
+                return ChainVerification(stream: stream, valid: true, events: count, firstInvalidSeq: nil, headHash: previous?.hash)
+            }
+            var signature = signer.check(head)
+            // A run knows how far its stream reached; a chain cut back to an earlier signed head is caught by that.
+            if signature == .valid, stream.hasPrefix("run:"), try tx.requireRun(tenant, String(stream.dropFirst(4))).eventSeq != head.seq {
+                signature = .truncated
+            }
+            return ChainVerification(stream: stream, valid: signature == .valid, events: count, firstInvalidSeq: nil, headHash: head.hash,
+                                     signature: signature)
         }
     }
 

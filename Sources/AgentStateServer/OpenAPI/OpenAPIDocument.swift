@@ -5949,6 +5949,10 @@ enum OpenAPIDocument {
      },
      "hash": {
       "type": "string"
+     },
+     "signature": {
+      "type": "string",
+      "description": "key id, ':', and the base64 Ed25519 signature of the chain's head as this event made it; present when the server signs chains"
      }
     },
     "required": [
@@ -6006,6 +6010,16 @@ enum OpenAPIDocument {
      },
      "head_hash": {
       "type": "string"
+     },
+     "signature": {
+      "type": "string",
+      "enum": [
+       "valid",
+       "invalid",
+       "missing",
+       "truncated"
+      ],
+      "description": "the head's signature, when the server signs chains (absent when it does not); anything but valid makes the chain invalid"
      }
     },
     "required": [

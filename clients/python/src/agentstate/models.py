@@ -474,6 +474,7 @@ class Event(TypedDict):
     at: str
     prev_hash: str
     hash: str
+    signature: NotRequired[str]
 
 
 class EventList(TypedDict):
@@ -491,6 +492,7 @@ class ChainVerification(TypedDict):
     events: int
     first_invalid_seq: NotRequired[int]
     head_hash: NotRequired[str]
+    signature: NotRequired[Literal["valid", "invalid", "missing", "truncated"]]
 
 
 class RunSnapshot(TypedDict):
