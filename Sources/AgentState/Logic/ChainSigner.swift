@@ -32,7 +32,7 @@ public struct ChainSigner: Sendable {
         var byId: [String: Key] = [:]
         var last: Key?
         for (id, seed) in keys {
-            guard Self.isValidId(id) else { throw Self.invalid("key id '\(id)' is not 1 to 32 letters, digits, '-' or '_'") }
+            guard KeyFile.isValidId(id) else { throw Self.invalid("key id '\(id)' is not 1 to 32 letters, digits, '-' or '_'") }
             guard byId[id] == nil else { throw Self.invalid("key id '\(id)' is listed twice") }
             guard seed.count == 32, let signing = try? Curve25519.Signing.PrivateKey(rawRepresentation: seed) else {
                 throw Self.invalid("key '\(id)' is \(seed.count) bytes; an Ed25519 seed is 32")
@@ -46,39 +46,21 @@ public struct ChainSigner: Sendable {
         active = last
     }
 
-    /// Reads `id:base64` entries, one per line or separated by commas; blank lines and lines
-    /// starting with `#` are skipped.
+    /// Reads the entries of a signing key file (`KeyFile`).
     public init(parsing text: String) throws {
-        var keys: [(id: String, seed: [UInt8])] = []
-        let lines = text.split(whereSeparator: \.isNewline).filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#") }
-        for raw in lines.flatMap({ $0.split(separator: ",") }) {
-            let entry = raw.trimmingCharacters(in: .whitespaces)
-            if entry.isEmpty { continue }
-            guard let colon = entry.firstIndex(of: ":"),
-                let seed = Data(base64Encoded: String(entry[entry.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
-            else {
-                // The entry is not echoed: it is a private key.
-                throw Self.invalid("an entry is not 'id:base64-key'")
-            }
-            keys.append((String(entry[..<colon]).trimmingCharacters(in: .whitespaces), [UInt8](seed)))
-        }
-        try self.init(keys: keys)
+        try self.init(keys: try KeyFile.entries(text, invalid: Self.invalid).map { ($0.id, $0.bytes) })
     }
 
     /// The signer configured by `file` or the environment: `AGENTSTATE_SIGNING_KEYS_FILE` (a
     /// file of entries) or `AGENTSTATE_SIGNING_KEYS` (the entries); nil when none is set.
     public static func configured(file: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ChainSigner? {
-        if let path = file ?? environment["AGENTSTATE_SIGNING_KEYS_FILE"], !path.isEmpty {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw Self.invalid("cannot read the signing key file \(path)") }
-            return try ChainSigner(parsing: text)
-        }
-        if let text = environment["AGENTSTATE_SIGNING_KEYS"], !text.isEmpty { return try ChainSigner(parsing: text) }
-        return nil
+        try KeyFile.configuredText(file: file, fileVariable: "AGENTSTATE_SIGNING_KEYS_FILE", variable: "AGENTSTATE_SIGNING_KEYS",
+                                   environment: environment, invalid: invalid).map(ChainSigner.init(parsing:))
     }
 
     /// A new entry for a signing key file: `id:` and a random Ed25519 seed in base64.
     public static func newEntry(id: String) throws -> String {
-        guard isValidId(id) else { throw invalid("key id '\(id)' is not 1 to 32 letters, digits, '-' or '_'") }
+        guard KeyFile.isValidId(id) else { throw invalid("key id '\(id)' is not 1 to 32 letters, digits, '-' or '_'") }
         return id + ":" + Curve25519.Signing.PrivateKey().rawRepresentation.base64EncodedString()
     }
 
@@ -102,10 +84,6 @@ public struct ChainSigner: Sendable {
     /// What is signed: the head's place and hash, which commits to every event before it.
     static func message(_ e: Event) -> Data {
         Data("agentstate chain head\n\(e.tenantId)\n\(e.stream)\n\(e.seq)\n\(e.hash)".utf8)
-    }
-
-    private static func isValidId(_ id: String) -> Bool {
-        (1...32).contains(id.count) && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
     }
 
     private static func invalid(_ message: String) -> AgentStateError {

@@ -38,7 +38,7 @@ public struct DataKeyRing: Sendable {
         var byId: [String: Key] = [:]
         var ordered: [Key] = []
         for (id, material) in keys {
-            guard Self.isValidId(id) else { throw Self.invalid("key id '\(id)' is not 1 to 32 letters, digits, '-' or '_'") }
+            guard KeyFile.isValidId(id) else { throw Self.invalid("key id '\(id)' is not 1 to 32 letters, digits, '-' or '_'") }
             guard material.count == 32 else { throw Self.invalid("key '\(id)' is \(material.count) bytes; AES-256 needs 32") }
             guard byId[id] == nil else { throw Self.invalid("key id '\(id)' is listed twice") }
             let material = SymmetricKey(data: material)
@@ -54,38 +54,19 @@ public struct DataKeyRing: Sendable {
     /// Reads `id:base64` entries, one per line or separated by commas; blank lines and lines
     /// starting with `#` are skipped.
     public init(parsing text: String) throws {
-        var keys: [(id: String, material: [UInt8])] = []
-        let lines = text.split(whereSeparator: \.isNewline).filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#") }
-        for raw in lines.flatMap({ $0.split(separator: ",") }) {
-            let entry = raw.trimmingCharacters(in: .whitespaces)
-            if entry.isEmpty { continue }
-            guard let colon = entry.firstIndex(of: ":"),
-                  let material = Data(base64Encoded: String(entry[entry.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
-            else {
-                // The entry is not echoed: it may be a key.
-                throw Self.invalid("an entry is not 'id:base64-key'")
-            }
-            keys.append((String(entry[..<colon]).trimmingCharacters(in: .whitespaces), [UInt8](material)))
-        }
-        try self.init(keys: keys)
+        try self.init(keys: try KeyFile.entries(text, invalid: Self.invalid).map { ($0.id, $0.bytes) })
     }
 
     /// The ring configured in the environment: `AGENTSTATE_DATA_KEYS` (the entries themselves)
     /// or `AGENTSTATE_DATA_KEYS_FILE` (a file of them); nil when neither is set.
     public static func configured(file: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DataKeyRing? {
-        if let path = file ?? environment["AGENTSTATE_DATA_KEYS_FILE"], !path.isEmpty {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw Self.invalid("cannot read the data key file \(path)")
-            }
-            return try DataKeyRing(parsing: text)
-        }
-        if let text = environment["AGENTSTATE_DATA_KEYS"], !text.isEmpty { return try DataKeyRing(parsing: text) }
-        return nil
+        try KeyFile.configuredText(file: file, fileVariable: "AGENTSTATE_DATA_KEYS_FILE", variable: "AGENTSTATE_DATA_KEYS",
+                                   environment: environment, invalid: invalid).map(DataKeyRing.init(parsing:))
     }
 
     /// A new entry for a key ring: `id:` and 32 random bytes in base64.
     public static func newEntry(id: String) throws -> String {
-        guard isValidId(id) else { throw invalid("key id '\(id)' is not 1 to 32 letters, digits, '-' or '_'") }
+        guard KeyFile.isValidId(id) else { throw invalid("key id '\(id)' is not 1 to 32 letters, digits, '-' or '_'") }
         return id + ":" + SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
     }
 
@@ -148,10 +129,6 @@ public struct DataKeyRing: Sendable {
     }
 
     // MARK: Helpers
-
-    private static func isValidId(_ id: String) -> Bool {
-        (1...32).contains(id.count) && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
-    }
 
     private static func invalid(_ message: String) -> AgentStateError {
         AgentStateError(.invalidInput, "the data key ring is not usable: \(message)", field: "data_keys")
