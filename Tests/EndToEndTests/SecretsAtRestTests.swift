@@ -1,4 +1,5 @@
 import AgentState
+import AgentStateClient
 import AgentStateTesting
 import AsyncHTTPClient
 import Foundation
@@ -60,5 +61,30 @@ struct SecretsAtRestTests {
         try await http.shutdown()
         #expect(server.terminate() == 0)
         try check("stopped")
+    }
+
+    @Test("a sealed, signing server keeps neither its data key nor its signing key in any file of the store")
+    func noKeyMaterialOnDisk() async throws {
+        let cli = builtExecutable("agentstate")
+        let dir = temporaryDirectory(), keys = temporaryDirectory()
+        let store = "sqlite:" + dir.appendingPathComponent("state.sqlite").path
+        let dataKey = try runProcess(cli, ["keys", "new-data-key", "--id", "d1"]).stdout
+        let signingKey = try runProcess(cli, ["keys", "new-signing-key", "--id", "s1"]).stdout
+        let ring = keys.appendingPathComponent("data-keys").path, signing = keys.appendingPathComponent("signing-keys").path
+        try Data(dataKey.utf8).write(to: URL(fileURLWithPath: ring))
+        try Data(signingKey.utf8).write(to: URL(fileURLWithPath: signing))
+        let agent = try makeKey(store: store, tenant: "acme", role: "agent")
+        let server = try await ServerProcess(store: store, environment: ["AGENTSTATE_DATA_KEYS_FILE": ring, "AGENTSTATE_SIGNING_KEYS_FILE": signing])
+        let client = AgentStateClient(baseURL: server.url, apiKey: agent, tenant: "acme")
+        _ = try await client.createRun("acme", RunCreate(id: "r", workflow: "wf", input: ["note": "hello"]))
+        #expect(try await client.verifyChain("acme", stream: "run:r").signature == .valid)
+        #expect(server.terminate() == 0)
+        let material = [dataKey, signingKey].map { String($0.split(separator: ":")[1]).trimmingCharacters(in: .whitespacesAndNewlines) }
+        for file in try FileManager.default.contentsOfDirectory(atPath: dir.path).map({ dir.appendingPathComponent($0).path }) {
+            let bytes = try #require(FileManager.default.contents(atPath: file))
+            for key in material {
+                #expect(bytes.range(of: Data(key.utf8)) == nil && bytes.range(of: Data(base64Encoded: key)!) == nil, "\(file) holds key material")
+            }
+        }
     }
 }

@@ -166,6 +166,34 @@ def test_a_repeated_write_with_one_idempotency_key_is_done_once(server):
             state.append_messages(sid, [{"role": "user", "content": "other"}], idempotency_key=key)
 
 
+def test_a_key_bound_to_a_user_reaches_only_that_users_records(server):
+    user = uid("ann")
+    with AgentState(server.url, api_key=server.key("admin")) as admin:
+        ann_key = admin.create_key("agent", name="ann's agent", user_id=user)
+        assert ann_key["key"]["user_id"] == user
+    with AgentState(server.url, api_key=server.key("agent")) as tenant:
+        bobs = uid("bob")
+        tenant.create_session(id=bobs, user_id="bob")
+    with AgentState(server.url, api_key=ann_key["secret"]) as ann:
+        assert ann.whoami()["user_id"] == user
+        mine = uid("ann")
+        assert ann.create_session(id=mine)["user_id"] == user
+        with pytest.raises(NotFound):
+            ann.get_session(bobs)
+        assert [s["id"] for s in ann.list_sessions()["items"]] == [mine]
+
+
+def test_an_idempotency_key_belongs_to_the_api_key_that_sent_it(server):
+    sid = uid("scoped")
+    key = str(uuid.uuid4())
+    with AgentState(server.url, api_key=server.key("agent")) as agent:
+        agent.create_session(id=sid)
+        agent.append_messages(sid, [{"role": "user", "content": "one"}], idempotency_key=key)
+    with AgentState(server.url, api_key=server.key("admin")) as admin:
+        admin.append_messages(sid, [{"role": "user", "content": "one"}], idempotency_key=key)
+        assert admin.get_session(sid)["last_seq"] == 2, "another key's same Idempotency-Key is another request"
+
+
 def test_errors_are_typed_and_name_the_field(server):
     with AgentState(server.url, api_key="as_not_a_key") as stranger:
         with pytest.raises(Unauthorized) as e:
