@@ -33,8 +33,8 @@ extension SQLiteStore {
             out.append(DeploymentFinding(component, "permissions", .warning, "other users of the host can \(reach) the state: \(named)",
                                          advice: "chmod 600 \(files.joined(separator: " "))"))
         } else if let main = modes.first {
-            out.append(DeploymentFinding(component, "permissions", .ok,
-                                         "mode \(String(main.1, radix: 8)) on the database and the \(modes.count - 1) files beside it: the owner only"))
+            let names = modes.map { URL(fileURLWithPath: $0.0).lastPathComponent }.joined(separator: ", ")
+            out.append(DeploymentFinding(component, "permissions", .ok, "mode \(String(main.1, radix: 8)) (\(names)): the owner only"))
         }
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         if let free = (try? FileManager.default.attributesOfFileSystem(forPath: directory))?[.systemFreeSize] as? NSNumber {

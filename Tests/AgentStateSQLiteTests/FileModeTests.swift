@@ -10,9 +10,12 @@ struct FileModeTests {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? NSNumber).map { $0.intValue & 0o777 }
     }
 
-    @Test("a new store's database, -wal and -shm are all 0600 while it is open, whatever the umask allows")
+    @Test("a new store's database, -wal and -shm are all 0600 while it is open, though the umask lets others read")
     func newStore() async throws {
         let path = temporaryPath("private.sqlite")
+        // The usual umask (022) lets others read what a process makes; the store must not rely on a stricter one.
+        let previous = umask(0o022)
+        defer { umask(previous) }
         let store = try SQLiteStore(path: path)
         _ = try await store.createSession("t", SessionCreate(id: "s"))
         _ = try await store.appendMessages("t", "s", [NewMessage(role: .user, content: "hello")], expectedLastSeq: nil)
