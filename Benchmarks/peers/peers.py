@@ -12,6 +12,10 @@ With --agentstate-bin, the same LangGraph graphs and SDK calls also run through 
 Python adapters (AgentStateSaver, AgentStateSession) against an `agentstate serve` on a fresh
 SQLite file each: what a LangGraph or Agents SDK user gets by changing one line.
 
+With --only floor (and in a full run), what one request costs from Python before any adapter:
+http.client's keep-alive connection (the floor), a bare httpx.Client, and this repository's
+client, each for a ping and for the Agents SDK turn sent as two requests.
+
 One client, in one Python process, on a fresh store each. Prints one CSV line per measurement:
 peer,workload,shape,turns_or_steps,p50_ms,p99_ms,p999_ms,per_s,bytes_per_item
 """
@@ -276,6 +280,64 @@ def openai_agents(args, directory):
                                   lambda: sqlite_bytes(path)))
 
 
+# The client's floor -------------------------------------------------------------------------
+
+def client_floor(args, directory):
+    """What a request costs from Python before any adapter: a keep-alive connection of the
+    standard library's http.client (the floor), a bare httpx.Client (what the client is built
+    on), and this repository's clients; each for a ping (GET /health/live, answered without the
+    store) and for the Agents SDK's turn sent as two requests (append both messages, read the
+    newest 20). One client, one server on SQLite, one session per turn shape."""
+    import http.client
+    import json
+
+    import httpx
+    from agentstate import AgentState
+
+    with agentstate_server(args.agentstate_bin, directory, "floor") as (url, key, path):
+        host, port = url.removeprefix("http://").split(":")
+        auth = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+        turn_body = json.dumps({"messages": [{"role": "user", "content": USER}, {"role": "assistant", "content": ASSISTANT}]}).encode()
+
+        conn = http.client.HTTPConnection(host, int(port))
+
+        def raw(method, target, body=None):
+            conn.request(method, target, body=body, headers=auth)
+            response = conn.getresponse()
+            data = response.read()
+            assert response.status < 300, (response.status, data)
+            return data
+
+        raw("POST", "/v1/sessions", json.dumps({"id": "floor-raw"}).encode())
+        for label, once in (
+            ("ping", lambda i: raw("GET", "/health/live")),
+            ("turn", lambda i: (raw("POST", "/v1/sessions/floor-raw/messages", turn_body), raw("GET", "/v1/sessions/floor-raw/messages?last=20"))),
+        ):
+            samples, done = timed(once, args.seconds, args.warmup)
+            report("floor: http.client keep-alive", label, "2 requests" if label == "turn" else "1 request", samples, args.seconds, 0, 1)
+        conn.close()
+
+        with httpx.Client(base_url=url, headers=auth) as http:
+            http.post("/v1/sessions", content=json.dumps({"id": "floor-httpx"}).encode())
+            for label, once in (
+                ("ping", lambda i: http.get("/health/live").raise_for_status()),
+                ("turn", lambda i: (http.post("/v1/sessions/floor-httpx/messages", content=turn_body).raise_for_status(),
+                                    http.get("/v1/sessions/floor-httpx/messages", params={"last": "20"}).raise_for_status())),
+            ):
+                samples, done = timed(once, args.seconds, args.warmup)
+                report("floor: bare httpx.Client", label, "2 requests" if label == "turn" else "1 request", samples, args.seconds, 0, 1)
+
+        with AgentState(url, api_key=key) as state:
+            state.create_session(id="floor-client")
+            messages = [{"role": "user", "content": USER}, {"role": "assistant", "content": ASSISTANT}]
+            for label, once in (
+                ("ping", lambda i: state.live()),
+                ("turn", lambda i: (state.append_messages("floor-client", messages), state.read_messages("floor-client", last=20))),
+            ):
+                samples, done = timed(once, args.seconds, args.warmup)
+                report("floor: agentstate.AgentState", label, "2 requests" if label == "turn" else "1 request", samples, args.seconds, 0, 1)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=10)
@@ -287,7 +349,7 @@ def main():
     parser.add_argument("--postgres", help="a PostgreSQL URL for PostgresSaver")
     parser.add_argument("--dir", required=True)
     parser.add_argument("--agentstate-bin", help="an agentstate binary, to measure the Python adapters against its server")
-    parser.add_argument("--only", choices=["sqlite", "postgres", "openai", "agentstate"])
+    parser.add_argument("--only", choices=["sqlite", "postgres", "openai", "agentstate", "floor"])
     args = parser.parse_args()
     if args.only in (None, "sqlite"):
         langgraph_sqlite(args, args.dir)
@@ -298,6 +360,8 @@ def main():
     if args.only in (None, "agentstate") and args.agentstate_bin:
         agentstate_langgraph(args, args.dir)
         agentstate_sessions(args, args.dir)
+    if args.only in (None, "floor") and args.agentstate_bin:
+        client_floor(args, args.dir)
 
 
 if __name__ == "__main__":
