@@ -1,5 +1,6 @@
 import AgentState
 import AgentStateServer
+import AgentStateSQLite
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -7,19 +8,26 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 
-/// A server over an in-memory store, with a key of each role in tenant "acme" and an agent key
-/// in tenant "globex", exercised through Hummingbird's router test client.
+/// A server over an in-memory store (or a SQLite file), with a key of each role in tenant "acme"
+/// and an agent key in tenant "globex", exercised through Hummingbird's router test client.
 struct APIHarness {
-    let store: InMemoryStore
+    let store: any StateStore
     let clock: ManualClock
     let admin: String
     let agent: String
     let `operator`: String
     let otherTenant: String
 
-    static func make() async throws -> APIHarness {
+    static func make(sqlite: Bool = false) async throws -> APIHarness {
         let clock = ManualClock()
-        let store = InMemoryStore(clock: clock)
+        let store: any StateStore
+        if sqlite {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("agentstate-api-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            store = try SQLiteStore(path: directory.appendingPathComponent("api.sqlite").path, clock: clock)
+        } else {
+            store = InMemoryStore(clock: clock)
+        }
         return APIHarness(
             store: store, clock: clock,
             admin: try await store.createAPIKey("acme", role: .admin, name: nil).secret,

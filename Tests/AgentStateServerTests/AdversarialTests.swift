@@ -16,6 +16,8 @@ import Testing
 @Suite("Adversarial: every operation, every key, every mangled body")
 struct AdversarialTests {
     let tally = Tally()
+    /// The store under the server: "memory" or "sqlite" (the default a user runs).
+    var backend = "memory"
 
     /// Counts over the whole suite, and the first failures of each kind.
     final class Tally: Sendable {
@@ -33,7 +35,7 @@ struct AdversarialTests {
     /// A server over a fresh in-memory store, with the failed-key limiter out of the way (the
     /// suite fails keys on purpose, hundreds of times from one address).
     func withServer(_ body: @escaping @Sendable (APIHarness, APIHarness.Client, [Operation]) async throws -> Void) async throws {
-        let h = try await APIHarness.make()
+        let h = try await APIHarness.make(sqlite: backend == "sqlite")
         try await h.run(configure: { $0.authFailureLimit = RateLimit(rate: 100_000, burst: 100_000) }) { api in
             let document = try #require(try await api.call(.get, "/openapi.json", key: "").json)
             let operations = try Operation.all(in: document)
@@ -246,8 +248,15 @@ struct AdversarialTests {
         }
     }
 
-    @Test("every operation of the document, attacked: no leak, no 5xx, every error a problem document; prints the tally")
-    func adversarialSuite() async throws {
+    @Test("every operation of the document, attacked: no leak, no 5xx, every error a problem document; prints the tally",
+          arguments: ["memory", "sqlite"])
+    func adversarialSuite(backend: String) async throws {
+        var suite = self
+        suite.backend = backend
+        try await suite.attackEverything()
+    }
+
+    func attackEverything() async throws {
         // Each phase on a server and store of its own, so no phase's writes stand in another's way.
         try await otherTenant()
         try await otherUser()
@@ -257,7 +266,7 @@ struct AdversarialTests {
         try await mutatedBodies()
         let c = tally.counts.withLock { $0 }
         // The test command prints this line under the Swift suite: calls, leaks, 5xx, non-problem errors, unexpected statuses.
-        print("ADVERSARIAL|\(c.calls)|\(c.leaks)|\(c.serverErrors)|\(c.nonProblems)|\(c.mismatches)")
+        print("ADVERSARIAL|\(backend)|\(c.calls)|\(c.leaks)|\(c.serverErrors)|\(c.nonProblems)|\(c.mismatches)")
         #expect(c.calls > 2_000, "the suite made \(c.calls) calls")
         #expect(c.leaks == 0 && c.serverErrors == 0 && c.nonProblems == 0 && c.mismatches == 0, "\(c.failures.joined(separator: "\n"))")
     }
