@@ -1,13 +1,6 @@
 import Foundation
 
 extension SQLiteStore {
-    /// Makes an empty file at `path`, readable by its owner only, unless one is there (SQLite
-    /// reads an empty file as an empty database). `O_EXCL` leaves a file another process made
-    /// in the meantime as it is.
-    static func createPrivately(_ path: String) {
-        createOwnerOnlyFile(path)
-    }
-
     /// Gives the -wal and -shm files no more access than the database file has: an earlier
     /// version made them with the umask's mode, and SQLite keeps a -shm it finds.
     static func narrowCompanions(of path: String) {
@@ -27,8 +20,11 @@ extension SQLiteStore {
     }
 }
 
-/// Outside the store's extension, where `open` and `close` are the system's and not the store's.
-private func createOwnerOnlyFile(_ path: String) {
+/// Makes an empty file at `path`, readable by its owner only, unless one is there (SQLite reads
+/// an empty file as an empty database). `O_EXCL` leaves a file another process made in the
+/// meantime as it is. It stands outside the store's extension, where `open` and `close` are the
+/// system's and not the store's.
+func createOwnerOnlyFile(_ path: String) {
     let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
     guard fd >= 0 else { return }
     // A umask can take the owner's own bits away too; the file is to be exactly 0600.

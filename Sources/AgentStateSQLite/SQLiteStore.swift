@@ -69,7 +69,7 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
         // Conversations are private: a new file is the owner's alone, whatever the umask. It is
         // made here, before SQLite opens it, because SQLite gives the -wal and -shm files it
         // creates the mode of the database file as it is then.
-        Self.createPrivately(path)
+        createOwnerOnlyFile(path)
         do {
             let pool = try DatabasePool(path: path, configuration: config)
             self.pool = pool

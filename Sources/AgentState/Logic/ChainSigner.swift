@@ -32,7 +32,7 @@ public struct ChainSigner: Sendable {
         var byId: [String: Key] = [:]
         var last: Key?
         for (id, seed) in keys {
-            guard KeyFile.isValidId(id) else { throw Self.invalid("key id '\(id)' is not 1 to 32 letters, digits, '-' or '_'") }
+            try KeyFile.checkId(id, invalid: Self.invalid)
             guard byId[id] == nil else { throw Self.invalid("key id '\(id)' is listed twice") }
             guard seed.count == 32, let signing = try? Curve25519.Signing.PrivateKey(rawRepresentation: seed) else {
                 throw Self.invalid("key '\(id)' is \(seed.count) bytes; an Ed25519 seed is 32")
@@ -60,7 +60,7 @@ public struct ChainSigner: Sendable {
 
     /// A new entry for a signing key file: `id:` and a random Ed25519 seed in base64.
     public static func newEntry(id: String) throws -> String {
-        guard KeyFile.isValidId(id) else { throw invalid("key id '\(id)' is not 1 to 32 letters, digits, '-' or '_'") }
+        try KeyFile.checkId(id, invalid: invalid)
         return id + ":" + Curve25519.Signing.PrivateKey().rawRepresentation.base64EncodedString()
     }
 

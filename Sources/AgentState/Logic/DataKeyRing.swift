@@ -38,7 +38,7 @@ public struct DataKeyRing: Sendable {
         var byId: [String: Key] = [:]
         var ordered: [Key] = []
         for (id, material) in keys {
-            guard KeyFile.isValidId(id) else { throw Self.invalid("key id '\(id)' is not 1 to 32 letters, digits, '-' or '_'") }
+            try KeyFile.checkId(id, invalid: Self.invalid)
             guard material.count == 32 else { throw Self.invalid("key '\(id)' is \(material.count) bytes; AES-256 needs 32") }
             guard byId[id] == nil else { throw Self.invalid("key id '\(id)' is listed twice") }
             let material = SymmetricKey(data: material)
@@ -66,7 +66,7 @@ public struct DataKeyRing: Sendable {
 
     /// A new entry for a key ring: `id:` and 32 random bytes in base64.
     public static func newEntry(id: String) throws -> String {
-        guard KeyFile.isValidId(id) else { throw invalid("key id '\(id)' is not 1 to 32 letters, digits, '-' or '_'") }
+        try KeyFile.checkId(id, invalid: invalid)
         return id + ":" + SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
     }
 

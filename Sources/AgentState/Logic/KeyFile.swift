@@ -31,8 +31,11 @@ enum KeyFile {
         return nil
     }
 
-    /// Key ids are stored with what each key seals or signs: 1 to 32 letters, digits, '-' or '_'.
-    static func isValidId(_ id: String) -> Bool {
-        (1...32).contains(id.count) && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+    /// Refuses a key id that breaks the rule: ids are stored with what each key seals or signs,
+    /// so they are 1 to 32 letters, digits, '-' or '_'.
+    static func checkId(_ id: String, invalid: (String) -> AgentStateError) throws {
+        guard (1...32).contains(id.count), id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+            throw invalid("key id '\(id)' is not 1 to 32 letters, digits, '-' or '_'")
+        }
     }
 }
