@@ -50,6 +50,7 @@ extension AgentStateClient {
             params = ["since": APICoding.format(since ?? Date(timeIntervalSince1970: 0)),
                       "until": until.map(APICoding.format), "limit": String(limit)]
         case .tokenBudget(let budget): params = ["max_tokens": String(budget)]
+        case .tail(let n): params = ["tail": String(n)]
         }
         return try await call(tenant, .GET, Self.s(sessionId) + "/messages", query: params)
     }

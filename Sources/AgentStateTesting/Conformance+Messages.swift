@@ -126,6 +126,11 @@ extension Conformance {
             let b = try await h.store.messages(tenant, "s", .tokenBudget(5 + 8 + 30))
             #expect(b.summary != nil && b.messages.map(\.seq) == [1, 38, 39, 40])
             #expect(try await h.store.messages(tenant, "s", .after(seq: 0, limit: 1000)).messages.count == 40, "raw history kept")
+            let tail = try await h.store.messages(tenant, "s", .tail(8))
+            #expect(tail.messages.map(\.seq) == Array(33...40) && tail.summary == nil && tail.lastSeq == 40,
+                    "a tail is the newest raw messages, across the summary, without the system message pinned")
+            #expect(try await h.store.messages(tenant, "s", .tail(1000)).messages.count == 40)
+            await expectFailure(.invalidInput, "a tail of none") { _ = try await h.store.messages(tenant, "s", .tail(0)) }
             await expectFailure(.invalidInput, "summary behind the current one") {
                 try await h.store.compact(tenant, "s", summary: "older", throughSeq: 30, tokens: nil)
             }

@@ -35,6 +35,13 @@ struct WorkflowTests {
             #expect(compacted.status == 200 && compacted["summary"]?["through_seq"] == 4)
             let after = try await api.call(.get, "/v1/sessions/chat/messages?last=20")
             #expect(after["summary"]?["text"] == "Asked about Oslo weather." && after["messages"]?.array?.compactMap { $0["seq"]?.int } == [1, 5])
+            // An adapter's read: the newest raw messages, with the session's context and version, in one round trip.
+            let tail = try await api.call(.get, "/v1/sessions/chat/messages?tail=3&include=session")
+            #expect(tail.status == 200 && tail["messages"]?.array?.compactMap { $0["seq"]?.int } == [3, 4, 5] && tail["summary"] == nil)
+            #expect(tail["session"]?["context"]?["city"] == "Oslo" && tail["session"]?["version"] == compacted["version"])
+            #expect(try await api.call(.get, "/v1/sessions/chat/messages?tail=3")["session"] == nil, "the session only when asked for")
+            let wrong = try await api.call(.get, "/v1/sessions/chat/messages?tail=3&include=everything")
+            #expect(wrong.status == 422 && wrong["field"] == "include")
             let events = try await api.call(.get, "/v1/sessions/chat/events")
             #expect(events["items"]?.array?.compactMap { $0["type"]?.stringValue } == ["session.created", "context.patched", "session.compacted"])
             #expect(try await api.call(.post, "/v1/sessions/chat/close").status == 200)

@@ -143,6 +143,13 @@ public struct JSONWriter {
     }
 }
 
+extension JSONWriter {
+    /// A value of a type written rarely enough to leave to the generic encoder.
+    mutating func encoded(_ value: some Encodable) throws {
+        bytes.append(contentsOf: try APICoding.encoder.encode(value))
+    }
+}
+
 /// Types the API writes with `JSONWriter` instead of `JSONEncoder`.
 public protocol FastJSONEncodable {
     func write(to w: inout JSONWriter) throws
@@ -212,6 +219,7 @@ extension MessageWindow: FastJSONEncodable {
     public func write(to w: inout JSONWriter) throws {
         w.raw("{\"last_seq\":"); w.int(lastSeq)
         w.raw(",\"messages\":"); try w.messages(messages)
+        if let session { w.raw(",\"session\":"); try w.encoded(session) }
         if let summary { w.raw(",\"summary\":"); try summary.write(to: &w) }
         w.raw(",\"tokens\":"); w.int(tokens)
         w.raw("}")

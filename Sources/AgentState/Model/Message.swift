@@ -91,14 +91,18 @@ public enum MessageQuery: Sendable, Codable, Hashable {
     /// The context window: as many recent messages after the summary as fit in the budget,
     /// counting the pinned system message and the summary first.
     case tokenBudget(Int)
+    /// Raw history: the newest `n` messages, oldest first, whatever a summary covers (what an
+    /// adapter that keeps a framework's own items reads back).
+    case tail(Int)
 }
 
 public struct MessageWindow: Sendable, Codable, Hashable {
-    public init(summary: Summary?, messages: [Message], lastSeq: Int64, tokens: Int) {
+    public init(summary: Summary?, messages: [Message], lastSeq: Int64, tokens: Int, session: Session? = nil) {
         self.summary = summary
         self.messages = messages
         self.lastSeq = lastSeq
         self.tokens = tokens
+        self.session = session
     }
 
     /// For context reads, the summary standing in for older messages.
@@ -110,6 +114,9 @@ public struct MessageWindow: Sendable, Codable, Hashable {
     public var lastSeq: Int64
     /// Tokens of everything returned, summary included.
     public var tokens: Int
+    /// The session itself, when the read asked for it (`include=session`): its context and
+    /// version come with the window in one round trip.
+    public var session: Session?
 }
 
 extension Message {

@@ -84,6 +84,7 @@ extension TransactionalStore {
     public func messages(_ tenant: TenantID, _ sessionId: String, _ query: MessageQuery) async throws -> MessageWindow {
         switch query {
         case .last(let n): try Rules.checkLimit(n, field: "last")
+        case .tail(let n): try Rules.checkLimit(n, field: "tail")
         case .after(let seq, let limit):
             try Rules.checkLimit(limit)
             if seq < 0 { throw AgentStateError.invalidInput(field: "after_seq", "must not be negative") }
@@ -136,6 +137,8 @@ extension StoreTransaction {
                                             summary: s.summary, lastSeq: s.lastSeq, systemSeq: s.systemSeq) {
                 try message(s.tenantId, s.id, seq: $0)
             }
+        case .tail(let n):
+            messages = try messagesDescending(s.tenantId, s.id, beforeSeq: .max, afterSeq: 0, limit: n).reversed()
         case .tokenBudget(let budget):
             summary = s.summary
             let system = try s.systemSeq.map { try message(s.tenantId, s.id, seq: $0) } ?? nil

@@ -526,6 +526,29 @@ enum OpenAPIDocument {
       "$ref": "#/components/parameters/Id"
      },
      {
+      "name": "tail",
+      "in": "query",
+      "required": false,
+      "description": "The newest N messages of the raw history, whatever a summary covers",
+      "schema": {
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 1000
+      }
+     },
+     {
+      "name": "include",
+      "in": "query",
+      "required": false,
+      "description": "session: the session itself (context, version) with the window, in one round trip",
+      "schema": {
+       "type": "string",
+       "enum": [
+        "session"
+       ]
+      }
+     },
+     {
       "name": "last",
       "in": "query",
       "required": false,
@@ -5000,6 +5023,9 @@ enum OpenAPIDocument {
      },
      "tokens": {
       "type": "integer"
+     },
+     "session": {
+      "$ref": "#/components/schemas/Session"
      }
     },
     "required": [

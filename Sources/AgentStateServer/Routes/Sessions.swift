@@ -61,7 +61,9 @@ extension AgentStateAPI {
         v1.get("sessions/:id/messages") { request, context in
             try await context.authorize(.read, .session(try context.parameters.decoded("id")))
             let query: MessageQuery
-            if let n = try request.queryInt("last") {
+            if let n = try request.queryInt("tail") {
+                query = .tail(n)
+            } else if let n = try request.queryInt("last") {
                 query = .last(n)
             } else if let budget = try request.queryInt("max_tokens") {
                 query = .tokenBudget(budget)
@@ -73,7 +75,13 @@ extension AgentStateAPI {
             } else {
                 query = .last(try request.queryInt("limit") ?? 20)
             }
-            return try Reply.json(try await store.messages(context.tenant, try context.parameters.decoded("id"), query))
+            let id: String = try context.parameters.decoded("id")
+            var window = try await store.messages(context.tenant, id, query)
+            if request.query("include") == "session" {
+                // Read after the window: a message hidden meanwhile is then hidden in what the caller sees.
+                window.session = try await store.session(context.tenant, id)
+            }
+            return try Reply.json(window)
         }
         v1.get("sessions/:id/tool-calls/:call_id") { _, context in
             try await context.authorize(.read, .session(try context.parameters.decoded("id")))

@@ -2,6 +2,7 @@
 
 - ``src/agentstate/models.py``: a TypedDict for each schema of the server's OpenAPI document;
 - ``src/agentstate/_sync_client.py``: the blocking client, from the async one;
+- ``src/agentstate/_http_sync.py``: its blocking transport, from ``_http.py``;
 - ``src/agentstate/langgraph/_threads_sync.py``: the checkpointer's blocking work, likewise.
 
     python tools/generate.py OPENAPI_JSON      # write both
@@ -76,7 +77,11 @@ UNASYNC = [
     (r"\bAsyncIterator, Awaitable, Callable\b", "Callable, Iterator"),
     (r"\bAsyncIterator\b", "Iterator"),
     (r"\bAwaitable\[Any\]", "Any"),
-    (r"\bhttpx\.AsyncClient\b", "httpx.Client"),
+    (r"\bAsyncHTTP\b", "SyncHTTP"),
+    (r"\bAsyncStream\b", "SyncStream"),
+    (r"\basync_deadline\b", "sync_deadline"),
+    (r"\basync_open\b", "sync_open"),
+    (r"^from \._http import", "from ._http_sync import"),
     (r"\basyncio\.sleep\b", "time.sleep"),
     (r"^import asyncio$", "import time"),
     (r"\bAsyncAgentState\b", "AgentState"),
@@ -85,14 +90,16 @@ UNASYNC = [
     (r"\baclose\b", "close"),
     (r"\b__aenter__\b", "__enter__"),
     (r"\b__aexit__\b", "__exit__"),
-    (r"\baiter_lines\b", "iter_lines"),
-    (r"\baread\b", "read"),
     (r"\bStopAsyncIteration\b", "StopIteration"),
+    (r"\ban async context manager\b", "a context manager"),
     (r"^\"\"\"The asynchronous client", '"""The blocking client'),
     (r"^This is the asynchronous version; ``_threads_sync.py`` is generated from it \(tools/generate.py\)$",
      "This is the blocking version, generated from ``_threads.py`` by tools/generate.py (edit that"),
     (r"^for the blocking methods, so a blocking graph makes blocking HTTP calls, without a hop to an$",
      "file, not this one), so that a blocking graph makes blocking HTTP calls, without a hop to an"),
+    (r"^This is the asynchronous version; ``_http_sync.py`` is generated from it by tools/generate.py$",
+     "This is the blocking version, generated from ``_http.py`` by tools/generate.py (edit that"),
+    (r"^\(edit this file, not that one\)\. A request", "file, not this one). A request"),
 ]
 
 
@@ -114,6 +121,7 @@ def main() -> int:
     wanted = {
         PACKAGE / "models.py": models(document),
         PACKAGE / "_sync_client.py": unasync((PACKAGE / "_async_client.py").read_text(), "_async_client.py"),
+        PACKAGE / "_http_sync.py": unasync((PACKAGE / "_http.py").read_text(), "_http.py"),
         PACKAGE / "langgraph" / "_threads_sync.py": unasync((PACKAGE / "langgraph" / "_threads.py").read_text(), "_threads.py"),
     }
     stale = [p for p, text in wanted.items() if not p.exists() or p.read_text() != text]

@@ -1,4 +1,5 @@
-"""The asynchronous client: every endpoint of the API as a method, on httpx.
+"""The asynchronous client: every endpoint of the API as a method, over the client's own
+HTTP/1.1 transport (``_http.py``).
 
 Writes carry an ``Idempotency-Key`` (a fresh one unless given), so a call that fails on the
 way — connection refused or reset, a 503, a 429 — is sent again with the same key and never
@@ -13,11 +14,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from typing import Any, Literal, overload
 
-import httpx
 from typing_extensions import Unpack
 
 from . import _core
 from ._core import Call, FeedEvent, body, prepare, query, seg
+from ._http import AsyncHTTP
+from ._wire import Response, TransportError
 from .errors import AgentStateError
 from .models import (
     Approval,
@@ -85,13 +87,11 @@ class AsyncAgentState:
         *,
         timeout: float = 30.0,
         retries: int = 3,
-        http_client: httpx.AsyncClient | None = None,
     ) -> None:
         self.base_url = _core.base_url(base_url)
         self.retries = retries
-        self._own_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(timeout=timeout, verify=_core.tls_context())
-        self._headers = _core.auth_headers(api_key)
+        tls = _core.tls_context() if self.base_url.startswith("https:") else None
+        self._http = AsyncHTTP(self.base_url, _core.auth_headers(api_key), timeout, tls)
 
     async def __aenter__(self) -> AsyncAgentState:
         return self
@@ -100,8 +100,7 @@ class AsyncAgentState:
         await self.aclose()
 
     async def aclose(self) -> None:
-        if self._own_http:
-            await self._http.aclose()
+        self._http.close()
 
     async def request(self, call: Call) -> Any:
         """Sends one call, trying again while that is safe; the decoded body, or None for 204."""
@@ -109,13 +108,9 @@ class AsyncAgentState:
         waited = 0
         while True:
             attempt += 1
-            args = call.request_args()
             try:
-                response = await self._http.request(
-                    call.method, self.base_url + call.path, params=args["params"],
-                    headers={**self._headers, **args["headers"]}, content=args.get("content"),
-                )
-            except (httpx.TransportError,) as e:
+                response = await self._http.request(call.method, call.path, call.params, call.headers, call.content)
+            except TransportError as e:
                 # No answer: the write may or may not have happened, and its key makes a retry safe.
                 if attempt > self.retries:
                     raise _core.unreachable(self.base_url, e) from e
@@ -186,10 +181,15 @@ class AsyncAgentState:
         return out["messages"]
 
     async def read_messages(
-        self, session_id: str, *, last: int | None = None, after_seq: int | None = None, since: datetime | None = None,
-        until: datetime | None = None, max_tokens: int | None = None, limit: int | None = None,
+        self, session_id: str, *, last: int | None = None, tail: int | None = None, after_seq: int | None = None,
+        since: datetime | None = None, until: datetime | None = None, max_tokens: int | None = None, limit: int | None = None,
+        include_session: bool = False,
     ) -> MessageWindow:
-        params = query(last=last, after_seq=after_seq, since=since, until=until, max_tokens=max_tokens, limit=limit)
+        """A window of the session: ``last`` N for the context (after the summary, the system
+        message pinned), ``tail`` N of the raw history, ``after_seq``, a time range, or a token
+        budget. ``include_session`` brings the session itself (context, version) along."""
+        params = query(tail=tail, last=last, after_seq=after_seq, since=since, until=until, max_tokens=max_tokens, limit=limit,
+                       include="session" if include_session else None)
         return await self.request(prepare("GET", f"/v1/sessions/{seg(session_id)}/messages", params=params))
 
     async def tool_call(self, session_id: str, call_id: str) -> ToolCallState:
@@ -462,10 +462,10 @@ class AsyncAgentState:
 
     async def metrics(self) -> str:
         """The Prometheus text the server exposes."""
-        call = prepare("GET", "/metrics")
+        call = prepare("GET", "/metrics", headers={"Accept": "text/plain"})
         try:
-            response = await self._http.get(self.base_url + call.path, headers={**self._headers, "Accept": "text/plain"})
-        except httpx.TransportError as e:
+            response = await self._http.request(call.method, call.path, headers=call.headers)
+        except TransportError as e:
             raise _core.unreachable(self.base_url, e) from e
         if response.status_code >= 400:
             raise _core.result(call, response)
@@ -487,21 +487,25 @@ class AsyncAgentState:
         try:
             async for event in self._feed(call):
                 yield event
-        except httpx.TransportError as e:
+        except TransportError as e:
             raise _core.unreachable(self.base_url, e) from e
 
     async def _feed(self, call: Call) -> AsyncIterator[FeedEvent]:
-        async with self._http.stream("GET", self.base_url + call.path, params=call.params,
-                                     headers={**self._headers, **call.headers, "Accept": "text/event-stream"},
-                                     timeout=httpx.Timeout(None, connect=10.0)) as response:
-            if response.status_code >= 400:
-                await response.aread()
-                out = _core.result(call, response)
-                assert isinstance(out, AgentStateError)
-                raise out
-            event: dict[str, Any] = {}
-            data: list[str] = []
-            async for line in response.aiter_lines():
+        status, headers, chunks = await self._http.stream(call.path, call.params, {**call.headers, "Accept": "text/event-stream"},
+                                                          connect_timeout=10.0)
+        if status >= 400:
+            content = b"".join([c async for c in chunks])
+            out = _core.result(call, Response(status, headers, content, False))
+            assert isinstance(out, AgentStateError)
+            raise out
+        event: dict[str, Any] = {}
+        data: list[str] = []
+        pending = b""
+        async for chunk in chunks:
+            lines = (pending + chunk).split(b"\n")
+            pending = lines.pop()
+            for raw in lines:
+                line = raw.removesuffix(b"\r").decode()
                 if line.startswith(":"):
                     continue  # a heartbeat
                 if line:

@@ -7,14 +7,11 @@ import functools
 import json
 import os
 import ssl
-import uuid
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypedDict
 from urllib.parse import quote
 
-import httpx
-
+from ._wire import Response
 from .errors import AgentStateError, RateLimited, Unavailable, error_from_response
 
 DEFAULT_URL = "http://127.0.0.1:8080"
@@ -59,22 +56,21 @@ def body(fields: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None}
 
 
-@dataclass
 class Call:
-    """One request, ready to be sent and, if it fails on the way, sent again unchanged."""
+    """One request, ready to be sent and, if it fails on the way, sent again unchanged: its JSON
+    body encoded once, here."""
 
-    method: str
-    path: str
-    params: dict[str, str] = field(default_factory=dict)
-    json: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
+    __slots__ = ("method", "path", "params", "headers", "content")
 
-    def request_args(self) -> dict[str, Any]:
-        args: dict[str, Any] = {"params": self.params, "headers": self.headers}
-        if self.json is not None:
-            args["content"] = json.dumps(self.json, separators=(",", ":")).encode()
-            args["headers"] = {**self.headers, "Content-Type": "application/json"}
-        return args
+    def __init__(self, method: str, path: str, params: dict[str, str], body: Any, headers: dict[str, str]) -> None:
+        self.method = method
+        self.path = path
+        self.params = params
+        self.headers = headers
+        self.content: bytes | None = None
+        if body is not None:
+            self.content = json.dumps(body, separators=(",", ":")).encode()
+            headers["Content-Type"] = "application/json"
 
 
 def prepare(
@@ -88,10 +84,10 @@ def prepare(
     headers: dict[str, str] | None = None,
     idempotent_writes: bool = True,
 ) -> Call:
-    h = dict(headers or {})
+    h = dict(headers) if headers else {}
     if method != "GET":
         # Every write carries a key, so that sending it again after a lost answer is safe.
-        key = idempotency_key or (str(uuid.uuid4()) if idempotent_writes else None)
+        key = idempotency_key or (os.urandom(16).hex() if idempotent_writes else None)
         if key:
             h["Idempotency-Key"] = key
     if if_match is not None:
@@ -102,8 +98,9 @@ def prepare(
 @functools.cache
 def tls_context() -> ssl.SSLContext:
     """One TLS context for every client: making one loads the CA bundle, which costs more than
-    a request, and adapters make a client per session or event loop."""
-    return httpx.create_ssl_context()
+    a request, and adapters make a client per session or event loop. The system's roots, or
+    the ones $SSL_CERT_FILE / $SSL_CERT_DIR name."""
+    return ssl.create_default_context()
 
 
 def base_url(url: str | None) -> str:
@@ -112,6 +109,7 @@ def base_url(url: str | None) -> str:
 
 
 def auth_headers(api_key: str | None) -> dict[str, str]:
+    """The headers every request of a client carries."""
     key = api_key if api_key is not None else os.environ.get("AGENTSTATE_API_KEY")
     headers = {"Accept": "application/json", "User-Agent": "agentstate-python/0.1.0"}
     if key:
@@ -123,7 +121,7 @@ def backoff(attempt: int) -> float:
     return min(0.1 * (2**attempt), 5.0)
 
 
-def problem_code(response: httpx.Response) -> str | None:
+def problem_code(response: Response) -> str | None:
     try:
         data = response.json()
     except ValueError:
@@ -131,27 +129,27 @@ def problem_code(response: httpx.Response) -> str | None:
     return data.get("code") if isinstance(data, dict) else None
 
 
-def should_retry(response: httpx.Response, attempt: int, retries: int) -> bool:
+def should_retry(response: Response, attempt: int, retries: int) -> bool:
     """503 (the store is away for a moment) and 429 are worth another try while tries are left."""
     return response.status_code in (429, 503) and attempt <= retries
 
 
-def retry_after(response: httpx.Response) -> float | None:
+def retry_after(response: Response) -> float | None:
     """The seconds a ``Retry-After`` header asks for, when it gives them."""
-    after = response.headers.get("Retry-After")
+    after = response.headers.get("retry-after")
     return float(after) if after and after.isdigit() else None
 
 
-def retry_delay(response: httpx.Response, attempt: int) -> float:
+def retry_delay(response: Response, attempt: int) -> float:
     after = retry_after(response)
     return min(after, 30.0) if after is not None else backoff(attempt)
 
 
-def in_progress(response: httpx.Response) -> bool:
+def in_progress(response: Response) -> bool:
     return response.status_code == 409 and problem_code(response) == "idempotency_key_in_progress"
 
 
-def result(call: Call, response: httpx.Response) -> Any:
+def result(call: Call, response: Response) -> Any:
     """The decoded answer, ``None`` for 204, or the error the problem document describes."""
     if response.status_code >= 400:
         try:

@@ -14,8 +14,8 @@ T = TypeVar("T")
 
 
 class ClientPerLoop:
-    """An ``AsyncAgentState`` for whichever event loop asks (an httpx client belongs to the loop
-    it first ran on), and a private loop thread for blocking callers."""
+    """An ``AsyncAgentState`` for whichever event loop asks (its connections belong to the loop
+    they were opened on), and a private loop thread for blocking callers."""
 
     def __init__(self, factory: Callable[[], AsyncAgentState]) -> None:
         self._factory = factory

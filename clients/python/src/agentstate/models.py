@@ -196,6 +196,7 @@ class MessageWindow(TypedDict):
     messages: list["Message"]
     last_seq: int
     tokens: int
+    session: NotRequired["Session"]
 
 
 class CompactBody(TypedDict):

@@ -151,24 +151,31 @@ class AgentStateSession:
     async def get_items(self, limit: int | None = None) -> list[TResponseInputItem]:
         if limit is None and self.session_settings is not None:
             limit = self.session_settings.limit
-        client = self._clients.current()
-        try:
-            session = await client.get_session(self.key)
-        except NotFound:
-            return []
-        hidden = set(_hidden(session))
-        last_seq = session["last_seq"]
         if limit is not None and limit <= 0:
             return []
-        # With a limit, read back far enough to still have ``limit`` items once hidden ones are left out.
-        after = 0 if limit is None else max(0, last_seq - limit - len(hidden))
-        messages: list[Message] = []
-        while True:
-            page = (await client.read_messages(self.key, after_seq=after, limit=1000))["messages"]
-            messages += page
-            if len(page) < 1000:
-                break
-            after = page[-1]["seq"]
+        client = self._clients.current()
+        # One round trip: the newest items with the session, whose context names the hidden ones.
+        try:
+            if limit is None:
+                window = await client.read_messages(self.key, after_seq=0, limit=1000, include_session=True)
+            else:
+                window = await client.read_messages(self.key, tail=min(limit, 1000), include_session=True)
+        except NotFound:
+            return []
+        hidden = _hidden(window["session"])
+        messages = window["messages"]
+        visible = sum(1 for m in messages if m["seq"] not in hidden)
+        if len(messages) == 1000 or (limit is not None and visible < limit and messages and messages[0]["seq"] > 1):
+            # More than one page, or hidden items took places: read back far enough for ``limit``
+            # visible items (or everything), page by page.
+            after = 0 if limit is None else max(0, window["last_seq"] - limit - len(hidden))
+            messages = []
+            while True:
+                page = (await client.read_messages(self.key, after_seq=after, limit=1000))["messages"]
+                messages += page
+                if len(page) < 1000:
+                    break
+                after = page[-1]["seq"]
         items = [from_message(m) for m in messages if m["seq"] not in hidden]
         if limit is not None:
             items = without_split_calls(items[-limit:])

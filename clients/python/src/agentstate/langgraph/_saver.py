@@ -40,7 +40,7 @@ class AgentStateSaver(BaseCheckpointSaver[str]):
     ) -> None:
         super().__init__(serde=serde)
         self._clients = ClientPerLoop(lambda: AsyncAgentState(base_url, api_key, timeout=timeout))
-        self._client = AgentState(base_url, api_key, timeout=timeout)  # httpx.Client is safe across threads
+        self._client = AgentState(base_url, api_key, timeout=timeout)  # its connection pool is safe across threads
         self.writes_user = writes_user
         self._heads: Heads = OrderedDict()
 
