@@ -38,7 +38,7 @@ extension AgentStateClient: StateStore {
         throw AgentStateError(.unsupported, "importing numbered messages is for a durable store under a hot tier, not for the API")
     }
 
-    public func beginIdempotent(_ attempt: IdempotentAttempt, requestHash: String) async throws -> IdempotencyStart {
+    public func beginIdempotent(_ attempt: IdempotentAttempt) async throws -> IdempotencyStart {
         throw AgentStateError(.unsupported, "idempotency records live inside the server; send an Idempotency-Key header instead")
     }
 

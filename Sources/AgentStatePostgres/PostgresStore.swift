@@ -19,10 +19,12 @@ import Synchronization
 /// queue-like reads (claims, the sweeper's due lists) skip rows another server holds
 /// (`SKIP LOCKED`). A transaction that loses a race anyway (a deadlock, a serialization failure,
 /// two inserts of one key) is run again from the start.
-public final class PostgresStore: TransactionalStore, ChangeNotifying, Sendable {
+public final class PostgresStore: TransactionalStore, ChangeNotifying, AnswerKeeping, Sendable {
     public let configuration: Configuration
     /// Fed by LISTEN on the store's channel: commits on every server that shares the database.
     public let changes = ChangeHub()
+    /// Answers of idempotent requests, written with the next write transaction.
+    public let answers = AnswerQueue()
     private let client: PostgresClient
     private let clientTask: Task<Void, Never>
     private let listenerTask: Task<Void, Never>
@@ -82,6 +84,7 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, Sendable 
         }
         threads = NIOThreadPool(numberOfThreads: configuration.poolSize)
         threads.start()
+        answers.setFlush { [weak self] in _ = try? await self?.write { _ in } }
     }
 
     /// The TLS settings of the URL's `sslmode`: none, or a configuration and whether TLS is required.
@@ -138,13 +141,23 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, Sendable 
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (PostgresTransaction) throws -> T) async throws -> T {
         let attempt = IdempotentAttempt.current
-        return try await transaction(writing: true) { tx in
-            try tx.markApplied(attempt)
-            return try body(tx)
+        let answers = self.answers.take()
+        do {
+            let result = try await transaction(writing: true) { tx in
+                try tx.keep(answers)
+                try tx.markApplied(attempt)
+                return try body(tx)
+            }
+            self.answers.settle(answers, written: true)
+            return result
+        } catch {
+            self.answers.settle(answers, written: false)
+            throw error
         }
     }
 
     public func close() async throws {
+        await answers.flushNow()
         listenerTask.cancel()
         await listenerTask.value
         clientTask.cancel()

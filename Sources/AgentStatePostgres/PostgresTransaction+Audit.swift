@@ -23,7 +23,7 @@ extension PostgresTransaction {
     }
 
     public func deleteAudit(before cutoff: Date, limit: Int) throws -> Int {
-        try delete("""
+        try rowsChanged("""
             DELETE FROM audit WHERE (tenant_id, created_at, id) IN
                 (SELECT tenant_id, created_at, id FROM audit WHERE created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
             """, [cutoff, limit])

@@ -110,7 +110,7 @@ extension PostgresTransaction {
     }
 
     public func deleteMessages(_ tenant: TenantID, _ sessionId: String) throws -> Int {
-        try delete("DELETE FROM messages WHERE tenant_id = $1 AND session_id = $2", [tenant, sessionId])
+        try rowsChanged("DELETE FROM messages WHERE tenant_id = $1 AND session_id = $2", [tenant, sessionId])
     }
 
     // MARK: Events
@@ -153,6 +153,6 @@ extension PostgresTransaction {
 
     public func deleteEvents(_ tenant: TenantID, stream: String) throws -> Int {
         knownHeads[ChangedStream(tenant, stream)] = nil
-        return try delete("DELETE FROM events WHERE tenant_id = $1 AND stream = $2", [tenant, stream])
+        return try rowsChanged("DELETE FROM events WHERE tenant_id = $1 AND stream = $2", [tenant, stream])
     }
 }

@@ -36,12 +36,20 @@ extension PostgresTransaction {
             """, [r.tenantId, r.key, r.createdAt, seal(try StoredDocument.encode(r))])
     }
 
+    /// Concurrent writers do not wait on a row that is not there yet: the unique key decides,
+    /// the second insert waiting for the first to commit and then storing nothing.
+    public func insertIdempotencyRecord(_ r: IdempotencyRecord) throws -> Bool {
+        try rowsChanged("""
+            INSERT INTO idempotency (tenant_id, key, created_at, doc) VALUES ($1, $2, $3, $4) ON CONFLICT (tenant_id, key) DO NOTHING
+            """, [r.tenantId, r.key, r.createdAt, seal(try StoredDocument.encode(r))]) == 1
+    }
+
     public func deleteIdempotencyRecord(_ tenant: TenantID, key: String) throws {
         execute("DELETE FROM idempotency WHERE tenant_id = $1 AND key = $2", [tenant, key])
     }
 
     public func deleteIdempotencyRecords(before cutoff: Date, limit: Int) throws -> Int {
-        try delete("""
+        try rowsChanged("""
             DELETE FROM idempotency WHERE ctid IN (SELECT ctid FROM idempotency WHERE created_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)
             """, [cutoff, limit])
     }

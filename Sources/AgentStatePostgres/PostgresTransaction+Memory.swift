@@ -19,7 +19,7 @@ extension PostgresTransaction {
     }
 
     public func deleteMemory(_ tenant: TenantID, _ key: MemoryKey) throws -> Bool {
-        try delete("DELETE FROM memory WHERE tenant_id = $1 AND user_id = $2 AND namespace = $3 AND key = $4",
+        try rowsChanged("DELETE FROM memory WHERE tenant_id = $1 AND user_id = $2 AND namespace = $3 AND key = $4",
                    [tenant, key.userId, key.namespace, key.key]) > 0
     }
 

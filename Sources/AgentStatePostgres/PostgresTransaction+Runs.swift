@@ -97,7 +97,7 @@ extension PostgresTransaction {
     }
 
     public func deleteSteps(_ tenant: TenantID, _ runId: String) throws -> Int {
-        try delete("DELETE FROM steps WHERE tenant_id = $1 AND run_id = $2", [tenant, runId])
+        try rowsChanged("DELETE FROM steps WHERE tenant_id = $1 AND run_id = $2", [tenant, runId])
     }
 
     // MARK: Effects
@@ -118,7 +118,7 @@ extension PostgresTransaction {
     }
 
     public func deleteEffects(_ tenant: TenantID, _ runId: String) throws -> Int {
-        try delete("DELETE FROM effects WHERE tenant_id = $1 AND run_id = $2", [tenant, runId])
+        try rowsChanged("DELETE FROM effects WHERE tenant_id = $1 AND run_id = $2", [tenant, runId])
     }
 
     // MARK: Approvals
@@ -156,7 +156,7 @@ extension PostgresTransaction {
     }
 
     public func deleteApprovals(_ tenant: TenantID, runId: String) throws -> Int {
-        try delete("DELETE FROM approvals WHERE tenant_id = $1 AND run_id = $2", [tenant, runId])
+        try rowsChanged("DELETE FROM approvals WHERE tenant_id = $1 AND run_id = $2", [tenant, runId])
     }
 
     // MARK: Timers
@@ -226,7 +226,7 @@ extension PostgresTransaction {
 
     public func deleteCheckpoints(_ tenant: TenantID, _ runId: String) throws -> Int {
         execute("DELETE FROM checkpoint_heads WHERE tenant_id = $1 AND run_id = $2", [tenant, runId])
-        return try delete("DELETE FROM checkpoints WHERE tenant_id = $1 AND run_id = $2", [tenant, runId])
+        return try rowsChanged("DELETE FROM checkpoints WHERE tenant_id = $1 AND run_id = $2", [tenant, runId])
     }
 
     // MARK: Counts

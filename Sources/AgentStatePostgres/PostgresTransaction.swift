@@ -142,9 +142,9 @@ public final class PostgresTransaction: StoreTransaction, ValueSealing {
         try docs(type, sql, arguments).first
     }
 
-    /// Runs a DELETE and reports how many rows went (unprepared: the driver keeps a prepared
-    /// statement's count to itself).
-    func delete(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int {
+    /// Runs a DELETE (or an INSERT that may store nothing) and reports how many rows it changed
+    /// (unprepared: the driver keeps a prepared statement's count to itself).
+    func rowsChanged(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int {
         try answer(sql, arguments, prepare: false).affected ?? 0
     }
 }

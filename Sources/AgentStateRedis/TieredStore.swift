@@ -122,8 +122,12 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
     /// As the durable store answers, except that an attempt that appended to Redis alone left
     /// its mark there: a retry taking the key over learns from it that the request was applied,
     /// or else takes the mark, so that the old attempt can no longer append.
-    public func beginIdempotent(_ attempt: IdempotentAttempt, requestHash: String) async throws -> IdempotencyStart {
-        let start = try await durable.beginIdempotent(attempt, requestHash: requestHash)
+    public func beginIdempotent(_ attempt: IdempotentAttempt) async throws -> IdempotencyStart {
+        // Appends to Redis are marked there, not in the durable store's transactions: the key
+        // is reserved up front, so a retry finds it held.
+        var reserving = attempt
+        reserving.reservesKey = true
+        let start = try await durable.beginIdempotent(reserving)
         guard start == .takeOver else { return start }
         do {
             return try await hot.claim(attempt) ? .takeOver : .applied
@@ -161,7 +165,7 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
                 let s = try await durable.session(tenant, sessionId)
                 throw AgentStateError(.conflict, "session '\(sessionId)' is \(s.status.rawValue)", current: s.status.rawValue)
             case .taken:
-                throw AgentStateError(.conflict, "another attempt with this Idempotency-Key took it over; this one changes nothing")
+                throw IdempotencyKeyHeld()
             case .miss where attempt == 1:
                 try await hydrate(tenant, sessionId)
             case .miss:

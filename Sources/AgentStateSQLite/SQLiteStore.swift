@@ -7,7 +7,7 @@ import GRDB
 /// Every operation is atomic, so a state change and its events commit together: alone it is one
 /// SQLite transaction; with others waiting, one savepoint of a transaction they share (group
 /// commit). Several processes may open the same file; SQLite serialises their writes.
-public final class SQLiteStore: TransactionalStore, ChangeNotifying {
+public final class SQLiteStore: TransactionalStore, ChangeNotifying, AnswerKeeping {
     public enum Durability: String, Sendable, CaseIterable {
         /// Survives any crash of the process (WAL with `synchronous=NORMAL`).
         case process
@@ -46,6 +46,8 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
     /// Reports this process's commits. Another process writing the same file is not heard;
     /// feeds still look for news at their poll interval.
     public let changes = ChangeHub()
+    /// Answers of idempotent requests, written with the next write transaction.
+    public let answers = AnswerQueue()
 
     /// Opens (creating if needed) the file at `path` and brings its schema up to date.
     public init(path: String, configuration: Configuration = Configuration(), clock: any StoreClock = SystemClock()) throws {
@@ -85,6 +87,7 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
             let synchronous = configuration.durability == .strict ? "FULL" : "NORMAL"
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
             checkpointer = try Checkpointer(path: path)
+            answers.setFlush { [weak self] in _ = try? await self?.write { _ in } }
         } catch let error as DatabaseError {
             throw AgentStateError(.unavailable, "cannot open SQLite store at \(path): \(error.message ?? "\(error)")")
         }
@@ -117,19 +120,29 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying {
         let clock = self.clock, keyRing = self.keyRing, signer = self.chainSigner, sessionDocuments = self.sessionDocuments
         // Read here: the body runs on the writer's queue, outside this task.
         let attempt = IdempotentAttempt.current
-        let (result, changed) = try await Self.translatingErrors {
-            try await commits.write { db in
-                let tx = SQLiteTransaction(db, now: clock.now(), keyRing: keyRing, chainSigner: signer, sessionDocuments: sessionDocuments)
-                try tx.markApplied(attempt)
-                return (try body(tx), tx.changed)
+        let answers = self.answers.take()
+        let (result, changed): (T, Set<ChangedStream>)
+        do {
+            (result, changed) = try await Self.translatingErrors {
+                try await commits.write { db in
+                    let tx = SQLiteTransaction(db, now: clock.now(), keyRing: keyRing, chainSigner: signer, sessionDocuments: sessionDocuments)
+                    try tx.keep(answers)
+                    try tx.markApplied(attempt)
+                    return (try body(tx), tx.changed)
+                }
             }
+        } catch {
+            self.answers.settle(answers, written: false)
+            throw error
         }
+        self.answers.settle(answers, written: true)
         changes.notify(changed)
         checkpointer.committed()
         return result
     }
 
     public func close() async throws {
+        await answers.flushNow()
         // The pool closes even if the checkpointer's connection would not.
         let stopped = Result { try checkpointer.stop() }
         try pool.close()

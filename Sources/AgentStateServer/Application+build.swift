@@ -9,6 +9,7 @@ public func buildApplication(store: any StateStore, configuration: ServerConfigu
                              onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
     let metrics = ServerMetrics()
     let changes = (store as? any ChangeNotifying)?.changes
+    let answers = (store as? any AnswerKeeping)?.answers ?? AnswerQueue.writingThrough(store)
     let tiers = store as? any TierHealthReporting
     let shared = store as? any SharedRateLimiting
     let store = InstrumentedStore(SecretGuard(store, policy: configuration.secrets) { kind, policy in metrics.recordSecret(kind, policy) },
@@ -35,7 +36,7 @@ public func buildApplication(store: any StateStore, configuration: ServerConfigu
     if let audit { v1.add(middleware: AuditMiddleware(writer: audit)) }
     OperatorPage(store: store, tiers: tiers, audit: audit).addRoutes(to: router)
     v1.add(middleware: QueryCheckMiddleware(routes: routes))
-    v1.add(middleware: IdempotencyMiddleware(store: store, limits: configuration.limits))
+    v1.add(middleware: IdempotencyMiddleware(store: store, limits: configuration.limits, answers: answers))
     api.addRoutes(to: v1)
     return Application(
         router: router,
@@ -43,7 +44,7 @@ public func buildApplication(store: any StateStore, configuration: ServerConfigu
         // Shutdown runs in reverse: the HTTP server drains its requests, then the sweeper stops,
         // and the store closes last.
         // The audit writer stops before the store closes, writing what it still holds.
-        services: [StoreCloser(store: store)] + (audit.map { [$0] } ?? [])
+        services: [StoreCloser(store: store, answers: answers)] + (audit.map { [$0] } ?? [])
             + (configuration.sweepInterval.map { [SweeperService(sweeper: Sweeper(store: store, interval: $0))] } ?? [])
             + (configuration.retentionInterval.map { [RetentionService(pass: retention, interval: $0, logger: logger)] } ?? []),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
@@ -59,12 +60,30 @@ struct SweeperService: Service {
     }
 }
 
-/// Closes the store once everything else has stopped.
+/// Closes the store once everything else has stopped, after writing the answers it holds.
 struct StoreCloser: Service {
     let store: any StateStore
+    let answers: AnswerQueue
 
     func run() async throws {
         try? await gracefulShutdown()
+        await answers.flushNow()
         try await store.close()
+    }
+}
+
+extension AnswerQueue {
+    /// For a store that keeps no queue of its own (the tiered store, a remote one): each
+    /// answer written by itself, shortly after the request.
+    static func writingThrough(_ store: any StateStore) -> AnswerQueue {
+        let queue = AnswerQueue()
+        queue.setFlush { [weak queue] in
+            guard let queue else { return }
+            for answer in queue.take() {
+                let written = (try? await store.finishIdempotent(answer.attempt, status: answer.status, headers: answer.headers, body: answer.body)) != nil
+                queue.settle([answer], written: written)
+            }
+        }
+        return queue
     }
 }

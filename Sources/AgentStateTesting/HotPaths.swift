@@ -37,8 +37,8 @@ public enum HotPaths {
         let key = try await store.createAPIKey(t, role: .agent, name: nil)
         _ = try await store.authenticate(secret: key.secret)
         _ = try await store.apiKeys(tenant: t)
-        let attempt = IdempotentAttempt(tenant: t, key: "i")
-        _ = try await store.beginIdempotent(attempt, requestHash: "h")
+        let attempt = IdempotentAttempt(tenant: t, key: "i", requestHash: "h")
+        _ = try await store.beginIdempotent(attempt)
         try await IdempotentAttempt.$current.withValue(attempt) { _ = try await store.createSession(t, SessionCreate(id: "idempotent")) }
         try await store.finishIdempotent(attempt, status: 200, headers: [:], body: nil)
         clock.advance(by: 3600)

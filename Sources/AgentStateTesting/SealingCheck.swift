@@ -37,8 +37,8 @@ public enum SealingCheck {
         _ = try await store.requestApproval(t, "r", ApprovalRequest(id: "a", approver: "ann", reason: "send \(canary)"))
         _ = try await store.putMemory(t, MemoryKey(userId: "u", namespace: "facts", key: "k"),
                                       MemoryWrite(value: .string(canary), text: "the word is \(canary)"))
-        let attempt = IdempotentAttempt(tenant: t, key: "idem")
-        _ = try await store.beginIdempotent(attempt, requestHash: "h")
+        let attempt = IdempotentAttempt(tenant: t, key: "idem", requestHash: "h")
+        _ = try await store.beginIdempotent(attempt)
         try await store.finishIdempotent(attempt, status: 200, headers: [:], body: "{\"said\":\"\(canary)\"}")
     }
 
@@ -59,7 +59,7 @@ public enum SealingCheck {
         #expect(try await store.verifyChain(t, stream: "run:r").valid)
         #expect(try await store.memory(t, MemoryKey(userId: "u", namespace: "facts", key: "k")).value == .string(canary))
         #expect(try await store.searchMemory(t, userId: "u", MemorySearch(text: canary)).map(\.item.key) == ["k"])
-        guard case .replay(let record) = try await store.beginIdempotent(IdempotentAttempt(tenant: t, key: "idem"), requestHash: "h") else {
+        guard case .replay(let record) = try await store.beginIdempotent(IdempotentAttempt(tenant: t, key: "idem", requestHash: "h")) else {
             Issue.record("the kept response is not replayed")
             return
         }

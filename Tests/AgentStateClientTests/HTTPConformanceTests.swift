@@ -49,7 +49,7 @@ struct HTTPConformanceTests {
         "retention: a policy keeps finished sessions and runs its days, then hands them over whole and purges them whole; live ones stay",
         // The server writes its own audit trail; the server tests read it over HTTP.
         "audit: records read back newest first, filtered by key, time and kind, in pages; other tenants' unseen; pruned oldest first",
-        "idempotency: an attempt whose server died is taken over if it changed nothing, and reported applied if it did; never both",
+        "idempotency: of two attempts at one request exactly one applies; one whose server died is reported applied if it changed something",
         // A durable store's primitive for the hot tier's flusher, not part of the API.
         "messages: importing numbered messages keeps their seqs and times, skips those stored already, refuses a gap or another turn at a stored seq",
     ]

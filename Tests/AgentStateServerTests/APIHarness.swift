@@ -11,20 +11,24 @@ import NIOCore
 /// A server over an in-memory store (or a SQLite file), with a key of each role in tenant "acme"
 /// and an agent key in tenant "globex", exercised through Hummingbird's router test client.
 struct APIHarness {
-    let store: any StateStore
+    var store: any StateStore
     let clock: ManualClock
     let admin: String
     let agent: String
     let `operator`: String
     let otherTenant: String
+    /// The SQLite file, when the store is one.
+    var path: String? = nil
 
     static func make(sqlite: Bool = false) async throws -> APIHarness {
         let clock = ManualClock()
         let store: any StateStore
+        var path: String? = nil
         if sqlite {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("agentstate-api-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            store = try SQLiteStore(path: directory.appendingPathComponent("api.sqlite").path, clock: clock)
+            path = directory.appendingPathComponent("api.sqlite").path
+            store = try SQLiteStore(path: path!, clock: clock)
         } else {
             store = InMemoryStore(clock: clock)
         }
@@ -33,7 +37,16 @@ struct APIHarness {
             admin: try await store.createAPIKey("acme", role: .admin, name: nil).secret,
             agent: try await store.createAPIKey("acme", role: .agent, name: nil).secret,
             operator: try await store.createAPIKey("acme", role: .operator, name: nil).secret,
-            otherTenant: try await store.createAPIKey("globex", role: .agent, name: nil).secret)
+            otherTenant: try await store.createAPIKey("globex", role: .agent, name: nil).secret, path: path)
+    }
+
+    /// The same SQLite file opened again, as the next server would after this one stopped (a
+    /// run closes its store).
+    func reopened() throws -> APIHarness {
+        var next = self
+        guard let path else { throw AgentStateError(.unsupported, "only a SQLite harness can be reopened") }
+        next.store = try SQLiteStore(path: path, clock: clock)
+        return next
     }
 
     func run(limits: ServerConfiguration.Limits = .init(), feedRecheck: Duration = .seconds(1), secrets: SecretPolicy = .redact,

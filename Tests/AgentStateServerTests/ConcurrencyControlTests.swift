@@ -1,6 +1,7 @@
 import AgentState
 import Foundation
 import HTTPTypes
+import Synchronization
 import Testing
 
 @Suite("API: ETags, If-Match and Idempotency-Key")
@@ -49,6 +50,28 @@ struct ConcurrencyControlTests {
             // Keys belong to a tenant.
             let theirs = try await api.call(.post, "/v1/runs", #"{"workflow":"wf"}"#, key: h.otherTenant, headers: key)
             #expect(theirs.status == 201 && theirs.headers[HTTPField.Name("Idempotent-Replayed")!] == nil)
+        }
+    }
+
+    @Test("an answer is replayed while it waits to be written, and by the next server once it stopped")
+    func answersOutliveTheServer() async throws {
+        let h = try await APIHarness.make(sqlite: true)
+        let key: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "turn-1"]
+        let body = #"{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}"#
+        let first = Mutex("")
+        try await h.run { api in
+            #expect(try await api.call(.post, "/v1/sessions", #"{"id":"chat"}"#).status == 201)
+            let sent = try await api.call(.post, "/v1/sessions/chat/messages", body, headers: key)
+            // Asked again at once: the answer may not be in the store yet, and is the same either way.
+            let again = try await api.call(.post, "/v1/sessions/chat/messages", body, headers: key)
+            #expect(sent.status == 201 && again.status == 201 && again.text == sent.text)
+            #expect(again.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
+            first.withLock { $0 = sent.text }
+        }
+        try await h.reopened().run { api in
+            let later = try await api.call(.post, "/v1/sessions/chat/messages", body, headers: key)
+            #expect(later.status == 201 && later.text == first.withLock { $0 } && later.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
+            #expect(try await api.call(.get, "/v1/sessions/chat/messages?tail=10")["messages"]?.array?.count == 2, "appended once")
         }
     }
 

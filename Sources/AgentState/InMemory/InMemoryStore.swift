@@ -3,15 +3,17 @@ import Synchronization
 
 /// A store in process memory, for tests and demos. Operations run one at a time under a lock;
 /// a failed operation is undone before the lock is released.
-public final class InMemoryStore: TransactionalStore, ChangeNotifying {
+public final class InMemoryStore: TransactionalStore, ChangeNotifying, AnswerKeeping {
     private let tables = Mutex(InMemoryTables())
     private let clock: any StoreClock
     public let changes = ChangeHub()
+    public let answers = AnswerQueue()
     private let chainSigner: ChainSigner?
 
     public init(clock: any StoreClock = SystemClock(), chainSigner: ChainSigner? = nil) {
         self.clock = clock
         self.chainSigner = chainSigner
+        answers.setFlush { [weak self] in _ = try? await self?.write { _ in } }
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (InMemoryTransaction) throws -> T) async throws -> T {
@@ -21,21 +23,32 @@ public final class InMemoryStore: TransactionalStore, ChangeNotifying {
     public func write<T: Sendable>(_ body: @escaping @Sendable (InMemoryTransaction) throws -> T) async throws -> T {
         let now = clock.now()
         let attempt = IdempotentAttempt.current
-        let (result, changed) = try tables.withLock { tables in
-            let tx = InMemoryTransaction(tables: tables, now: now, chainSigner: chainSigner)
-            do {
-                try tx.markApplied(attempt)
-                return (try body(tx), tx.changed)
-            } catch {
-                tx.rollback()
-                throw error
+        let answers = self.answers.take()
+        let (result, changed): (T, Set<ChangedStream>)
+        do {
+            (result, changed) = try tables.withLock { tables in
+                let tx = InMemoryTransaction(tables: tables, now: now, chainSigner: chainSigner)
+                do {
+                    try tx.keep(answers)
+                    try tx.markApplied(attempt)
+                    return (try body(tx), tx.changed)
+                } catch {
+                    tx.rollback()
+                    throw error
+                }
             }
+        } catch {
+            self.answers.settle(answers, written: false)
+            throw error
         }
+        self.answers.settle(answers, written: true)
         changes.notify(changed)
         return result
     }
 
-    public func close() async throws {}
+    public func close() async throws {
+        await answers.flushNow()
+    }
 
     /// Rewrites a stored event's data behind the hash chain's back, as an attacker with access
     /// to the storage could: for the tamper-detection tests.

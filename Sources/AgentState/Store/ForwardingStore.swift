@@ -212,8 +212,8 @@ extension ForwardingStore {
         try await base.authenticate(secret: secret)
     }
 
-    public func beginIdempotent(_ attempt: IdempotentAttempt, requestHash: String) async throws -> IdempotencyStart {
-        try await base.beginIdempotent(attempt, requestHash: requestHash)
+    public func beginIdempotent(_ attempt: IdempotentAttempt) async throws -> IdempotencyStart {
+        try await base.beginIdempotent(attempt)
     }
 
     public func finishIdempotent(_ attempt: IdempotentAttempt, status: Int, headers: [String: String], body: String?) async throws {

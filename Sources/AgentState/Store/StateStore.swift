@@ -108,7 +108,7 @@ public protocol StateStore: Sendable {
     /// Reserves an idempotency key for an attempt at a request, or says what became of it
     /// before. Writes made while the attempt is `IdempotentAttempt.current` record that it
     /// applied, atomically with what they change.
-    func beginIdempotent(_ attempt: IdempotentAttempt, requestHash: String) async throws -> IdempotencyStart
+    func beginIdempotent(_ attempt: IdempotentAttempt) async throws -> IdempotencyStart
     /// Stores the response to send again, if the attempt still holds the key.
     func finishIdempotent(_ attempt: IdempotentAttempt, status: Int, headers: [String: String], body: String?) async throws
     /// Frees the key of an attempt that failed on the server's side without changing anything,

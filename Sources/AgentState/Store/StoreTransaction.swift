@@ -118,6 +118,9 @@ public protocol StoreTransaction {
     func apiKeys(tenant: TenantID?) throws -> [APIKey]
     func idempotencyRecord(_ tenant: TenantID, key: String) throws -> IdempotencyRecord?
     func saveIdempotencyRecord(_ record: IdempotencyRecord) throws
+    /// Stores a record whose key has none yet; false (storing nothing) when one exists, even
+    /// one another transaction is still committing.
+    func insertIdempotencyRecord(_ record: IdempotencyRecord) throws -> Bool
     func deleteIdempotencyRecord(_ tenant: TenantID, key: String) throws
     /// Removes records made before `cutoff`, across tenants; returns how many.
     func deleteIdempotencyRecords(before cutoff: Date, limit: Int) throws -> Int
@@ -199,4 +202,11 @@ extension TransactionalStore {
 extension StoreTransaction {
     /// A backend that signs its chains holds the signer; the others sign nothing.
     public var chainSigner: ChainSigner? { nil }
+
+    /// For a backend whose write transactions run one at a time, a look first is enough.
+    public func insertIdempotencyRecord(_ record: IdempotencyRecord) throws -> Bool {
+        guard try idempotencyRecord(record.tenantId, key: record.key) == nil else { return false }
+        try saveIdempotencyRecord(record)
+        return true
+    }
 }

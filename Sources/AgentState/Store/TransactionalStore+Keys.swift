@@ -45,15 +45,21 @@ extension TransactionalStore {
         }
     }
 
-    public func beginIdempotent(_ attempt: IdempotentAttempt, requestHash: String) async throws -> IdempotencyStart {
+    public func beginIdempotent(_ attempt: IdempotentAttempt) async throws -> IdempotencyStart {
         try Identifier.validateName(attempt.requestKey, field: "Idempotency-Key")
+        // A key seen for the first time (nearly every one) costs a read: its record is written
+        // with the attempt's change or its answer.
+        if !attempt.reservesKey, try await readByKey({ tx in try tx.idempotencyRecord(attempt.tenant, key: attempt.key) == nil }) {
+            return .proceed
+        }
         return try await write { tx in
             guard var record = try tx.idempotencyRecord(attempt.tenant, key: attempt.key) else {
-                try tx.saveIdempotencyRecord(IdempotencyRecord(tenantId: attempt.tenant, key: attempt.key, requestHash: requestHash, status: nil,
+                guard attempt.reservesKey else { return .proceed }
+                try tx.saveIdempotencyRecord(IdempotencyRecord(tenantId: attempt.tenant, key: attempt.key, requestHash: attempt.requestHash, status: nil,
                                                                headers: [:], body: nil, createdAt: tx.now, attempt: attempt.token, reservedAt: tx.now))
                 return .proceed
             }
-            if record.requestHash != requestHash { return .mismatch }
+            if record.requestHash != attempt.requestHash { return .mismatch }
             if record.status != nil { return .replay(record) }
             let heldSince = record.reservedAt ?? record.createdAt
             if tx.now.timeIntervalSince(heldSince) < IdempotentAttempt.lease { return .inProgress }
@@ -66,14 +72,7 @@ extension TransactionalStore {
     }
 
     public func finishIdempotent(_ attempt: IdempotentAttempt, status: Int, headers: [String: String], body: String?) async throws {
-        try await write { tx in
-            // An attempt whose key was taken over keeps nothing: the key is the other attempt's.
-            guard var record = try tx.idempotencyRecord(attempt.tenant, key: attempt.key), record.attempt == attempt.token || record.attempt == nil else { return }
-            record.status = status
-            record.headers = headers
-            record.body = body
-            try tx.saveIdempotencyRecord(record)
-        }
+        try await write { tx in try tx.keep([IdempotentAnswer(attempt: attempt, status: status, headers: headers, body: body)]) }
     }
 
     public func abandonIdempotent(_ attempt: IdempotentAttempt) async throws {

@@ -46,6 +46,9 @@ struct Problem: Encodable {
             default: status = .conflict
             }
             return (Problem(status, code: e.code.description, detail: e.message, field: e.field, current: e.current), headers)
+        case is IdempotencyKeyHeld:
+            // What a retry would learn by asking: the other attempt is, or was, handling it.
+            return from(ServerError.idempotencyInProgress)
         case let e as ServerError:
             switch e {
             case .unauthorized:

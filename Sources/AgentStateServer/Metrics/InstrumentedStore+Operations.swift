@@ -239,8 +239,8 @@ extension InstrumentedStore {
         try await timed("pruneAudit") { try await base.pruneAudit(before: cutoff, limit: limit) }
     }
 
-    public func beginIdempotent(_ attempt: IdempotentAttempt, requestHash: String) async throws -> IdempotencyStart {
-        try await timed("beginIdempotent") { try await base.beginIdempotent(attempt, requestHash: requestHash) }
+    public func beginIdempotent(_ attempt: IdempotentAttempt) async throws -> IdempotencyStart {
+        try await timed("beginIdempotent") { try await base.beginIdempotent(attempt) }
     }
 
     public func finishIdempotent(_ attempt: IdempotentAttempt, status: Int, headers: [String: String], body: String?) async throws {

@@ -18,6 +18,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let store: any StateStore
     let limits: ServerConfiguration.Limits
+    let answers: AnswerQueue
 
     static let header = HTTPField.Name("Idempotency-Key")!
     static let replayed = HTTPField.Name("Idempotent-Replayed")!
@@ -32,8 +33,8 @@ struct IdempotencyMiddleware: RouterMiddleware {
         let body = try await request.body(limits: limits)
         let hash = Digests.sha256Hex(Data("\(request.method.rawValue) \(request.uri.path)?\(request.uri.query ?? "")\n".utf8) + Data(body.readableBytesView))
 
-        let attempt = IdempotentAttempt(tenant: caller.tenantId, key: key, caller: caller.id)
-        let gate = IdempotencyGate(store: store, attempt: attempt, requestHash: hash)
+        let attempt = IdempotentAttempt(tenant: caller.tenantId, key: key, caller: caller.id, requestHash: hash)
+        let gate = IdempotencyGate(store: store, answers: answers, attempt: attempt)
         var context = context
         context.idempotency = gate
         let response: Response
@@ -43,8 +44,9 @@ struct IdempotencyMiddleware: RouterMiddleware {
         } catch let replay as IdempotencyGate.Replay {
             return Self.response(from: replay.record)
         } catch {
-            // Refused before the key was looked up (authorization, a malformed body): nothing to keep.
-            guard gate.isOpen else { throw error }
+            // Refused before the key was looked up (authorization, a malformed body), or another
+            // attempt holds the key: nothing to keep.
+            guard gate.isOpen, !(error is IdempotencyKeyHeld) else { throw error }
             // The request's own failures are answered the same way every time; the server's are not kept.
             return try await remember(Reply.problem(error), attempt)
         }
@@ -60,7 +62,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
         }
         if response.headers[.cacheControl]?.contains("no-store") == true {
             // A secret is shown once and stored nowhere: keep only that the request was applied.
-            try? await store.finishIdempotent(attempt, status: response.status.code, headers: [Self.withheld: "no-store"], body: nil)
+            answers.keep(IdempotentAnswer(attempt: attempt, status: response.status.code, headers: [Self.withheld: "no-store"], body: nil))
             return response
         }
         let collector = BodyCollector()
@@ -69,13 +71,10 @@ struct IdempotencyMiddleware: RouterMiddleware {
         let bytes = collector.box.buffer
         var headers: [String: String] = [:]
         for name in Self.kept { if let v = response.headers[name] { headers[name.rawName] = v } }
-        do {
-            try await store.finishIdempotent(attempt, status: response.status.code, headers: headers,
-                                             body: String(decoding: bytes.readableBytesView, as: UTF8.self))
-        } catch {
-            // The store stopped after the change committed: the client still gets its answer,
-            // and the key, marked applied, tells a retry so instead of running it again.
-        }
+        // Written after the answer goes out; if that fails, the key, marked applied with the
+        // change, tells a retry so instead of running it again.
+        answers.keep(IdempotentAnswer(attempt: attempt, status: response.status.code, headers: headers,
+                          body: String(decoding: bytes.readableBytesView, as: UTF8.self)))
         response.body = ResponseBody(byteBuffer: bytes)
         return response
     }
@@ -106,14 +105,14 @@ final class IdempotencyGate: Sendable {
     }
 
     let store: any StateStore
+    let answers: AnswerQueue
     let attempt: IdempotentAttempt
-    let requestHash: String
     private let opened = Mutex(false)
 
-    init(store: any StateStore, attempt: IdempotentAttempt, requestHash: String) {
+    init(store: any StateStore, answers: AnswerQueue, attempt: IdempotentAttempt) {
         self.store = store
+        self.answers = answers
         self.attempt = attempt
-        self.requestHash = requestHash
     }
 
     /// Whether the key is this attempt's: the request runs, and its answer is kept.
@@ -121,8 +120,14 @@ final class IdempotencyGate: Sendable {
 
     func begin() async throws {
         guard !isOpen else { return }
-        // The reservation is not the request's change, which writes under the attempt mark as applied.
-        let start = try await IdempotentAttempt.$current.withValue(nil) { try await store.beginIdempotent(attempt, requestHash: requestHash) }
+        // An answer this server has not written yet is its to give.
+        let start: IdempotencyStart
+        if let kept = answers.pending(attempt) {
+            start = kept.requestHash == attempt.requestHash ? .replay(kept) : .mismatch
+        } else {
+            // The lookup is not the request's change, which writes under the attempt mark as applied.
+            start = try await IdempotentAttempt.$current.withValue(nil) { try await store.beginIdempotent(attempt) }
+        }
         switch start {
         case .mismatch: throw ServerError.idempotencyMismatch
         case .inProgress: throw ServerError.idempotencyInProgress
