@@ -14,7 +14,8 @@ SQLite file each: what a LangGraph or Agents SDK user gets by changing one line.
 
 With --only floor (and in a full run), what one request costs from Python before any adapter:
 http.client's keep-alive connection (the floor), a bare httpx.Client, and this repository's
-client, each for a ping and for the Agents SDK turn sent as two requests.
+client, each for a ping and for the Agents SDK turn sent as two requests. With --only shared,
+one AsyncAgentState shared by 1 and by 16 asyncio tasks doing that turn.
 
 One client, in one Python process, on a fresh store each. Prints one CSV line per measurement:
 peer,workload,shape,turns_or_steps,p50_ms,p99_ms,p999_ms,per_s,bytes_per_item
@@ -338,6 +339,42 @@ def client_floor(args, directory):
                 report("floor: agentstate.AgentState", label, "2 requests" if label == "turn" else "1 request", samples, args.seconds, 0, 1)
 
 
+def shared_client(args, directory):
+    """One AsyncAgentState shared by 1 and then 16 asyncio tasks, each doing the Agents SDK's turn
+    as two requests (append both messages, read the newest 20 with the session) on a session of
+    its own: what an async agent server gets from one client object."""
+    from agentstate import AsyncAgentState
+
+    messages = [{"role": "user", "content": USER}, {"role": "assistant", "content": ASSISTANT}]
+
+    async def run(url, key, tasks):
+        async with AsyncAgentState(url, api_key=key) as client:
+            for t in range(tasks):
+                await client.create_session(id=f"shared-{tasks}-{t}")
+            samples = []
+            start = time.perf_counter()
+            measure_from, end = start + args.warmup, start + args.warmup + args.seconds
+
+            async def worker(t):
+                sid = f"shared-{tasks}-{t}"
+                while True:
+                    t0 = time.perf_counter()
+                    if t0 >= end:
+                        return
+                    await client.append_messages(sid, messages)
+                    await client.read_messages(sid, tail=20, include_session=True)
+                    if t0 >= measure_from:
+                        samples.append((time.perf_counter() - t0) * 1000)
+
+            await asyncio.gather(*(worker(t) for t in range(tasks)))
+            return samples
+
+    with agentstate_server(args.agentstate_bin, directory, "shared") as (url, key, path):
+        for tasks in (1, 16):
+            samples = asyncio.run(run(url, key, tasks))
+            report("AsyncAgentState shared by asyncio tasks (server on SQLite)", "turn", f"{tasks} tasks", samples, args.seconds, 0, 1)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=10)
@@ -349,7 +386,7 @@ def main():
     parser.add_argument("--postgres", help="a PostgreSQL URL for PostgresSaver")
     parser.add_argument("--dir", required=True)
     parser.add_argument("--agentstate-bin", help="an agentstate binary, to measure the Python adapters against its server")
-    parser.add_argument("--only", choices=["sqlite", "postgres", "openai", "agentstate", "floor"])
+    parser.add_argument("--only", choices=["sqlite", "postgres", "openai", "agentstate", "floor", "shared"])
     args = parser.parse_args()
     if args.only in (None, "sqlite"):
         langgraph_sqlite(args, args.dir)
@@ -362,6 +399,8 @@ def main():
         agentstate_sessions(args, args.dir)
     if args.only in (None, "floor") and args.agentstate_bin:
         client_floor(args, args.dir)
+    if args.only in (None, "shared") and args.agentstate_bin:
+        shared_client(args, args.dir)
 
 
 if __name__ == "__main__":

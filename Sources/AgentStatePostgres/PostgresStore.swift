@@ -149,6 +149,7 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, AnswerKee
                 return try body(tx)
             }
             self.answers.settle(answers, written: true)
+            attempt?.committed.set()
             return result
         } catch {
             self.answers.settle(answers, written: false)

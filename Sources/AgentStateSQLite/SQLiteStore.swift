@@ -136,6 +136,7 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying, AnswerKeepi
             throw error
         }
         self.answers.settle(answers, written: true)
+        attempt?.committed.set()
         changes.notify(changed)
         checkpointer.committed()
         return result

@@ -75,6 +75,27 @@ struct ConcurrencyControlTests {
         }
     }
 
+    @Test("one Idempotency-Key sent eight times at once: appended once; each answer is that append or 'in progress'")
+    func sameKeyAtOnce() async throws {
+        let h = try await APIHarness.make(sqlite: true)
+        try await h.run { api in
+            #expect(try await api.call(.post, "/v1/sessions", #"{"id":"chat"}"#).status == 201)
+            let key: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "turn-1"]
+            let body = #"{"messages":[{"role":"user","content":"hi"}]}"#
+            let answers = try await withThrowingTaskGroup(of: APIHarness.Client.Reply.self) { group in
+                for _ in 0..<8 { group.addTask { try await api.call(.post, "/v1/sessions/chat/messages", body, headers: key) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let applied = answers.filter { $0.status == 201 }
+            #expect(!applied.isEmpty && Set(applied.map(\.text)).count == 1, "every 201 is the one append's answer")
+            #expect(answers.allSatisfy { $0.status == 201 || ($0.status == 409 && $0["code"] == "idempotency_key_in_progress") },
+                    "\(answers.map(\.status))")
+            #expect(try await api.call(.get, "/v1/sessions/chat/messages?tail=10")["messages"]?.array?.count == 1, "appended once")
+            let later = try await api.call(.post, "/v1/sessions/chat/messages", body, headers: key)
+            #expect(later.status == 201 && later.text == applied.first?.text && later.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
+        }
+    }
+
     @Test("lists page with cursors")
     func paging() async throws {
         let h = try await APIHarness.make()

@@ -42,6 +42,7 @@ public final class InMemoryStore: TransactionalStore, ChangeNotifying, AnswerKee
             throw error
         }
         self.answers.settle(answers, written: true)
+        attempt?.committed.set()
         changes.notify(changed)
         return result
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The attempt at a request with an `Idempotency-Key` that the current task is handling. The
 /// server sets it around the request's handler; every store write made under it records, in
@@ -7,10 +8,11 @@ import Foundation
 /// and must not run again. One that dies before it leaves none, and the retry runs it.
 ///
 /// Looking a key up writes nothing: the record starts with the attempt's first change (or its
-/// answer, if it changed nothing), so an idempotent write costs one transaction more than a
-/// plain one, the answer kept, not two. Of two attempts at once, the first to commit a change
-/// holds the key and the other's change rolls back (`IdempotencyKeyHeld`).
-public struct IdempotentAttempt: Sendable, Hashable {
+/// answer, if it changed nothing), and the answer goes with a later write transaction (see
+/// `AnswerQueue`), so an idempotent write costs a row or two in its own transaction. Of two
+/// attempts at once, the first to commit a change holds the key and the other's change rolls
+/// back (`IdempotencyKeyHeld`).
+public struct IdempotentAttempt: Sendable {
     public var tenant: TenantID
     /// The `Idempotency-Key` as the client sent it.
     public var requestKey: String
@@ -19,6 +21,9 @@ public struct IdempotentAttempt: Sendable, Hashable {
     /// Reserve the key when it is first looked up, before any change: for a store that makes
     /// changes outside the transactions that record them (the tiered store's Redis appends).
     public var reservesKey = false
+    /// Set once a write made under the attempt committed: an attempt that changed nothing has
+    /// its key looked up before its answer is kept, since no change of its found it held.
+    public let committed = CommitFlag()
     /// What the record is stored under: the request key, scoped to the caller's API key when
     /// there is one, so that another key sending the same `Idempotency-Key` makes another
     /// request and never sees this one's response.
@@ -36,6 +41,14 @@ public struct IdempotentAttempt: Sendable, Hashable {
     }
 
     @TaskLocal public static var current: IdempotentAttempt?
+
+    /// Whether a write made under an attempt committed; shared by the attempt's copies.
+    public final class CommitFlag: Sendable {
+        private let flag = Mutex(false)
+        public init() {}
+        public var isSet: Bool { flag.withLock { $0 } }
+        public func set() { flag.withLock { $0 = true } }
+    }
 
     /// How long an attempt holds its key without a response before a retry may take it over.
     /// A request takes far less; one held this long lost its server.

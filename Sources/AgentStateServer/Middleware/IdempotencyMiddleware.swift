@@ -37,10 +37,20 @@ struct IdempotencyMiddleware: RouterMiddleware {
         let gate = IdempotencyGate(store: store, answers: answers, attempt: attempt)
         var context = context
         context.idempotency = gate
+        // The handler's writes record, each in its own transaction, that this attempt applied.
+        func run() async throws -> Response {
+            try await IdempotentAttempt.$current.withValue(attempt) { try await next(request, context) }
+        }
         let response: Response
         do {
-            // The handler's writes record, each in its own transaction, that this attempt applied.
-            response = try await IdempotentAttempt.$current.withValue(attempt) { try await next(request, context) }
+            do {
+                response = try await run()
+            } catch is IdempotencyKeyHeld where gate.isOpen {
+                // Another attempt's change or answer holds the key: answered as the store says,
+                // or run once more if that attempt left nothing.
+                try await gate.lookUp()
+                response = try await run()
+            }
         } catch let replay as IdempotencyGate.Replay {
             return Self.response(from: replay.record)
         } catch {
@@ -48,13 +58,21 @@ struct IdempotencyMiddleware: RouterMiddleware {
             // attempt holds the key: nothing to keep.
             guard gate.isOpen, !(error is IdempotencyKeyHeld) else { throw error }
             // The request's own failures are answered the same way every time; the server's are not kept.
-            return try await remember(Reply.problem(error), attempt)
+            return try await remember(Reply.problem(error), attempt, gate)
         }
         guard gate.isOpen else { return response }
-        return try await remember(response, attempt)
+        return try await remember(response, attempt, gate)
     }
 
-    private func remember(_ response: Response, _ attempt: IdempotentAttempt) async throws -> Response {
+    private func remember(_ response: Response, _ attempt: IdempotentAttempt, _ gate: IdempotencyGate) async throws -> Response {
+        if Self.isKept(response.status), !attempt.committed.isSet {
+            // It changed nothing, so nothing told it whether an earlier attempt answered: ask.
+            do {
+                try await gate.lookUp()
+            } catch let replay as IdempotencyGate.Replay {
+                return Self.response(from: replay.record)
+            }
+        }
         guard Self.isKept(response.status) else {
             // If the key cannot be freed now, it is taken over once its hold ends.
             try? await store.abandonIdempotent(attempt)
@@ -118,16 +136,28 @@ final class IdempotencyGate: Sendable {
     /// Whether the key is this attempt's: the request runs, and its answer is kept.
     var isOpen: Bool { opened.withLock { $0 } }
 
+    /// Lets the request run, unless this server holds an answer for its key not yet written.
+    /// The store is not asked: nearly every key is new, and the request's first change finds
+    /// out, in its own transaction, whether another attempt holds the key (`IdempotencyKeyHeld`),
+    /// whereupon `lookUp` says what to answer. So a new key costs no read.
     func begin() async throws {
         guard !isOpen else { return }
-        // An answer this server has not written yet is its to give.
-        let start: IdempotencyStart
         if let kept = answers.pending(attempt) {
-            start = kept.requestHash == attempt.requestHash ? .replay(kept) : .mismatch
-        } else {
-            // The lookup is not the request's change, which writes under the attempt mark as applied.
-            start = try await IdempotentAttempt.$current.withValue(nil) { try await store.beginIdempotent(attempt) }
+            try Self.answer(kept.requestHash == attempt.requestHash ? .replay(kept) : .mismatch)
         }
+        opened.withLock { $0 = true }
+    }
+
+    /// What the store says of a key a change found held: thrown as the answer (a replay, a
+    /// mismatch, in progress, applied), or returns when the request may run again.
+    func lookUp() async throws {
+        opened.withLock { $0 = false }
+        // The lookup is not the request's change, which writes under the attempt mark as applied.
+        try Self.answer(try await IdempotentAttempt.$current.withValue(nil) { try await store.beginIdempotent(attempt) })
+        opened.withLock { $0 = true }
+    }
+
+    private static func answer(_ start: IdempotencyStart) throws {
         switch start {
         case .mismatch: throw ServerError.idempotencyMismatch
         case .inProgress: throw ServerError.idempotencyInProgress
@@ -135,7 +165,7 @@ final class IdempotencyGate: Sendable {
         case .replay(let record):
             if record.body == nil, record.headers[IdempotencyMiddleware.withheld] == "no-store" { throw ServerError.idempotencyWithheld }
             throw Replay(record: record)
-        case .proceed, .takeOver: opened.withLock { $0 = true }
+        case .proceed, .takeOver: return
         }
     }
 }
