@@ -24,6 +24,6 @@ extension SQLiteTransaction {
     }
 
     public func deleteAudit(before cutoff: Date, limit: Int) throws -> Int {
-        try delete("DELETE FROM audit WHERE rowid IN (SELECT rowid FROM audit WHERE at < ? ORDER BY at LIMIT ?)", [cutoff.ms, limit])
+        try rowsChanged("DELETE FROM audit WHERE rowid IN (SELECT rowid FROM audit WHERE at < ? ORDER BY at LIMIT ?)", [cutoff.ms, limit])
     }
 }

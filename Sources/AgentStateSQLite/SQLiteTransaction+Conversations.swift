@@ -120,7 +120,7 @@ extension SQLiteTransaction {
 
     public func deleteMessages(_ tenant: TenantID, _ sessionId: String) throws -> Int {
         guard let key = try messageKey(tenant, sessionId), let ids = MessageID.range(key, after: .min, before: .max) else { return 0 }
-        return try delete("DELETE FROM messages WHERE id BETWEEN ? AND ?", [ids.lowerBound, ids.upperBound])
+        return try rowsChanged("DELETE FROM messages WHERE id BETWEEN ? AND ?", [ids.lowerBound, ids.upperBound])
     }
 
     // MARK: Events
@@ -147,6 +147,6 @@ extension SQLiteTransaction {
     }
 
     public func deleteEvents(_ tenant: TenantID, stream: String) throws -> Int {
-        try delete("DELETE FROM events WHERE tenant_id = ? AND stream = ?", [tenant, stream])
+        try rowsChanged("DELETE FROM events WHERE tenant_id = ? AND stream = ?", [tenant, stream])
     }
 }

@@ -32,11 +32,16 @@ extension SQLiteTransaction {
                     [r.tenantId, r.key, r.createdAt.ms, seal(try StoredDocument.encode(r))])
     }
 
+    public func insertIdempotencyRecord(_ r: IdempotencyRecord) throws -> Bool {
+        try rowsChanged("INSERT OR IGNORE INTO idempotency (tenant_id, key, created_at, doc) VALUES (?, ?, ?, ?)",
+                   [r.tenantId, r.key, r.createdAt.ms, seal(try StoredDocument.encode(r))]) == 1
+    }
+
     public func deleteIdempotencyRecord(_ tenant: TenantID, key: String) throws {
         try execute("DELETE FROM idempotency WHERE tenant_id = ? AND key = ?", [tenant, key])
     }
 
     public func deleteIdempotencyRecords(before cutoff: Date, limit: Int) throws -> Int {
-        try delete("DELETE FROM idempotency WHERE rowid IN (SELECT rowid FROM idempotency WHERE created_at < ? LIMIT ?)", [cutoff.ms, limit])
+        try rowsChanged("DELETE FROM idempotency WHERE rowid IN (SELECT rowid FROM idempotency WHERE created_at < ? LIMIT ?)", [cutoff.ms, limit])
     }
 }

@@ -73,7 +73,7 @@ extension SQLiteTransaction {
     }
 
     public func deleteSteps(_ tenant: TenantID, _ runId: String) throws -> Int {
-        try delete("DELETE FROM steps WHERE tenant_id = ? AND run_id = ?", [tenant, runId])
+        try rowsChanged("DELETE FROM steps WHERE tenant_id = ? AND run_id = ?", [tenant, runId])
     }
 
     // MARK: Effects
@@ -92,7 +92,7 @@ extension SQLiteTransaction {
     }
 
     public func deleteEffects(_ tenant: TenantID, _ runId: String) throws -> Int {
-        try delete("DELETE FROM effects WHERE tenant_id = ? AND run_id = ?", [tenant, runId])
+        try rowsChanged("DELETE FROM effects WHERE tenant_id = ? AND run_id = ?", [tenant, runId])
     }
 
     // MARK: Approvals
@@ -128,7 +128,7 @@ extension SQLiteTransaction {
     }
 
     public func deleteApprovals(_ tenant: TenantID, runId: String) throws -> Int {
-        try delete("DELETE FROM approvals WHERE tenant_id = ? AND run_id = ?", [tenant, runId])
+        try rowsChanged("DELETE FROM approvals WHERE tenant_id = ? AND run_id = ?", [tenant, runId])
     }
 
     // MARK: Timers
@@ -183,7 +183,7 @@ extension SQLiteTransaction {
 
     public func deleteCheckpoints(_ tenant: TenantID, _ runId: String) throws -> Int {
         try execute("DELETE FROM checkpoint_heads WHERE tenant_id = ? AND run_id = ?", [tenant, runId])
-        return try delete("DELETE FROM checkpoints WHERE tenant_id = ? AND run_id = ?", [tenant, runId])
+        return try rowsChanged("DELETE FROM checkpoints WHERE tenant_id = ? AND run_id = ?", [tenant, runId])
     }
 
     // MARK: Counts

@@ -54,8 +54,8 @@ public final class SQLiteTransaction: StoreTransaction, ValueSealing {
         try String.fetchOne(db.cachedStatement(sql: sql), arguments: args).map { try StoredDocument.decode(T.self, open($0)) }
     }
 
-    /// Deletes and reports how many rows went.
-    func delete(_ sql: String, _ args: StatementArguments) throws -> Int {
+    /// Runs a DELETE (or an INSERT that may store nothing) and reports how many rows it changed.
+    func rowsChanged(_ sql: String, _ args: StatementArguments) throws -> Int {
         try execute(sql, args)
         return db.changesCount
     }

@@ -27,6 +27,33 @@ struct JSONWriterTests {
         }
     }
 
+    @Test("a session, alone and with a window, as the API's JSONEncoder writes it", arguments: [
+        "plain", "quotes \" and \\ backslashes / slashes", "line\nbreak\u{1}", "ünïcödé 🚀",
+    ])
+    func sessionBytes(text: String) async throws {
+        for ms: Int64 in [0, 1_795_309_915_437, 1_709_164_800_123] {
+            let at = Date(millisecondsSince1970: ms)
+            var bare = try await InMemoryStore().createSession("acme", SessionCreate(id: "s-1"))
+            (bare.createdAt, bare.updatedAt, bare.lastActivityAt) = (at, at, at)
+            var full = bare
+            full.userId = "u-\(text)"
+            full.agentId = "agent"
+            full.title = text
+            full.metadata = ["k": .array([.bool(true), .null, .string(text)])]
+            full.context = ["note": .string(text), "n": 3]
+            full.ttlSeconds = 60
+            full.expiresAt = at.addingTimeInterval(60)
+            full.systemSeq = 1
+            full.summary = Summary(text: text, throughSeq: 2, tokens: 4, createdAt: at)
+            full.status = .closed
+            for s in [bare, full] {
+                #expect(try s.fastJSON() == Array(try APICoding.encoder.encode(s)), "at \(ms)")
+                let window = MessageWindow(summary: nil, messages: [Self.message(1, text, at: ms)], lastSeq: 1, tokens: 1, session: s)
+                #expect(try window.fastJSON() == Array(try APICoding.encoder.encode(window)))
+            }
+        }
+    }
+
     @Test("escapes what JSONEncoder escapes wherever it falls among the eight-byte words the writer steps over")
     func escapesAtEveryOffset() throws {
         for special in ["\"", "\\", "\n", "\u{1}", "\u{1F}", "\u{7F}", " ", "é", "🚀", "!", "#", "[", "]"] {
@@ -95,6 +122,23 @@ struct JSONWriterTests {
             let fast = try StoredDocument.encode(r)
             #expect(fast == String(decoding: try JSONEncoder.agentState.encode(r), as: UTF8.self))
             #expect(try StoredDocument.decode(AuditRecord.self, fast) == r)
+        }
+    }
+
+    @Test("an idempotency record as a stored document: the same bytes as JSONEncoder writes, and read back the same")
+    func storedIdempotency() throws {
+        let at = Date(millisecondsSince1970: 1_795_309_915_437)
+        let answered = IdempotencyRecord(tenantId: "acme", key: "key_1 turn/1", requestHash: "ab12", status: 201,
+                                         headers: ["Location": "/v1/runs/r", "Content-Type": "application/json", "ETag": "\"3\""],
+                                         body: "{\"id\":\"r\",\"text\":\"h\u{e9}llo\\n\"}", createdAt: at, attempt: "T-1",
+                                         reservedAt: at, appliedAt: Date(millisecondsSince1970: 1_795_309_915_500))
+        let marker = IdempotencyRecord(tenantId: "acme", key: "k", requestHash: "ab12", status: nil, headers: [:], body: nil, createdAt: at,
+                                       attempt: "T-2", reservedAt: at, appliedAt: at)
+        let bare = IdempotencyRecord(tenantId: "acme", key: "k", requestHash: "", status: 422, headers: [:], body: nil, createdAt: at)
+        for r in [answered, marker, bare] {
+            let fast = try StoredDocument.encode(r)
+            #expect(fast == String(decoding: try JSONEncoder.agentState.encode(r), as: UTF8.self))
+            #expect(try StoredDocument.decode(IdempotencyRecord.self, fast) == r)
         }
     }
 

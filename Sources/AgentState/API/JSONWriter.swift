@@ -143,13 +143,6 @@ public struct JSONWriter {
     }
 }
 
-extension JSONWriter {
-    /// A value of a type written rarely enough to leave to the generic encoder.
-    mutating func encoded(_ value: some Encodable) throws {
-        bytes.append(contentsOf: try APICoding.encoder.encode(value))
-    }
-}
-
 /// Types the API writes with `JSONWriter` instead of `JSONEncoder`.
 public protocol FastJSONEncodable {
     func write(to w: inout JSONWriter) throws
@@ -219,9 +212,34 @@ extension MessageWindow: FastJSONEncodable {
     public func write(to w: inout JSONWriter) throws {
         w.raw("{\"last_seq\":"); w.int(lastSeq)
         w.raw(",\"messages\":"); try w.messages(messages)
-        if let session { w.raw(",\"session\":"); try w.encoded(session) }
+        if let session { w.raw(",\"session\":"); try session.write(to: &w) }
         if let summary { w.raw(",\"summary\":"); try summary.write(to: &w) }
         w.raw(",\"tokens\":"); w.int(tokens)
+        w.raw("}")
+    }
+}
+
+extension Session: FastJSONEncodable {
+    public func write(to w: inout JSONWriter) throws {
+        w.raw("{")
+        if let agentId { w.raw("\"agent_id\":"); w.string(agentId); w.raw(",") }
+        w.raw("\"context\":"); try w.value(context)
+        w.raw(",\"created_at\":"); w.date(createdAt)
+        if let expiresAt { w.raw(",\"expires_at\":"); w.date(expiresAt) }
+        w.raw(",\"id\":"); w.string(id)
+        w.raw(",\"last_activity_at\":"); w.date(lastActivityAt)
+        w.raw(",\"last_seq\":"); w.int(lastSeq)
+        w.raw(",\"metadata\":"); try w.value(metadata)
+        w.raw(",\"schema_version\":"); w.int(schemaVersion)
+        w.raw(",\"status\":"); w.string(status.rawValue)
+        if let summary { w.raw(",\"summary\":"); try summary.write(to: &w) }
+        if let systemSeq { w.raw(",\"system_seq\":"); w.int(systemSeq) }
+        w.raw(",\"tenant_id\":"); w.string(tenantId)
+        if let title { w.raw(",\"title\":"); w.string(title) }
+        if let ttlSeconds { w.raw(",\"ttl_seconds\":"); w.int(ttlSeconds) }
+        w.raw(",\"updated_at\":"); w.date(updatedAt)
+        if let userId { w.raw(",\"user_id\":"); w.string(userId) }
+        w.raw(",\"version\":"); w.int(version)
         w.raw("}")
     }
 }

@@ -56,3 +56,30 @@ extension StoredDocument {
         return String(decoding: w.bytes, as: UTF8.self)
     }
 }
+
+extension StoredDocument {
+    /// An idempotency record as a stored document, written by hand like a session (a test holds
+    /// it to `JSONEncoder`'s bytes): every idempotent write stores one, and keeps its answer in it.
+    public static func encode(_ r: IdempotencyRecord) throws -> String {
+        var w = JSONWriter(capacity: 256 + (r.body?.utf8.count ?? 0))
+        w.raw("{")
+        if let appliedAt = r.appliedAt { w.raw("\"appliedAt\":"); w.int(appliedAt.millisecondsSince1970); w.raw(",") }
+        if let attempt = r.attempt { w.raw("\"attempt\":"); w.string(attempt); w.raw(",") }
+        if let body = r.body { w.raw("\"body\":"); w.string(body); w.raw(",") }
+        w.raw("\"createdAt\":"); w.int(r.createdAt.millisecondsSince1970)
+        w.raw(",\"headers\":{")
+        for (i, name) in r.headers.keys.sorted().enumerated() {
+            if i > 0 { w.raw(",") }
+            w.string(name)
+            w.raw(":")
+            w.string(r.headers[name]!)
+        }
+        w.raw("},\"key\":"); w.string(r.key)
+        w.raw(",\"requestHash\":"); w.string(r.requestHash)
+        if let reservedAt = r.reservedAt { w.raw(",\"reservedAt\":"); w.int(reservedAt.millisecondsSince1970) }
+        if let status = r.status { w.raw(",\"status\":"); w.int(Int64(status)) }
+        w.raw(",\"tenantId\":"); w.string(r.tenantId)
+        w.raw("}")
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+}

@@ -140,13 +140,18 @@ extension StoreTransaction {
     /// keeps nothing.
     public func keep(_ answers: [IdempotentAnswer]) throws {
         for a in answers {
-            guard var record = try idempotencyRecord(a.attempt.tenant, key: a.attempt.key) else {
-                _ = try insertIdempotencyRecord(IdempotencyRecord(
-                    tenantId: a.attempt.tenant, key: a.attempt.key, requestHash: a.attempt.requestHash, status: a.status, headers: a.headers,
-                    body: a.body, createdAt: now, attempt: a.attempt.token, reservedAt: now))
+            let answered = IdempotencyRecord(tenantId: a.attempt.tenant, key: a.attempt.key, requestHash: a.attempt.requestHash, status: a.status,
+                                             headers: a.headers, body: a.body, createdAt: now, attempt: a.attempt.token, reservedAt: now,
+                                             appliedAt: a.attempt.committed.isSet ? now : nil)
+            if a.attempt.committed.isSet {
+                // Its change started the record, applied: no other attempt can take that over
+                // (only one that changed nothing is taken over), so there is nothing to look at.
+                try saveIdempotencyRecord(answered)
                 continue
             }
-            guard record.attempt == a.attempt.token || record.attempt == nil else { continue }
+            if try insertIdempotencyRecord(answered) { continue }
+            guard var record = try idempotencyRecord(a.attempt.tenant, key: a.attempt.key),
+                  record.attempt == a.attempt.token || record.attempt == nil else { continue }
             record.status = a.status
             record.headers = a.headers
             record.body = a.body

@@ -69,13 +69,13 @@ extension StoreTransaction {
     /// the key: the change rolls back with it, so two attempts never both apply.
     public func markApplied(_ attempt: IdempotentAttempt?) throws {
         guard let attempt else { return }
-        guard var record = try idempotencyRecord(attempt.tenant, key: attempt.key) else {
-            let first = IdempotencyRecord(tenantId: attempt.tenant, key: attempt.key, requestHash: attempt.requestHash, status: nil, headers: [:],
-                                          body: nil, createdAt: now, attempt: attempt.token, reservedAt: now, appliedAt: now)
-            guard try insertIdempotencyRecord(first) else { throw IdempotencyKeyHeld() }
-            return
+        // Nearly every key is new: its record starts here, without a look first.
+        let first = IdempotencyRecord(tenantId: attempt.tenant, key: attempt.key, requestHash: attempt.requestHash, status: nil, headers: [:],
+                                      body: nil, createdAt: now, attempt: attempt.token, reservedAt: now, appliedAt: now)
+        if try insertIdempotencyRecord(first) { return }
+        guard var record = try idempotencyRecord(attempt.tenant, key: attempt.key), record.status == nil, record.attempt == attempt.token else {
+            throw IdempotencyKeyHeld()
         }
-        guard record.status == nil, record.attempt == attempt.token else { throw IdempotencyKeyHeld() }
         guard record.appliedAt == nil else { return }
         record.appliedAt = now
         try saveIdempotencyRecord(record)
