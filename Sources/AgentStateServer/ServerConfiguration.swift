@@ -47,6 +47,10 @@ public struct ServerConfiguration: Sendable {
         /// Change feeds (`/v1/events/stream`) open at once on this server, and per API key (429 beyond).
         public var maxEventStreams = 1000
         public var maxEventStreamsPerKey = 100
+        /// Largest answer kept for an `Idempotency-Key` replay, bytes. A larger one (a saved
+        /// checkpoint, a memory item: the change it reports is in the store) is not stored a
+        /// second time: its replay answers that the request was applied (409).
+        public var keptAnswerBytes = 1024
         public init() {}
     }
 
@@ -68,7 +72,7 @@ public struct ServerConfiguration: Sendable {
 
     /// Flags win over the environment (`AGENTSTATE_HOST`, `AGENTSTATE_PORT`, `AGENTSTATE_STORE` or
     /// `AGENTSTATE_STORE_FILE`, `AGENTSTATE_CACHE` or `AGENTSTATE_CACHE_FILE`, `AGENTSTATE_SECRETS`, `AGENTSTATE_RATE_LIMIT`, `AGENTSTATE_AUDIT`,
-    /// `AGENTSTATE_AUDIT_RETENTION_DAYS`, `AGENTSTATE_ARCHIVE_DIR`, `AGENTSTATE_RETENTION_INTERVAL`, `AGENTSTATE_DRAIN_SECONDS`, `AGENTSTATE_MAX_BODY_BYTES`), which wins over
+    /// `AGENTSTATE_AUDIT_RETENTION_DAYS`, `AGENTSTATE_ARCHIVE_DIR`, `AGENTSTATE_RETENTION_INTERVAL`, `AGENTSTATE_DRAIN_SECONDS`, `AGENTSTATE_MAX_BODY_BYTES`, `AGENTSTATE_KEPT_ANSWER_BYTES`), which wins over
     /// the defaults. A cache (a Redis URL) puts the Redis hot tier in front of the store.
     public static func resolve(host: String?, port: Int?, store: String?, cache: String? = nil, secrets: String? = nil,
                                rateLimit: String? = nil, audit: String? = nil, environment: [String: String]) throws -> ServerConfiguration {
@@ -127,6 +131,10 @@ public struct ServerConfiguration: Sendable {
         if let b = environment["AGENTSTATE_MAX_BODY_BYTES"] {
             guard let n = Int(b), n > 0 else { throw AgentStateError.invalidInput(field: "AGENTSTATE_MAX_BODY_BYTES", "'\(b)' is not a positive number") }
             c.limits.maxBodyBytes = n
+        }
+        if let b = environment["AGENTSTATE_KEPT_ANSWER_BYTES"] {
+            guard let n = Int(b), n >= 0 else { throw AgentStateError.invalidInput(field: "AGENTSTATE_KEPT_ANSWER_BYTES", "'\(b)' is not a number of bytes") }
+            c.limits.keptAnswerBytes = n
         }
         return c
     }

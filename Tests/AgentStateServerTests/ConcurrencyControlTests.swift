@@ -1,4 +1,5 @@
 import AgentState
+import AgentStateServer
 import Foundation
 import HTTPTypes
 import Synchronization
@@ -93,6 +94,29 @@ struct ConcurrencyControlTests {
             #expect(try await api.call(.get, "/v1/sessions/chat/messages?tail=10")["messages"]?.array?.count == 1, "appended once")
             let later = try await api.call(.post, "/v1/sessions/chat/messages", body, headers: key)
             #expect(later.status == 201 && later.text == applied.first?.text && later.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
+        }
+    }
+
+    @Test("an answer larger than the kept size is not stored twice: its replay says the request was applied, and it is not run again")
+    func largeAnswers() async throws {
+        let h = try await APIHarness.make()
+        let value = String(repeating: "v", count: 2000)
+        let key: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "put-1"]
+        try await h.run { api in
+            let first = try await api.call(.put, "/v1/memory/ann/notes/n1", #"{"value":"\#(value)"}"#, headers: key)
+            #expect(first.status == 201 || first.status == 200)
+            let again = try await api.call(.put, "/v1/memory/ann/notes/n1", #"{"value":"\#(value)"}"#, headers: key)
+            #expect(again.status == 409 && again["code"] == "idempotency_key_applied" && again["field"] == "Idempotency-Key")
+            #expect(try await api.call(.get, "/v1/memory/ann/notes/n1")["version"] == 1, "written once")
+        }
+        var limits = ServerConfiguration.Limits()
+        limits.keptAnswerBytes = 8192
+        try await h.run(limits: limits) { api in
+            let key: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "put-2"]
+            let first = try await api.call(.put, "/v1/memory/ann/notes/n2", #"{"value":"\#(value)"}"#, headers: key)
+            let again = try await api.call(.put, "/v1/memory/ann/notes/n2", #"{"value":"\#(value)"}"#, headers: key)
+            #expect(again.status == first.status && again.text == first.text && again.headers[HTTPField.Name("Idempotent-Replayed")!] == "true",
+                    "kept under a larger limit")
         }
     }
 

@@ -86,6 +86,12 @@ struct Problem: Encodable {
                                     the first request with this Idempotency-Key was applied; its response held a secret, which is \
                                     shown once and never kept, so it cannot be sent again: list what it made to see its outcome
                                     """, field: "Idempotency-Key"), [:])
+            case .idempotencyAnswerNotKept(let limit):
+                return (Problem(.conflict, code: "idempotency_key_applied",
+                                detail: """
+                                    the first request with this Idempotency-Key was applied; its answer was larger than \(limit) bytes, \
+                                    which are not kept: it will not run again; read the resource to see its outcome
+                                    """, field: "Idempotency-Key"), [:])
             case .rateLimited(let wait):
                 let seconds = max(1, Int(AgentStateAPI.seconds(wait).rounded(.up)))
                 return (Problem(.tooManyRequests, code: "rate_limited", detail: "too many requests; retry in \(seconds) s"),

@@ -16,6 +16,8 @@ enum ServerError: Error {
     case idempotencyApplied
     /// The first request with the key was applied; its answer held a secret, which is never kept.
     case idempotencyWithheld
+    /// The first request with the key was applied; its answer was too large to keep.
+    case idempotencyAnswerNotKept(limit: Int)
     case rateLimited(retryAfter: Duration)
     case tooManyStreams(limit: Int)
     case routeNotFound

@@ -87,13 +87,19 @@ struct IdempotencyMiddleware: RouterMiddleware {
         var response = response
         try await response.body.write(collector)
         let bytes = collector.box.buffer
+        response.body = ResponseBody(byteBuffer: bytes)
+        guard bytes.readableBytes <= limits.keptAnswerBytes else {
+            // What it reports is in the store already: keep that it was applied, not a second copy.
+            answers.keep(IdempotentAnswer(attempt: attempt, status: response.status.code,
+                                          headers: [Self.withheld: "\(Self.tooLarge)\(limits.keptAnswerBytes)"], body: nil))
+            return response
+        }
         var headers: [String: String] = [:]
         for name in Self.kept { if let v = response.headers[name] { headers[name.rawName] = v } }
         // Written after the answer goes out; if that fails, the key, marked applied with the
         // change, tells a retry so instead of running it again.
         answers.keep(IdempotentAnswer(attempt: attempt, status: response.status.code, headers: headers,
                           body: String(decoding: bytes.readableBytesView, as: UTF8.self)))
-        response.body = ResponseBody(byteBuffer: bytes)
         return response
     }
 
@@ -103,8 +109,10 @@ struct IdempotencyMiddleware: RouterMiddleware {
         status.code < 500 && ![401, 403, 404].contains(status.code)
     }
 
-    /// Marks, in a kept record's headers, a response that was sent but not kept.
+    /// Marks, in a kept record's headers, a response that was sent but not kept: `no-store`
+    /// (it held a secret) or `too-large:N` (it was larger than N bytes).
     static let withheld = "Cache-Control"
+    static let tooLarge = "too-large:"
 
     static func response(from record: IdempotencyRecord) -> Response {
         var headers = HTTPFields()
@@ -163,7 +171,12 @@ final class IdempotencyGate: Sendable {
         case .inProgress: throw ServerError.idempotencyInProgress
         case .applied: throw ServerError.idempotencyApplied
         case .replay(let record):
-            if record.body == nil, record.headers[IdempotencyMiddleware.withheld] == "no-store" { throw ServerError.idempotencyWithheld }
+            if record.body == nil, let withheld = record.headers[IdempotencyMiddleware.withheld] {
+                if withheld == "no-store" { throw ServerError.idempotencyWithheld }
+                if withheld.hasPrefix(IdempotencyMiddleware.tooLarge) {
+                    throw ServerError.idempotencyAnswerNotKept(limit: Int(withheld.dropFirst(IdempotencyMiddleware.tooLarge.count)) ?? 0)
+                }
+            }
             throw Replay(record: record)
         case .proceed, .takeOver: return
         }

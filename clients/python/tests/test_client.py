@@ -9,6 +9,7 @@ import pytest
 from agentstate import (
     AgentState,
     AlreadyExists,
+    Applied,
     AsyncAgentState,
     Forbidden,
     InvalidInput,
@@ -234,3 +235,14 @@ def test_health_statistics_and_the_document(server):
         issued = state.create_key("operator", name="py-test")
         assert issued["secret"].startswith("as_")
         assert state.revoke_key(issued["key"]["id"])["revoked_at"]
+
+
+def test_a_write_sent_again_whose_answer_was_too_large_to_keep_is_applied_not_run_twice(server):
+    # The server keeps answers of up to 1 KiB for replays; a memory item of 2 kB answers with more.
+    with AgentState(server.url, api_key=server.key("agent")) as state:
+        value = "v" * 2000
+        state.put_memory("ann", "notes", "big", value=value, idempotency_key="put-big-1")
+        with pytest.raises(Applied) as raised:
+            state.put_memory("ann", "notes", "big", value=value, idempotency_key="put-big-1")
+        assert raised.value.status == 409 and raised.value.code == "idempotency_key_applied"
+        assert state.get_memory("ann", "notes", "big")["version"] == 1, "written once"

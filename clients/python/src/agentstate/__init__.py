@@ -14,6 +14,7 @@ from ._sync_client import AgentState
 from .errors import (
     AgentStateError,
     AlreadyExists,
+    Applied,
     Conflict,
     Forbidden,
     InvalidInput,
@@ -36,6 +37,7 @@ __all__ = [
     "FeedEvent",
     "AgentStateError",
     "AlreadyExists",
+    "Applied",
     "Conflict",
     "Forbidden",
     "InvalidInput",

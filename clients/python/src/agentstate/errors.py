@@ -15,6 +15,7 @@ __all__ = [
     "Conflict",
     "InvalidTransition",
     "LeaseLost",
+    "Applied",
     "VersionConflict",
     "PayloadTooLarge",
     "RateLimited",
@@ -86,6 +87,13 @@ class LeaseLost(Conflict):
     """409: the caller's lease or fencing token is no longer current."""
 
 
+class Applied(Conflict):
+    """409 ``idempotency_key_applied``: a write sent again with its ``Idempotency-Key`` was done
+    the first time, but its answer cannot be sent again (its server stopped before keeping it, it
+    held a secret, or it was larger than the server keeps). It will not run again; read the
+    resource to see its outcome. A retry after a lost answer can meet this."""
+
+
 class VersionConflict(AgentStateError):
     """412 (If-Match) or 409 (an expected version or seq in the body): the record moved on since
     what the caller expected; ``current`` says where it is."""
@@ -117,6 +125,7 @@ _BY_CODE: dict[str, type[AgentStateError]] = {
     "conflict": Conflict,
     "invalid_input": InvalidInput,
     "lease_lost": LeaseLost,
+    "idempotency_key_applied": Applied,
     "unavailable": Unavailable,
     "unauthorized": Unauthorized,
     "forbidden": Forbidden,

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._async_client import AsyncAgentState
 from ._loop import ClientPerLoop
-from .errors import AlreadyExists, NotFound, VersionConflict
+from .errors import AlreadyExists, Applied, NotFound, VersionConflict
 from .models import Message, NewMessage, ToolCall
 
 if TYPE_CHECKING:
@@ -190,9 +190,14 @@ class AgentStateSession:
             batch = messages[start : start + _APPEND_BATCH]
             try:
                 await client.append_messages(self.key, batch)
+            except Applied:
+                pass  # sent again after its answer was lost: appended once, the answer not kept
             except NotFound:
                 await self._create(client)
-                await client.append_messages(self.key, batch)
+                try:
+                    await client.append_messages(self.key, batch)
+                except Applied:
+                    pass
 
     async def pop_item(self) -> TResponseInputItem | None:
         client = self._clients.current()

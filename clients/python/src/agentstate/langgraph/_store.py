@@ -31,7 +31,7 @@ from langgraph.store.base.embed import ensure_embeddings, get_text_at_path, toke
 
 from .._async_client import AsyncAgentState
 from .._loop import ClientPerLoop
-from ..errors import NotFound
+from ..errors import Applied, NotFound
 from ..models import MemoryItem
 
 _SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
@@ -157,7 +157,10 @@ class AgentStateStore(BaseStore):
                 write["embedding"] = (await self.embeddings.aembed_documents([text]))[0]
         if op.ttl is not None:
             write["ttl_seconds"] = max(1, math.ceil(op.ttl * 60))
-        await client.put_memory(self.user_id, self.namespace, key, **write)
+        try:
+            await client.put_memory(self.user_id, self.namespace, key, **write)
+        except Applied:
+            pass  # sent again after its answer was lost: stored once, the answer not kept
 
     def _text(self, value: Mapping[str, Any], index: Any) -> str:
         """The words of an item that search sees: its indexed fields (all of it by default)."""

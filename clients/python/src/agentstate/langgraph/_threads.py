@@ -30,7 +30,7 @@ from langgraph.checkpoint.base import (
 from langgraph.checkpoint.serde.base import SerializerProtocol
 
 from .._async_client import AsyncAgentState
-from ..errors import AlreadyExists, Conflict, InvalidTransition, NotFound, VersionConflict
+from ..errors import AlreadyExists, Applied, Conflict, InvalidTransition, NotFound, VersionConflict
 from ..models import Run
 from . import _documents as docs
 
@@ -135,13 +135,17 @@ class AsyncThreads:
         value = {"task_id": task_id, "task_path": task_path}
         if regular:
             # A task's writes are kept as first written: a retry of the task adds nothing.
+            # (Applied: a resend after a lost answer, done the first time.)
             try:
                 await self.client.put_memory(self.writes_user, namespace, base, value={**value, "writes": regular}, expected_version=0)
-            except VersionConflict:
+            except (VersionConflict, Applied):
                 pass
         for index, entry in special.items():
             # Errors, interrupts and resumes replace what the task said before.
-            await self.client.put_memory(self.writes_user, namespace, f"{base}/{index}", value={**value, "writes": {index: entry}})
+            try:
+                await self.client.put_memory(self.writes_user, namespace, f"{base}/{index}", value={**value, "writes": {index: entry}})
+            except Applied:
+                pass
 
     async def delete_thread(self, thread_id: str) -> None:
         for run in await self._runs({"configurable": {"thread_id": thread_id}}):
@@ -190,17 +194,23 @@ class AsyncThreads:
         step = docs.step_name(doc["id"])
         head = self._heads.get(run)
         saved = None
-        if head is not None:
-            try:
-                saved = await self.client.save_checkpoint(run, patch=docs.merge_patch(head[1], doc), step=step, expected_seq=head[0], minimal=True)
-            except (VersionConflict, NotFound):
-                saved = None
-        if saved is None:
-            try:
-                saved = await self.client.save_checkpoint(run, state=doc, step=step, minimal=True)
-            except NotFound:
-                await self._create_run(run, thread_id, ns, staged_for)
-                saved = await self.client.save_checkpoint(run, state=doc, step=step, minimal=True)
+        try:
+            if head is not None:
+                try:
+                    saved = await self.client.save_checkpoint(run, patch=docs.merge_patch(head[1], doc), step=step, expected_seq=head[0], minimal=True)
+                except (VersionConflict, NotFound):
+                    saved = None
+            if saved is None:
+                try:
+                    saved = await self.client.save_checkpoint(run, state=doc, step=step, minimal=True)
+                except NotFound:
+                    await self._create_run(run, thread_id, ns, staged_for)
+                    saved = await self.client.save_checkpoint(run, state=doc, step=step, minimal=True)
+        except Applied:
+            # Sent again after its answer was lost: saved once, its seq not known here, so the
+            # next save of this run goes whole.
+            self._heads.pop(run, None)
+            return
         self._remember(run, saved["seq"], doc)
 
     def _remember(self, run: str, seq: int, doc: dict[str, Any]) -> None:

@@ -31,7 +31,7 @@ from langgraph.checkpoint.base import (
 from langgraph.checkpoint.serde.base import SerializerProtocol
 
 from .._sync_client import AgentState
-from ..errors import AlreadyExists, Conflict, InvalidTransition, NotFound, VersionConflict
+from ..errors import AlreadyExists, Applied, Conflict, InvalidTransition, NotFound, VersionConflict
 from ..models import Run
 from . import _documents as docs
 
@@ -136,13 +136,17 @@ class Threads:
         value = {"task_id": task_id, "task_path": task_path}
         if regular:
             # A task's writes are kept as first written: a retry of the task adds nothing.
+            # (Applied: a resend after a lost answer, done the first time.)
             try:
                 self.client.put_memory(self.writes_user, namespace, base, value={**value, "writes": regular}, expected_version=0)
-            except VersionConflict:
+            except (VersionConflict, Applied):
                 pass
         for index, entry in special.items():
             # Errors, interrupts and resumes replace what the task said before.
-            self.client.put_memory(self.writes_user, namespace, f"{base}/{index}", value={**value, "writes": {index: entry}})
+            try:
+                self.client.put_memory(self.writes_user, namespace, f"{base}/{index}", value={**value, "writes": {index: entry}})
+            except Applied:
+                pass
 
     def delete_thread(self, thread_id: str) -> None:
         for run in self._runs({"configurable": {"thread_id": thread_id}}):
@@ -191,17 +195,23 @@ class Threads:
         step = docs.step_name(doc["id"])
         head = self._heads.get(run)
         saved = None
-        if head is not None:
-            try:
-                saved = self.client.save_checkpoint(run, patch=docs.merge_patch(head[1], doc), step=step, expected_seq=head[0], minimal=True)
-            except (VersionConflict, NotFound):
-                saved = None
-        if saved is None:
-            try:
-                saved = self.client.save_checkpoint(run, state=doc, step=step, minimal=True)
-            except NotFound:
-                self._create_run(run, thread_id, ns, staged_for)
-                saved = self.client.save_checkpoint(run, state=doc, step=step, minimal=True)
+        try:
+            if head is not None:
+                try:
+                    saved = self.client.save_checkpoint(run, patch=docs.merge_patch(head[1], doc), step=step, expected_seq=head[0], minimal=True)
+                except (VersionConflict, NotFound):
+                    saved = None
+            if saved is None:
+                try:
+                    saved = self.client.save_checkpoint(run, state=doc, step=step, minimal=True)
+                except NotFound:
+                    self._create_run(run, thread_id, ns, staged_for)
+                    saved = self.client.save_checkpoint(run, state=doc, step=step, minimal=True)
+        except Applied:
+            # Sent again after its answer was lost: saved once, its seq not known here, so the
+            # next save of this run goes whole.
+            self._heads.pop(run, None)
+            return
         self._remember(run, saved["seq"], doc)
 
     def _remember(self, run: str, seq: int, doc: dict[str, Any]) -> None:
