@@ -142,6 +142,29 @@ struct JSONWriterTests {
         }
     }
 
+    @Test("a JSON document and a run's newest checkpoint as stored: the same bytes as JSONEncoder writes, and read back the same", arguments: [
+        "plain", "quotes \" and \\ backslashes / slashes", "line\nbreak\u{1}", "ünïcödé 🚀",
+    ])
+    func storedDocuments(text: String) throws {
+        let document: JSONValue = ["b": .string(text), "a": [1, 2.5, -0.125, 1e-7, .null, true], "nested": ["Z": "z", "a": ["deep": .string(text)]],
+                                   "big": .int(Int64.max), "empty": [:], "list": []]
+        for v in [document, .string(text), .null, [:]] {
+            let fast = try StoredDocument.encode(v)
+            #expect(fast == String(decoding: try JSONEncoder.agentState.encode(v), as: UTF8.self))
+            #expect(try StoredDocument.decode(JSONValue.self, fast) == v)
+        }
+        let at = Date(millisecondsSince1970: 1_795_309_915_437)
+        for step in [nil, "node \(text)"] {
+            var fields: [String: JSONValue] = ["createdAt": .int(at.millisecondsSince1970), "kind": "patch", "runId": "run-1", "seq": 7,
+                                               "state": document, "tenantId": "acme"]
+            if let step { fields["step"] = .string(step) }
+            let c = try StoredDocument.decode(Checkpoint.self, String(decoding: try JSONEncoder.agentState.encode(JSONValue.object(fields)), as: UTF8.self))
+            let fast = try StoredDocument.encode(c)
+            #expect(fast == String(decoding: try JSONEncoder.agentState.encode(c), as: UTF8.self))
+            #expect(try StoredDocument.decode(Checkpoint.self, fast) == c)
+        }
+    }
+
     @Test("API times keep every millisecond through a round trip")
     func exactTimes() throws {
         struct T: Codable, Equatable { var at: Date }

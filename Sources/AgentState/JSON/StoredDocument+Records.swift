@@ -83,3 +83,27 @@ extension StoredDocument {
         return String(decoding: w.bytes, as: UTF8.self)
     }
 }
+
+extension StoredDocument {
+    /// A JSON document (an event's data, a checkpoint's body) as stored, written by hand: the
+    /// bytes `JSONEncoder` writes (a test holds the two together). A run's every step writes one.
+    public static func encode(_ v: JSONValue) throws -> String {
+        var w = JSONWriter(capacity: 256)
+        try w.value(v)
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+
+    /// A run's newest checkpoint, whole, as stored: what every checkpoint save rewrites.
+    public static func encode(_ c: Checkpoint) throws -> String {
+        var w = JSONWriter(capacity: 512)
+        w.raw("{\"createdAt\":"); w.int(c.createdAt.millisecondsSince1970)
+        w.raw(",\"kind\":"); w.string(c.kind.rawValue)
+        w.raw(",\"runId\":"); w.string(c.runId)
+        w.raw(",\"seq\":"); w.int(c.seq)
+        w.raw(",\"state\":"); try w.value(c.state)
+        if let step = c.step { w.raw(",\"step\":"); w.string(step) }
+        w.raw(",\"tenantId\":"); w.string(c.tenantId)
+        w.raw("}")
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+}
