@@ -32,26 +32,33 @@ struct JSONWriterTests {
     ])
     func sessionBytes(text: String) async throws {
         for ms: Int64 in [0, 1_795_309_915_437, 1_709_164_800_123] {
-            let at = Date(millisecondsSince1970: ms)
-            var bare = try await InMemoryStore().createSession("acme", SessionCreate(id: "s-1"))
-            (bare.createdAt, bare.updatedAt, bare.lastActivityAt) = (at, at, at)
-            var full = bare
-            full.userId = "u-\(text)"
-            full.agentId = "agent"
-            full.title = text
-            full.metadata = ["k": .array([.bool(true), .null, .string(text)])]
-            full.context = ["note": .string(text), "n": 3]
-            full.ttlSeconds = 60
-            full.expiresAt = at.addingTimeInterval(60)
-            full.systemSeq = 1
-            full.summary = Summary(text: text, throughSeq: 2, tokens: 4, createdAt: at)
-            full.status = .closed
-            for s in [bare, full] {
+            for s in try await Self.sessions(text, at: Date(millisecondsSince1970: ms)) {
                 #expect(try s.fastJSON() == Array(try APICoding.encoder.encode(s)), "at \(ms)")
                 let window = MessageWindow(summary: nil, messages: [Self.message(1, text, at: ms)], lastSeq: 1, tokens: 1, session: s)
                 #expect(try window.fastJSON() == Array(try APICoding.encoder.encode(window)))
             }
         }
+    }
+
+    /// A session with only what every session has, and one with every field set.
+    static func sessions(_ text: String, at: Date) async throws -> [Session] {
+        var bare = try await InMemoryStore().createSession("acme", SessionCreate(id: "s-1"))
+        (bare.createdAt, bare.updatedAt, bare.lastActivityAt) = (at, at, at)
+        var full = bare
+        full.userId = "u-\(text)"
+        full.agentId = "agent"
+        full.title = text
+        full.status = .closed
+        full.metadata = ["b": [1, 2.5, nil, true], "a": .string(text)]
+        full.context = ["goal": .string(text), "facts": ["ü": ["nested": "\n"]]]
+        full.ttlSeconds = 3600
+        full.expiresAt = Date(millisecondsSince1970: at.millisecondsSince1970 + 83_564)
+        full.lastSeq = 42
+        full.systemSeq = 1
+        full.summary = Summary(text: "so far: \(text)", throughSeq: 40, tokens: 9, createdAt: Date(millisecondsSince1970: at.millisecondsSince1970 + 437))
+        full.version = 7
+        full.updatedAt = Date(millisecondsSince1970: at.millisecondsSince1970 + 562)
+        return [bare, full]
     }
 
     @Test("escapes what JSONEncoder escapes wherever it falls among the eight-byte words the writer steps over")
@@ -86,24 +93,7 @@ struct JSONWriterTests {
         "plain", "quotes \" and \\ backslashes", "line\nbreak\u{1}", "ünïcödé 🚀",
     ])
     func storedSession(text: String) async throws {
-        let at = Date(millisecondsSince1970: 1_795_309_915_437)
-        var bare = try await InMemoryStore().createSession("acme", SessionCreate(id: "s-1"))
-        (bare.createdAt, bare.updatedAt, bare.lastActivityAt) = (at, at, at)
-        var full = bare
-        full.userId = "u-\(text)"
-        full.agentId = "agent"
-        full.title = text
-        full.status = .closed
-        full.metadata = ["b": [1, 2.5, nil, true], "a": .string(text)]
-        full.context = ["goal": .string(text), "facts": ["ü": ["nested": "\n"]]]
-        full.ttlSeconds = 3600
-        full.expiresAt = Date(millisecondsSince1970: 1_795_309_999_001)
-        full.lastSeq = 42
-        full.systemSeq = 1
-        full.summary = Summary(text: "so far: \(text)", throughSeq: 40, tokens: 9, createdAt: Date(millisecondsSince1970: 1_795_309_915_000))
-        full.version = 7
-        full.updatedAt = Date(millisecondsSince1970: 1_795_309_915_999)
-        for s in [bare, full] {
+        for s in try await Self.sessions(text, at: Date(millisecondsSince1970: 1_795_309_915_437)) {
             let fast = try StoredDocument.encode(s)
             let slow = String(decoding: try JSONEncoder.agentState.encode(s), as: UTF8.self)
             #expect(fast == slow, "\(fast)\n\(slow)")
