@@ -158,7 +158,7 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, AnswerKee
     }
 
     public func close() async throws {
-        await answers.flushNow()
+        await answers.close()
         listenerTask.cancel()
         await listenerTask.value
         clientTask.cancel()

@@ -143,7 +143,7 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying, AnswerKeepi
     }
 
     public func close() async throws {
-        await answers.flushNow()
+        await answers.close()
         // The pool closes even if the checkpointer's connection would not.
         let stopped = Result { try checkpointer.stop() }
         try pool.close()

@@ -67,7 +67,7 @@ struct StoreCloser: Service {
 
     func run() async throws {
         try? await gracefulShutdown()
-        await answers.flushNow()
+        await answers.close()
         try await store.close()
     }
 }

@@ -48,7 +48,7 @@ public final class InMemoryStore: TransactionalStore, ChangeNotifying, AnswerKee
     }
 
     public func close() async throws {
-        await answers.flushNow()
+        await answers.close()
     }
 
     /// Rewrites a stored event's data behind the hash chain's back, as an attacker with access

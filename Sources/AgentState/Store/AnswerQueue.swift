@@ -54,6 +54,8 @@ public final class AnswerQueue: Sendable {
     public func keep(_ answer: IdempotentAnswer) {
         state.withLock { s in
             let slot = Self.slot(answer.attempt)
+            // Of two attempts at once that changed nothing, the first answer stays the key's.
+            if let held = s.pending[slot], held.attempt.token != answer.attempt.token { return }
             if s.pending.updateValue(answer, forKey: slot) == nil { s.queued.append(slot) }
             while s.queued.count > capacity {
                 s.pending[s.queued.removeFirst()] = nil
@@ -105,6 +107,13 @@ public final class AnswerQueue: Sendable {
             guard let flush = state.withLock({ $0.flush }) else { return }
             await flush()
         }
+    }
+
+    /// Writes what waits, then stops: a store that closed takes no more writes, so nothing is
+    /// scheduled after this.
+    public func close() async {
+        await flushNow()
+        state.withLock { $0.flush = nil }
     }
 
     private func scheduleFlush() {

@@ -160,6 +160,9 @@ final class IdempotencyGate: Sendable {
     /// mismatch, in progress, applied), or returns when the request may run again.
     func lookUp() async throws {
         opened.withLock { $0 = false }
+        if let kept = answers.pending(attempt), kept.attempt != attempt.token {
+            try Self.answer(kept.requestHash == attempt.requestHash ? .replay(kept) : .mismatch)
+        }
         // The lookup is not the request's change, which writes under the attempt mark as applied.
         try Self.answer(try await IdempotentAttempt.$current.withValue(nil) { try await store.beginIdempotent(attempt) })
         opened.withLock { $0 = true }
