@@ -10,7 +10,7 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
 url, operator_key, agent_key = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -34,7 +34,18 @@ def click_and_load(element):
     """Clicks a button or link and waits for the next page: a check made at once would read the old one."""
     old = browser.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(old))
+
+    def left(_):
+        # The old page is gone once its element cannot be asked about. Chromium says so as a stale
+        # element, or, when asked in the middle of the navigation, as a node that "does not belong
+        # to the document" (staleness_of alone let that one through as a failure).
+        try:
+            old.is_enabled()
+            return False
+        except (StaleElementReferenceException, WebDriverException):
+            return True
+
+    WebDriverWait(browser, 15).until(left)
 
 
 def snap(name):
