@@ -141,19 +141,11 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, AnswerKee
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (PostgresTransaction) throws -> T) async throws -> T {
         let attempt = IdempotentAttempt.current
-        let answers = self.answers.take()
-        do {
-            let result = try await transaction(writing: true) { tx in
-                try tx.keep(answers)
-                try tx.markApplied(attempt)
+        return try await answers.carried(by: attempt) { answers in
+            try await transaction(writing: true) { tx in
+                try tx.openWrite(carrying: answers, for: attempt)
                 return try body(tx)
             }
-            self.answers.settle(answers, written: true)
-            attempt?.committed.set()
-            return result
-        } catch {
-            self.answers.settle(answers, written: false)
-            throw error
         }
     }
 

@@ -120,23 +120,15 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying, AnswerKeepi
         let clock = self.clock, keyRing = self.keyRing, signer = self.chainSigner, sessionDocuments = self.sessionDocuments
         // Read here: the body runs on the writer's queue, outside this task.
         let attempt = IdempotentAttempt.current
-        let answers = self.answers.take()
-        let (result, changed): (T, Set<ChangedStream>)
-        do {
-            (result, changed) = try await Self.translatingErrors {
+        let (result, changed) = try await answers.carried(by: attempt) { answers in
+            try await Self.translatingErrors {
                 try await commits.write { db in
                     let tx = SQLiteTransaction(db, now: clock.now(), keyRing: keyRing, chainSigner: signer, sessionDocuments: sessionDocuments)
-                    try tx.keep(answers)
-                    try tx.markApplied(attempt)
+                    try tx.openWrite(carrying: answers, for: attempt)
                     return (try body(tx), tx.changed)
                 }
             }
-        } catch {
-            self.answers.settle(answers, written: false)
-            throw error
         }
-        self.answers.settle(answers, written: true)
-        attempt?.committed.set()
         changes.notify(changed)
         checkpointer.committed()
         return result

@@ -23,26 +23,18 @@ public final class InMemoryStore: TransactionalStore, ChangeNotifying, AnswerKee
     public func write<T: Sendable>(_ body: @escaping @Sendable (InMemoryTransaction) throws -> T) async throws -> T {
         let now = clock.now()
         let attempt = IdempotentAttempt.current
-        let answers = self.answers.take()
-        let (result, changed): (T, Set<ChangedStream>)
-        do {
-            (result, changed) = try tables.withLock { tables in
+        let (result, changed) = try await answers.carried(by: attempt) { answers in
+            try tables.withLock { tables in
                 let tx = InMemoryTransaction(tables: tables, now: now, chainSigner: chainSigner)
                 do {
-                    try tx.keep(answers)
-                    try tx.markApplied(attempt)
+                    try tx.openWrite(carrying: answers, for: attempt)
                     return (try body(tx), tx.changed)
                 } catch {
                     tx.rollback()
                     throw error
                 }
             }
-        } catch {
-            self.answers.settle(answers, written: false)
-            throw error
         }
-        self.answers.settle(answers, written: true)
-        attempt?.committed.set()
         changes.notify(changed)
         return result
     }

@@ -30,7 +30,6 @@ public final class AnswerQueue: Sendable {
         var queued: [String] = []
         var flushScheduled = false
         var flush: (@Sendable () async -> Void)?
-        var dropped = 0
     }
 
     private let state = Mutex(State())
@@ -59,7 +58,6 @@ public final class AnswerQueue: Sendable {
             if s.pending.updateValue(answer, forKey: slot) == nil { s.queued.append(slot) }
             while s.queued.count > capacity {
                 s.pending[s.queued.removeFirst()] = nil
-                s.dropped += 1
             }
         }
         scheduleFlush()
@@ -99,6 +97,23 @@ public final class AnswerQueue: Sendable {
             }
         }
         if !written { scheduleFlush() }
+    }
+
+    /// Runs a store's write transaction so that it carries the answers waiting: `commit` writes
+    /// them (`StoreTransaction.openWrite`) with its change. Written, they leave the queue; if the
+    /// transaction fails they wait for the next. Once it committed, `attempt`'s change is known to.
+    public func carried<T>(by attempt: IdempotentAttempt?, _ commit: ([IdempotentAnswer]) async throws -> T) async throws -> T {
+        let taken = take()
+        let result: T
+        do {
+            result = try await commit(taken)
+        } catch {
+            settle(taken, written: false)
+            throw error
+        }
+        settle(taken, written: true)
+        attempt?.committed.set()
+        return result
     }
 
     /// Writes what waits now (at shutdown, before the store closes); gives up after a few tries.
@@ -144,6 +159,13 @@ public protocol AnswerKeeping {
 }
 
 extension StoreTransaction {
+    /// What every write transaction does before its change: the answers it carries
+    /// (`AnswerQueue.carried`), and the mark that `attempt` applied.
+    public func openWrite(carrying answers: [IdempotentAnswer], for attempt: IdempotentAttempt?) throws {
+        try keep(answers)
+        try markApplied(attempt)
+    }
+
     /// Writes answers of idempotent requests: over the record their change started, or as a
     /// new record for one that changed nothing. An attempt whose key another attempt holds
     /// keeps nothing.

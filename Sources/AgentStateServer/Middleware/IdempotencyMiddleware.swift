@@ -150,19 +150,22 @@ final class IdempotencyGate: Sendable {
     /// whereupon `lookUp` says what to answer. So a new key costs no read.
     func begin() async throws {
         guard !isOpen else { return }
-        if let kept = answers.pending(attempt) {
+        try answerFromQueue()
+        opened.withLock { $0 = true }
+    }
+
+    /// Throws the answer another attempt at this key left on this server, not written yet.
+    private func answerFromQueue() throws {
+        if let kept = answers.pending(attempt), kept.attempt != attempt.token {
             try Self.answer(kept.requestHash == attempt.requestHash ? .replay(kept) : .mismatch)
         }
-        opened.withLock { $0 = true }
     }
 
     /// What the store says of a key a change found held: thrown as the answer (a replay, a
     /// mismatch, in progress, applied), or returns when the request may run again.
     func lookUp() async throws {
         opened.withLock { $0 = false }
-        if let kept = answers.pending(attempt), kept.attempt != attempt.token {
-            try Self.answer(kept.requestHash == attempt.requestHash ? .replay(kept) : .mismatch)
-        }
+        try answerFromQueue()
         // The lookup is not the request's change, which writes under the attempt mark as applied.
         try Self.answer(try await IdempotentAttempt.$current.withValue(nil) { try await store.beginIdempotent(attempt) })
         opened.withLock { $0 = true }

@@ -80,7 +80,6 @@ UNASYNC = [
     (r"\bAsyncHTTP\b", "SyncHTTP"),
     (r"\bAsyncStream\b", "SyncStream"),
     (r"\basync_deadline\b", "sync_deadline"),
-    (r"\basync_open\b", "sync_open"),
     (r"^from \._http import", "from ._http_sync import"),
     (r"\basyncio\.sleep\b", "time.sleep"),
     (r"^import asyncio$", "import time"),

@@ -12,7 +12,7 @@ import ssl
 from collections.abc import AsyncIterator
 
 from . import _wire
-from ._streams import AsyncStream, async_deadline, async_open
+from ._streams import AsyncStream, async_deadline
 from ._wire import Origin, Response, StaleConnection, TransportError
 
 POOL = 32  # idle connections kept; more may be open while that many callers are waiting
@@ -38,7 +38,7 @@ class AsyncHTTP:
             try:
                 async with async_deadline(self.timeout):
                     if stream is None:
-                        stream = await async_open(self.origin, self._tls, self.timeout or 30.0)
+                        stream = await AsyncStream.open(self.origin, self._tls, self.timeout or 30.0)
                     await stream.send(data)
                     response = await self._read(stream, method)
             except BaseException as e:
@@ -63,7 +63,7 @@ class AsyncHTTP:
         stream = None
         try:
             async with async_deadline(connect_timeout):
-                stream = await async_open(self.origin, self._tls, connect_timeout)
+                stream = await AsyncStream.open(self.origin, self._tls, connect_timeout)
                 await stream.send(data)
                 status, head, rest = await self._head(stream)
             stream.without_timeout()

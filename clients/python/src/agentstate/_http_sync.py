@@ -13,7 +13,7 @@ import ssl
 from collections.abc import Iterator
 
 from . import _wire
-from ._streams import SyncStream, sync_deadline, sync_open
+from ._streams import SyncStream, sync_deadline
 from ._wire import Origin, Response, StaleConnection, TransportError
 
 POOL = 32  # idle connections kept; more may be open while that many callers are waiting
@@ -39,7 +39,7 @@ class SyncHTTP:
             try:
                 with sync_deadline(self.timeout):
                     if stream is None:
-                        stream = sync_open(self.origin, self._tls, self.timeout or 30.0)
+                        stream = SyncStream.open(self.origin, self._tls, self.timeout or 30.0)
                     stream.send(data)
                     response = self._read(stream, method)
             except BaseException as e:
@@ -64,7 +64,7 @@ class SyncHTTP:
         stream = None
         try:
             with sync_deadline(connect_timeout):
-                stream = sync_open(self.origin, self._tls, connect_timeout)
+                stream = SyncStream.open(self.origin, self._tls, connect_timeout)
                 stream.send(data)
                 status, head, rest = self._head(stream)
             stream.without_timeout()

@@ -24,8 +24,9 @@ class AsyncStream:
         self.writer = writer
 
     @staticmethod
-    async def open(origin: Origin, tls: ssl.SSLContext | None) -> AsyncStream:
-        # asyncio sets TCP_NODELAY on its sockets: a request leaves in one segment, at once.
+    async def open(origin: Origin, tls: ssl.SSLContext | None, timeout: float) -> AsyncStream:
+        # asyncio sets TCP_NODELAY on its sockets: a request leaves in one segment, at once. The
+        # caller's deadline bounds the connect (``timeout`` is the blocking stream's).
         reader, writer = await asyncio.open_connection(
             origin.host, origin.port, ssl=tls, server_hostname=origin.host if tls else None, limit=READ
         )
@@ -82,14 +83,6 @@ class SyncStream:
 
     def close(self) -> None:
         self.sock.close()
-
-
-async def async_open(origin: Origin, tls: ssl.SSLContext | None, timeout: float) -> AsyncStream:
-    return await AsyncStream.open(origin, tls)
-
-
-def sync_open(origin: Origin, tls: ssl.SSLContext | None, timeout: float) -> SyncStream:
-    return SyncStream.open(origin, tls, timeout)
 
 
 if sys.version_info >= (3, 11):

@@ -189,15 +189,13 @@ class AgentStateSession:
         for start in range(0, len(messages), _APPEND_BATCH):
             batch = messages[start : start + _APPEND_BATCH]
             try:
-                await client.append_messages(self.key, batch)
-            except Applied:
-                pass  # sent again after its answer was lost: appended once, the answer not kept
-            except NotFound:
-                await self._create(client)
                 try:
                     await client.append_messages(self.key, batch)
-                except Applied:
-                    pass
+                except NotFound:
+                    await self._create(client)
+                    await client.append_messages(self.key, batch)
+            except Applied:
+                pass  # sent again after its answer was lost: appended once, the answer not kept
 
     async def pop_item(self) -> TResponseInputItem | None:
         client = self._clients.current()
