@@ -90,7 +90,8 @@ public struct IdempotencyRecord: Sendable, Codable, Hashable {
 
 /// What `beginIdempotent` answers.
 public enum IdempotencyStart: Sendable, Hashable {
-    /// The key is new and now reserved for this attempt: handle the request, then `finishIdempotent`.
+    /// No attempt holds the key (one that reserves keys now holds it): handle the request; its
+    /// first change records it, and `finishIdempotent` keeps its answer.
     case proceed
     /// An earlier attempt held the key past its lease without changing anything (its server
     /// died or hung): the key is now this attempt's; handle the request as for `proceed`.

@@ -105,9 +105,9 @@ public protocol StateStore: Sendable {
     func revokeAPIKey(_ tenant: TenantID?, id: String) async throws -> APIKey
     /// The live key whose secret this is, or `nil`.
     func authenticate(secret: String) async throws -> APIKey?
-    /// Reserves an idempotency key for an attempt at a request, or says what became of it
-    /// before. Writes made while the attempt is `IdempotentAttempt.current` record that it
-    /// applied, atomically with what they change.
+    /// Says what became of an idempotency key before this attempt, reserving it only for an
+    /// attempt that `reservesKey`. Writes made while the attempt is `IdempotentAttempt.current`
+    /// record that it applied (starting the key's record), atomically with what they change.
     func beginIdempotent(_ attempt: IdempotentAttempt) async throws -> IdempotencyStart
     /// Stores the response to send again, if the attempt still holds the key.
     func finishIdempotent(_ attempt: IdempotentAttempt, status: Int, headers: [String: String], body: String?) async throws
