@@ -25,6 +25,22 @@ struct AuthAndErrorsTests {
         }
     }
 
+    @Test("the bearer scheme's name in any case, the key with blanks around it; a blank credential is 401")
+    func bearerForms() async throws {
+        let h = try await APIHarness.make()
+        try await h.run { api in
+            let key = h.agent
+            for header in ["Bearer \(key)", "bearer \(key)", "BEARER  \t\(key) \t"] {
+                let r = try await api.call(.get, "/v1/sessions", headers: [.authorization: header])
+                #expect(r.status == 200, "\(header.debugDescription)")
+            }
+            for header in ["Bearer ", "Bearer  \t ", "Basic \(key)", "Bearer\(key)"] {
+                let r = try await api.call(.get, "/v1/sessions", headers: [.authorization: header])
+                #expect(r.status == 401, "\(header.debugDescription)")
+            }
+        }
+    }
+
     @Test("each role may do its own work and is 403 elsewhere")
     func roles() async throws {
         let h = try await APIHarness.make()

@@ -85,8 +85,34 @@ struct JSONWriterTests {
                 let slow = String(decoding: try JSONEncoder.agentState.encode(m), as: UTF8.self)
                 #expect(fast == slow, "\(fast)\n\(slow)")
                 #expect(try StoredDocument.decode(Message.self, fast) == m)
+                #expect(try StoredMessageExtras.encode(m) == Self.extrasByFoundation(m))
+                var bare = m
+                (bare.metadata, bare.name, bare.toolCallId, bare.toolCalls) = (nil, nil, nil, nil)
+                for (i, part) in [m.metadata != nil, m.name != nil, m.toolCallId != nil, m.toolCalls != nil].enumerated() where part {
+                    var one = bare
+                    switch i {
+                    case 0: one.metadata = m.metadata
+                    case 1: one.name = m.name
+                    case 2: one.toolCallId = m.toolCallId
+                    default: one.toolCalls = m.toolCalls
+                    }
+                    #expect(try StoredMessageExtras.encode(one) == Self.extrasByFoundation(one))
+                }
             }
         }
+    }
+
+    /// The extras column as `JSONEncoder` writes the library's private shape of it.
+    static func extrasByFoundation(_ m: Message) throws -> String? {
+        struct Extras: Encodable {
+            var toolCallId: String?
+            var name: String?
+            var toolCalls: [ToolCall]?
+            var metadata: JSONValue?
+        }
+        guard m.toolCallId != nil || m.name != nil || m.toolCalls != nil || m.metadata != nil else { return nil }
+        return String(decoding: try JSONEncoder.agentState.encode(Extras(toolCallId: m.toolCallId, name: m.name, toolCalls: m.toolCalls, metadata: m.metadata)),
+                      as: UTF8.self)
     }
 
     @Test("a session as a stored document: the same bytes as JSONEncoder writes, and read back the same", arguments: [
@@ -152,6 +178,62 @@ struct JSONWriterTests {
             let fast = try StoredDocument.encode(c)
             #expect(fast == String(decoding: try JSONEncoder.agentState.encode(c), as: UTF8.self))
             #expect(try StoredDocument.decode(Checkpoint.self, fast) == c)
+        }
+    }
+
+    @Test("a run as a stored document: the same bytes as JSONEncoder writes, and read back the same", arguments: [
+        "plain", "quotes \" and \\ backslashes / slashes", "line\nbreak\u{1}", "ünïcödé 🚀",
+    ])
+    func storedRun(text: String) async throws {
+        let at = Date(millisecondsSince1970: 1_795_309_915_437)
+        var bare = try await InMemoryStore().createRun("acme", RunCreate(id: "r-1", workflow: "w"))
+        (bare.createdAt, bare.updatedAt) = (at, at)
+        var full = bare
+        full.sessionId = "s-1"
+        full.userId = "u-\(text)"
+        full.status = .waitingForApproval
+        full.currentStep = "step \(text)"
+        full.owner = text
+        full.retryCount = 2
+        full.lastError = ErrorInfo(kind: "timeout", message: text)
+        full.lastAttemptAt = Date(millisecondsSince1970: at.millisecondsSince1970 + 1)
+        full.input = ["b": [1, 2.5, nil, true], "a": .string(text)]
+        full.output = [1, "two", nil]
+        full.promptVersion = "v2"
+        full.model = "gpt"
+        full.usage = Usage(tokensIn: 10, tokensOut: 20, toolCalls: 3, retries: 1, wallTimeMs: 99, modelRequestIds: ["req-1", text])
+        full.lease = Lease(holder: "worker \(text)", token: 7, expiresAt: Date(millisecondsSince1970: at.millisecondsSince1970 + 30_000))
+        full.fencingToken = 7
+        full.waitUntil = Date(millisecondsSince1970: at.millisecondsSince1970 + 60_000)
+        full.waitReason = text
+        full.pendingApprovalId = "apr_1"
+        full.forkedFrom = ForkOrigin(runId: "r-0", eventSeq: 12)
+        full.metadata = ["ü": ["nested": "\n"]]
+        full.eventSeq = 41
+        full.version = 40
+        full.finishedAt = Date(millisecondsSince1970: at.millisecondsSince1970 + 90_000)
+        var finished = bare
+        finished.output = ["answer": .string(text)]
+        for r in [bare, full, finished] {
+            let fast = try StoredDocument.encode(r)
+            #expect(fast == String(decoding: try JSONEncoder.agentState.encode(r), as: UTF8.self), "\(fast)")
+            #expect(try StoredDocument.decode(Run.self, fast) == r)
+            #expect(r.apiValue == (try JSONValue(encoding: r)))
+        }
+    }
+
+    @Test("a checkpoint and a stored checkpoint record as the API's JSONEncoder writes them")
+    func checkpointBytes() throws {
+        let at = Date(millisecondsSince1970: 1_795_309_915_437)
+        let state: JSONValue = ["notes": "n\"1\"", "cursor": 3, "nested": ["a": [1, 2.5, nil]]]
+        for step in [nil, "node ü"] {
+            let record = CheckpointRecord(tenantId: "acme", runId: "r-1", seq: 4, step: step, kind: .patch, body: state, createdAt: at)
+            #expect(try record.fastJSON() == Array(try APICoding.encoder.encode(record)))
+            var fields: [String: JSONValue] = ["createdAt": .int(at.millisecondsSince1970), "kind": "full", "runId": "r-1", "seq": 4,
+                                               "state": state, "tenantId": "acme"]
+            if let step { fields["step"] = .string(step) }
+            let c = try StoredDocument.decode(Checkpoint.self, try StoredDocument.encode(JSONValue.object(fields)))
+            #expect(try c.fastJSON() == Array(try APICoding.encoder.encode(c)))
         }
     }
 

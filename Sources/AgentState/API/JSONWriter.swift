@@ -251,3 +251,29 @@ extension AppendedBody: FastJSONEncodable {
         w.raw("}")
     }
 }
+
+extension CheckpointRecord: FastJSONEncodable {
+    public func write(to w: inout JSONWriter) throws {
+        w.raw("{\"body\":"); try w.value(body)
+        w.raw(",\"created_at\":"); w.date(createdAt)
+        w.raw(",\"kind\":"); w.string(kind.rawValue)
+        w.raw(",\"run_id\":"); w.string(runId)
+        w.raw(",\"seq\":"); w.int(seq)
+        if let step { w.raw(",\"step\":"); w.string(step) }
+        w.raw(",\"tenant_id\":"); w.string(tenantId)
+        w.raw("}")
+    }
+}
+
+extension Checkpoint: FastJSONEncodable {
+    public func write(to w: inout JSONWriter) throws {
+        w.raw("{\"created_at\":"); w.date(createdAt)
+        w.raw(",\"kind\":"); w.string(kind.rawValue)
+        w.raw(",\"run_id\":"); w.string(runId)
+        w.raw(",\"seq\":"); w.int(seq)
+        w.raw(",\"state\":"); try w.value(state)
+        if let step { w.raw(",\"step\":"); w.string(step) }
+        w.raw(",\"tenant_id\":"); w.string(tenantId)
+        w.raw("}")
+    }
+}

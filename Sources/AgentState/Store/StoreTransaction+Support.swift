@@ -37,9 +37,9 @@ extension StoreTransaction {
         // Every event of a run's stream is written here, so the run knows its stream's head.
         run.eventSeq = (old?.eventSeq ?? 0) + 1
         var payload = data
-        let newJSON = try JSONValue(encoding: run)
+        let newJSON = run.apiValue
         if let old {
-            payload["run"] = JSONValue.mergePatch(from: try JSONValue(encoding: old), to: newJSON) ?? .emptyObject
+            payload["run"] = JSONValue.mergePatch(from: old.apiValue, to: newJSON) ?? .emptyObject
             try updateRun(run)
         } else {
             payload["snapshot"] = newJSON
