@@ -8,6 +8,9 @@
   nodes, each returning its result and the 2 KB notes as state (a checkpoint per node), then
   `get_state`; the time of a run divided by ten.
 
+LangGraph's InMemorySaver runs the same graphs with nothing stored: the graph's own cost, which
+every saver pays on top of what it stores (its rows come first, with the sqlite peers).
+
 With --agentstate-bin, the same LangGraph graphs and SDK calls also run through this repository's
 Python adapters (AgentStateSaver, AgentStateSession) against an `agentstate serve` on a fresh
 SQLite file each: what a LangGraph or Agents SDK user gets by changing one line.
@@ -144,6 +147,17 @@ def langgraph_steps(peer, saver, seconds, warmup, stored):
 
     samples, done = timed(run, seconds, warmup)
     report(peer, "step", "runs of 10 steps", [s / 10 for s in samples], seconds / 10, stored(), done * 10)
+
+
+def langgraph_memory(args):
+    """LangGraph with its in-process InMemorySaver: the graph's own cost, with no store to pay for.
+    Any saver's row minus this one is what storing cost that saver (LangGraph's floor)."""
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    peer = "LangGraph InMemorySaver (no store: the floor)"
+    for sessions, depth in ((200, 0), (1, args.langgraph_depth)):
+        langgraph_turns(peer, InMemorySaver(), sessions, depth, args.seconds, args.warmup, lambda: 0)
+    langgraph_steps(peer, InMemorySaver(), args.seconds, args.warmup, lambda: 0)
 
 
 def langgraph_sqlite(args, directory):
@@ -389,6 +403,7 @@ def main():
     parser.add_argument("--only", choices=["sqlite", "postgres", "openai", "agentstate", "floor", "shared"])
     args = parser.parse_args()
     if args.only in (None, "sqlite"):
+        langgraph_memory(args)
         langgraph_sqlite(args, args.dir)
     if args.only in (None, "postgres") and args.postgres:
         langgraph_postgres(args)
