@@ -191,7 +191,7 @@ let package = Package(
         .testTarget(
             name: "AgentStateServerTests",
             dependencies: [
-                "AgentState", "AgentStateServer", "AgentStateSQLite",
+                "AgentState", "AgentStateServer", "AgentStateSQLite", "AgentStateTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -16,8 +16,19 @@ package struct ThrowawayServer: Sendable {
             .appendingPathComponent("scripts/\(kind)")
     }
 
-    /// Runs `scripts/<kind> <verb>`: `start`, or for Redis also `start-sentinel`.
-    package static func start(_ kind: String, _ verb: String = "start") throws -> ThrowawayServer {
+    /// Runs `scripts/<kind> <verb>`: `start`, or for Redis also `start-sentinel`. Only under the
+    /// test command, which has started the shared server of that kind: a plain `swift test`
+    /// fails such a test at once, saying so, rather than installing and starting servers that
+    /// outlive it when the run is cut short.
+    package static func start(_ kind: String, _ verb: String = "start",
+                              environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ThrowawayServer {
+        let marker = "AGENTSTATE_TEST_\(kind.uppercased())"
+        guard let set = environment[marker], !set.isEmpty else {
+            throw AgentStateError(.unavailable, """
+                \(marker) is not set: this test starts a \(kind) of its own only under ./scripts/test, \
+                which runs the whole suite with what it needs
+                """)
+        }
         let r = try runProcess(script(kind), [verb])
         var values: [String: String] = [:]
         for line in r.stdout.split(separator: "\n") {

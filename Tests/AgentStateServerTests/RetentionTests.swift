@@ -1,4 +1,5 @@
 import AgentState
+import AgentStateTesting
 import AgentStateServer
 import Foundation
 import HTTPTypes
@@ -29,15 +30,9 @@ struct RetentionTests {
             #expect(try await c.call(.get, "/v1/sessions/live").status == 200)
 
             let file = try #require(pass["archive"]?.stringValue)
-            let unzipped = Process()
-            unzipped.executableURL = URL(fileURLWithPath: "/bin/gzip")
-            unzipped.arguments = ["-dc", (dir as NSString).appendingPathComponent(file)]
-            let out = Pipe()
-            unzipped.standardOutput = out
-            try unzipped.run()
-            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            unzipped.waitUntilExit()
-            #expect(unzipped.terminationStatus == 0)
+            let unzipped = try runProcess(URL(fileURLWithPath: "/bin/gzip"), ["-dc", (dir as NSString).appendingPathComponent(file)])
+            #expect(unzipped.status == 0)
+            let text = unzipped.stdout
             let lines = text.split(separator: "\n")
             #expect(lines.count == 1 && lines[0].contains("\"old\"") && lines[0].contains("remember me"), "\(text)")
             let mode = try FileManager.default.attributesOfItem(atPath: (dir as NSString).appendingPathComponent(file))[.posixPermissions] as? Int
