@@ -96,6 +96,9 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            // The API's contract, reviewed as a file and built into the binary (no resource
+            // files to ship beside it).
+            resources: [.embedInCode("OpenAPI/openapi.json")],
             swiftSettings: strict
         ),
         // A Swift client for the server; it is itself a StateStore.

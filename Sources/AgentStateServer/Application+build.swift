@@ -7,6 +7,19 @@ import ServiceLifecycle
 /// The server: the API over `store`, the sweeper beside it, both stopped gracefully.
 public func buildApplication(store: any StateStore, configuration: ServerConfiguration, logger: Logger,
                              onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    let (router, services) = buildRouter(store: store, configuration: configuration, logger: logger)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "agentstate"),
+        services: services,
+        onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
+        logger: logger)
+}
+
+/// The router of every route the server answers, and the services that run beside it. Apart
+/// from `buildApplication` so that a test can hold the routes to the OpenAPI document.
+package func buildRouter(store: any StateStore, configuration: ServerConfiguration,
+                         logger: Logger) -> (router: Router<AppRequestContext>, services: [any Service]) {
     let metrics = ServerMetrics()
     let changes = (store as? any ChangeNotifying)?.changes
     let answers = (store as? any AnswerKeeping)?.answers ?? AnswerQueue.writingThrough(store)
@@ -38,17 +51,13 @@ public func buildApplication(store: any StateStore, configuration: ServerConfigu
     v1.add(middleware: QueryCheckMiddleware(routes: routes))
     v1.add(middleware: IdempotencyMiddleware(store: store, limits: configuration.limits, answers: answers))
     api.addRoutes(to: v1)
-    return Application(
-        router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "agentstate"),
-        // Shutdown runs in reverse: the HTTP server drains its requests, then the sweeper stops,
-        // and the store closes last.
-        // The audit writer stops before the store closes, writing what it still holds.
-        services: [StoreCloser(store: store, answers: answers)] + (audit.map { [$0] } ?? [])
-            + (configuration.sweepInterval.map { [SweeperService(sweeper: Sweeper(store: store, interval: $0))] } ?? [])
-            + (configuration.retentionInterval.map { [RetentionService(pass: retention, interval: $0, logger: logger)] } ?? []),
-        onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
-        logger: logger)
+    // Shutdown runs in reverse: the HTTP server drains its requests, then the sweeper stops,
+    // and the store closes last.
+    // The audit writer stops before the store closes, writing what it still holds.
+    let services: [any Service] = [StoreCloser(store: store, answers: answers)] + (audit.map { [$0] } ?? [])
+        + (configuration.sweepInterval.map { [SweeperService(sweeper: Sweeper(store: store, interval: $0))] } ?? [])
+        + (configuration.retentionInterval.map { [RetentionService(pass: retention, interval: $0, logger: logger)] } ?? [])
+    return (router, services)
 }
 
 /// Runs the sweeper until the service group shuts down.

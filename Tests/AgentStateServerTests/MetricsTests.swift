@@ -34,23 +34,3 @@ struct MetricsTests {
         }
     }
 }
-
-@Suite("API: the OpenAPI document")
-struct OpenAPIDocumentTests {
-    @Test("/openapi.json is an OpenAPI 3.1 document describing every endpoint group, with the problem schema")
-    func document() async throws {
-        let h = try await APIHarness.make()
-        try await h.run { api in
-            let r = try await api.call(.get, "/openapi.json", key: "")
-            #expect(r.status == 200)
-            let doc = try #require(r.json)
-            #expect(doc["openapi"] == "3.1.0")
-            let paths = try #require(doc["paths"]?.objectValue)
-            for path in ["/v1/sessions/{id}/messages", "/v1/runs/claim", "/v1/runs/{id}/effects/{key}/begin", "/v1/approvals/{id}/decision",
-                         "/v1/memory/{user}/search", "/v1/events/stream", "/v1/users/{user}", "/v1/keys", "/metrics", "/health/ready"] {
-                #expect(paths[path] != nil, "\(path) is documented")
-            }
-            #expect(doc["components"]?["schemas"]?["Problem"]?["required"]?.array?.count == 5)
-        }
-    }
-}
