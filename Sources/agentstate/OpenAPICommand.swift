@@ -5,6 +5,7 @@ struct OpenAPICommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "openapi", abstract: "Print the API's OpenAPI 3.1 document.")
 
     func run() {
-        print(ServerConfiguration.openAPIDocument)
+        // The file already ends its last line.
+        print(ServerConfiguration.openAPIDocument, terminator: "")
     }
 }
