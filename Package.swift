@@ -80,6 +80,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            // The hot tier's Lua scripts, kept as scripts and built into the binary.
+            resources: ["recordCalls", "append", "claimAttempt", "hydrate", "markFlushed", "window", "setStatus", "evictIfFlushed", "range",
+                        "toolCall"].map { .embedInCode("HotTier/Lua/\($0).lua") },
             swiftSettings: strict
         ),
         // The system's zlib, for the retention archive's gzip files.
