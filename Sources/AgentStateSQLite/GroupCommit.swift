@@ -115,7 +115,7 @@ final class GroupCommit: Sendable {
 
     /// Commits the batch on this thread if the write lock is free, and says whether it did.
     /// Synchronous, so that GRDB runs it here when its writer queue is idle; it is, unless the
-    /// checkpointer or a maintenance pass holds it for a moment, since writes go through the
+    /// WAL checkpointer or a maintenance pass holds it for a moment, since writes go through the
     /// one leader. Another connection holding the lock makes it give up at once, having run
     /// nothing, rather than wait out the busy timeout here.
     private func commitHere(_ batch: [Job]) throws -> Bool {

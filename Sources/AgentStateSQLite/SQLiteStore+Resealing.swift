@@ -24,7 +24,7 @@ extension SQLiteStore: DataResealing {
         try await pool.writeWithoutTransaction { db in
             try db.execute(sql: "INSERT INTO memory_fts (memory_fts) VALUES ('optimize')")
             try db.execute(sql: "VACUUM")
-            // The row is (busy, frames in the log, frames copied). The background checkpointer
+            // The row is (busy, frames in the log, frames copied). The background WAL checkpointer
             // may hold the checkpoint lock at this moment, and then SQLite answers busy at once,
             // copying nothing: the old pages would stay in the file. Try again until it is done.
             for attempt in 0..<100 {

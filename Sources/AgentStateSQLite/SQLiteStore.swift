@@ -38,7 +38,7 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying, AnswerKeepi
     public let path: String
     let pool: DatabasePool
     private let commits: GroupCommit
-    private let checkpointer: Checkpointer
+    private let walCheckpointer: WALCheckpointer
     private let clock: any StoreClock
     let keyRing: DataKeyRing?
     let chainSigner: ChainSigner?
@@ -60,8 +60,8 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying, AnswerKeepi
         config.busyMode = .timeout(configuration.busyTimeout)
         let observer = configuration.statementObserver
         config.prepareDatabase { db in
-            // Commits leave checkpoints to the `Checkpointer`; this is only its backstop.
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Checkpointer.backstopPages)")
+            // Commits leave checkpoints to the `WALCheckpointer`; this is only its backstop.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.backstopPages)")
             if let observer {
                 db.trace(options: .statement) { event in
                     if case .statement(let statement) = event { observer(statement.expandedSQL) }
@@ -86,7 +86,7 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying, AnswerKeepi
             // Set on the writer after GRDB's own WAL set-up, which picks NORMAL.
             let synchronous = configuration.durability == .strict ? "FULL" : "NORMAL"
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
-            checkpointer = try Checkpointer(path: path)
+            walCheckpointer = try WALCheckpointer(path: path)
             answers.setFlush { [weak self] in _ = try? await self?.write { _ in } }
         } catch let error as DatabaseError {
             throw AgentStateError(.unavailable, "cannot open SQLite store at \(path): \(error.message ?? "\(error)")")
@@ -109,7 +109,7 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying, AnswerKeepi
     /// key the hop to a reader's queue and back cost more than the read (a turn ran 4–16%
     /// faster without it). Longer reads keep the hop, so they do not hold a thread of the
     /// caller's pool for long.
-    public func readByKey<T: Sendable>(_ body: @escaping @Sendable (SQLiteTransaction) throws -> T) async throws -> T {
+    public func lookUp<T: Sendable>(_ body: @escaping @Sendable (SQLiteTransaction) throws -> T) async throws -> T {
         let clock = self.clock, keyRing = self.keyRing, signer = self.chainSigner, sessionDocuments = self.sessionDocuments
         return try await Self.translatingErrors {
             try pool.read { db in try body(SQLiteTransaction(db, now: clock.now(), keyRing: keyRing, chainSigner: signer, sessionDocuments: sessionDocuments)) }
@@ -130,14 +130,14 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying, AnswerKeepi
             }
         }
         changes.notify(changed)
-        checkpointer.committed()
+        walCheckpointer.committed()
         return result
     }
 
     public func close() async throws {
         await answers.close()
-        // The pool closes even if the checkpointer's connection would not.
-        let stopped = Result { try checkpointer.stop() }
+        // The pool closes even if the WAL checkpointer's connection would not.
+        let stopped = Result { try walCheckpointer.stop() }
         try pool.close()
         try stopped.get()
     }

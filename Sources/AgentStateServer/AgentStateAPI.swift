@@ -25,7 +25,8 @@ struct AgentStateAPI: Sendable {
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         addSessionRoutes(to: group)
         addRunRoutes(to: group)
-        addWorkerRoutes(to: group)
+        addLeaseRoutes(to: group)
+        addEffectRoutes(to: group)
         addApprovalRoutes(to: group)
         addMemoryRoutes(to: group)
         addAdminRoutes(to: group)

@@ -187,14 +187,14 @@ public protocol TransactionalStore: StateStore {
     func read<T: Sendable>(_ body: @escaping @Sendable (Transaction) throws -> T) async throws -> T
     /// Runs `body` in a write transaction that commits if it returns and rolls back if it throws.
     func write<T: Sendable>(_ body: @escaping @Sendable (Transaction) throws -> T) async throws -> T
-    /// Runs `body` in a read-only transaction that finds a few rows by key (one record, a
-    /// message window). A backend may run it on the caller's thread: for a read this short, the
-    /// hop to another thread and back costs more than the read.
-    func readByKey<T: Sendable>(_ body: @escaping @Sendable (Transaction) throws -> T) async throws -> T
+    /// Looks up a few rows by key (one record, a message window) in a read-only transaction. A
+    /// backend may run it on the caller's thread: for a read this short, the hop to another
+    /// thread and back costs more than the read.
+    func lookUp<T: Sendable>(_ body: @escaping @Sendable (Transaction) throws -> T) async throws -> T
 }
 
 extension TransactionalStore {
-    public func readByKey<T: Sendable>(_ body: @escaping @Sendable (Transaction) throws -> T) async throws -> T {
+    public func lookUp<T: Sendable>(_ body: @escaping @Sendable (Transaction) throws -> T) async throws -> T {
         try await read(body)
     }
 }

@@ -69,7 +69,7 @@ extension TransactionalStore {
     }
 
     public func approval(_ tenant: TenantID, _ id: String) async throws -> Approval {
-        try await readByKey { tx in
+        try await lookUp { tx in
             guard let a = try tx.approval(tenant, id) else { throw AgentStateError.notFound("approval", id) }
             return a
         }

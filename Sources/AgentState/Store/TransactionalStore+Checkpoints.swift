@@ -43,7 +43,7 @@ extension TransactionalStore {
     }
 
     public func checkpoint(_ tenant: TenantID, _ runId: String, _ selector: CheckpointSelector) async throws -> Checkpoint {
-        try await readByKey { tx in
+        try await lookUp { tx in
             _ = try tx.requireRun(tenant, runId)
             let found: Checkpoint?
             switch selector {

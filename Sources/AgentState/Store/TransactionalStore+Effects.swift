@@ -49,7 +49,7 @@ extension TransactionalStore {
     }
 
     public func effect(_ tenant: TenantID, _ runId: String, _ key: String) async throws -> Effect {
-        try await readByKey { tx in
+        try await lookUp { tx in
             _ = try tx.requireRun(tenant, runId)
             guard let e = try tx.effect(tenant, runId, key) else { throw AgentStateError.notFound("effect", key) }
             return e

@@ -39,7 +39,7 @@ extension TransactionalStore {
     public func authenticate(secret: String) async throws -> APIKey? {
         guard secret.hasPrefix(APIKeys.secretPrefix), secret.utf8.count < 200 else { return nil }
         let hash = APIKeys.hash(secret)
-        return try await readByKey { tx in
+        return try await lookUp { tx in
             guard let key = try tx.apiKey(secretHash: hash), !key.isRevoked else { return nil }
             return key
         }
@@ -49,7 +49,7 @@ extension TransactionalStore {
         try Identifier.validateName(attempt.requestKey, field: "Idempotency-Key")
         // A key seen for the first time (nearly every one) costs a read: its record is written
         // with the attempt's change or its answer.
-        if !attempt.reservesKey, try await readByKey({ tx in try tx.idempotencyRecord(attempt.tenant, key: attempt.key) == nil }) {
+        if !attempt.reservesKey, try await lookUp({ tx in try tx.idempotencyRecord(attempt.tenant, key: attempt.key) == nil }) {
             return .proceed
         }
         return try await write { tx in

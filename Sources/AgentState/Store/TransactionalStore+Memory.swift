@@ -28,7 +28,7 @@ extension TransactionalStore {
 
     public func memory(_ tenant: TenantID, _ key: MemoryKey) async throws -> MemoryItem {
         try MemoryRules.validate(key)
-        return try await readByKey { tx in
+        return try await lookUp { tx in
             guard let item = try tx.memory(tenant, key), !item.isExpired(at: tx.now) else {
                 throw AgentStateError.notFound("memory item", "\(key.userId)/\(key.namespace)/\(key.key)")
             }

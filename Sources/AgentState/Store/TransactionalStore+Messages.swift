@@ -94,7 +94,7 @@ extension TransactionalStore {
         case .tokenBudget(let budget):
             guard budget > 0 else { throw AgentStateError.invalidInput(field: "max_tokens", "must be positive") }
         }
-        let (window, stale) = try await readByKey { tx in
+        let (window, stale) = try await lookUp { tx in
             let s = try tx.requireSession(tenant, sessionId)
             return (try tx.window(s, query), s.expiryIsStale(at: tx.now))
         }

@@ -27,7 +27,7 @@ extension TransactionalStore {
     }
 
     public func run(_ tenant: TenantID, _ id: String) async throws -> Run {
-        try await readByKey { tx in try tx.requireRun(tenant, id) }
+        try await lookUp { tx in try tx.requireRun(tenant, id) }
     }
 
     public func runs(_ tenant: TenantID, _ query: RunQuery) async throws -> Page<Run> {

@@ -28,7 +28,7 @@ extension TransactionalStore {
     }
 
     public func session(_ tenant: TenantID, _ id: String) async throws -> Session {
-        try await readByKey { tx in try tx.requireSession(tenant, id) }
+        try await lookUp { tx in try tx.requireSession(tenant, id) }
     }
 
     public func updateSession(_ tenant: TenantID, _ id: String, _ update: SessionUpdate) async throws -> Session {

@@ -9,7 +9,7 @@ import Synchronization
 /// writers or readers; it copies what no reader still needs and leaves the rest for next time.
 /// SQLite's own checkpoint stays on as a backstop at four times the size, should this fall behind.
 // @unchecked: a dispatch source may be cancelled from any thread; the rest is Sendable.
-final class Checkpointer: @unchecked Sendable {
+final class WALCheckpointer: @unchecked Sendable {
     static let backstopPages = 4_000
     private let connection: DatabaseQueue
     private let timer: any DispatchSourceTimer
@@ -18,9 +18,9 @@ final class Checkpointer: @unchecked Sendable {
 
     init(path: String, every interval: DispatchTimeInterval = .milliseconds(50)) throws {
         var config = Configuration()
-        config.label = "agentstate.checkpointer"
+        config.label = "agentstate.wal-checkpointer"
         connection = try DatabaseQueue(path: path, configuration: config)
-        timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "agentstate.checkpointer.timer", qos: .utility))
+        timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "agentstate.wal-checkpointer.timer", qos: .utility))
         timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(10))
         timer.setEventHandler { [weak self] in self?.tick() }
         timer.activate()

@@ -1,0 +1,49 @@
+import AgentState
+import Foundation
+import Hummingbird
+
+extension AgentStateAPI {
+    func addApprovalRoutes(to v1: RouterGroup<AppRequestContext>) {
+        v1.post("runs/:id/approvals") { request, context in
+            try await context.authorize(.write, .run(try context.parameters.decoded("id")))
+            var request = request
+            let body = try await request.decode(ApprovalRequest.self, limits: limits)
+            let a = try await store.requestApproval(context.tenant, try context.parameters.decoded("id"), body)
+            return try Reply.json(a, status: .created, etag: a.version, headers: [.location: "/v1/approvals/\(a.id)"])
+        }
+        v1.get("approvals") { request, context in
+            try await context.authorize(.read, .caller)
+            let overdue = request.query("overdue").map { $0 == "true" || $0 == "1" } ?? false
+            let q = ApprovalQuery(status: try request.queryChoice("status"), approver: request.query("approver"), group: request.query("group"),
+                                  runId: request.query("run_id"), overdue: overdue, limit: try request.queryInt("limit") ?? 50,
+                                  cursor: request.query("cursor"))
+            var page = try await store.approvals(context.tenant, q)
+            if let user = context.key?.userId {
+                // Approvals carry no user; their runs do. A page may come back shorter, its cursor still right.
+                var mine: [String: Bool] = [:]
+                var kept: [Approval] = []
+                for a in page.items {
+                    if mine[a.runId] == nil { mine[a.runId] = try await Target.run(a.runId, belongsTo: user, context.tenant, store) }
+                    if mine[a.runId] == true { kept.append(a) }
+                }
+                page.items = kept
+            }
+            return try Reply.json(page)
+        }
+        v1.get("approvals/:id") { _, context in
+            try await context.authorize(.read, .approval(try context.parameters.decoded("id")))
+            let a = try await store.approval(context.tenant, try context.parameters.decoded("id"))
+            return try Reply.json(a, etag: a.version)
+        }
+        v1.post("approvals/:id/decision") { request, context in
+            try await context.authorize(.decide, .approval(try context.parameters.decoded("id")))
+            var request = request
+            var d = try await request.decode(Decision.self, limits: limits)
+            let a = try await preconditioned(try request.ifMatch()) { v in
+                if let v { d.expectedVersion = v }
+                return try await store.decide(context.tenant, try context.parameters.decoded("id"), d)
+            }
+            return try Reply.json(a, etag: a.version)
+        }
+    }
+}
