@@ -79,6 +79,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             // The hot tier's Lua scripts, kept as scripts and built into the binary.
             resources: ["recordCalls", "append", "claimAttempt", "hydrate", "markFlushed", "window", "setStatus", "evictIfFlushed", "range",

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import RESP
+import ServiceLifecycle
 import Synchronization
 
 /// Redis in front of a durable store (SQLite or PostgreSQL), for conversations.
@@ -44,15 +45,22 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
 
     public var base: any StateStore { durable }
 
-    /// - Parameter background: run a flusher in this process (servers do; a test may drive
-    ///   `flusher` itself).
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - background: run the flusher and the change-notice listener in tasks of this store's
+    ///     own, stopped (and the outbox drained) by `close()`. A server leaves it off and runs
+    ///     the store as a `Service` of its group instead; a test may drive `flusher` itself.
+    ///   - linger: how long the flusher waits after a round that moved turns, so that the next
+    ///     round takes more at once.
     public init(hot: RedisHotTier, durable: any StateStore, consumer: String, clock: any StoreClock = SystemClock(),
-                background: Bool = true, logger: Logger = Logger(label: "agentstate.tiered")) {
+                background: Bool = true, linger: Duration = .milliseconds(20), logger: Logger = Logger(label: "agentstate.tiered")) {
         self.hot = hot
         self.durable = durable
         self.clock = clock
+        self.logger = logger
         changes = (durable as? any ChangeNotifying)?.changes ?? ChangeHub()
-        let flusher = HotTierFlusher(tier: hot, durable: durable, consumer: consumer, logger: logger)
+        let flusher = HotTierFlusher(tier: hot, durable: durable, consumer: consumer, linger: linger, logger: logger)
         self.flusher = flusher
         flushTask = background ? Task { await flusher.run() } : nil
         listenTask = background ? Task { [changes] in await Self.listen(hot, changes, logger) } : nil
@@ -84,8 +92,21 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
         listenTask?.cancel()
         await flushTask?.value
         await listenTask?.value
+        if flushTask != nil { await drainOutbox() }
         await hot.client.close()
         try await durable.close()
+    }
+
+    /// Moves what the outbox still holds into the durable store, so that a process that stops
+    /// leaves no acknowledged turn in Redis alone. Redis or the durable store being away leaves
+    /// the rest to the next flusher, as a crash would.
+    private func drainOutbox() async {
+        do {
+            try await flusher.drain(rounds: 10_000)
+        } catch {
+            logger.warning("stopping with turns not yet flushed; the next flusher will move them", metadata: ["error": "\(error)"])
+        }
+        await flusher.settle()
     }
 
     public func tierHealth() async -> TierHealth {
@@ -443,5 +464,20 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
 
     private static func unavailable(_ error: RESPError) -> AgentStateError {
         AgentStateError(.unavailable, "the Redis hot tier is unreachable: \(error.message)")
+    }
+}
+
+/// A server runs the store's background work as a service of its group: the flusher and the
+/// change-notice listener until the group shuts down, then a drain of the outbox, before the
+/// store is closed.
+extension TieredStore: Service {
+    public func run() async throws {
+        await cancelWhenGracefulShutdown { [flusher, hot, changes, logger] in
+            await withDiscardingTaskGroup { group in
+                group.addTask { await flusher.run() }
+                group.addTask { await Self.listen(hot, changes, logger) }
+            }
+        }
+        await drainOutbox()
     }
 }

@@ -5,9 +5,12 @@ import Logging
 import ServiceLifecycle
 
 /// The server: the API over `store`, the sweeper beside it, both stopped gracefully.
+/// `storeServices` run the store's background work (a tiered store's flusher): they stop after the
+/// HTTP server and before the store closes.
 public func buildApplication(store: any StateStore, configuration: ServerConfiguration, logger: Logger,
+                             storeServices: [any Service] = [],
                              onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-    let (router, services) = buildRouter(store: store, configuration: configuration, logger: logger)
+    let (router, services) = buildRouter(store: store, configuration: configuration, logger: logger, storeServices: storeServices)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "agentstate"),
@@ -18,8 +21,8 @@ public func buildApplication(store: any StateStore, configuration: ServerConfigu
 
 /// The router of every route the server answers, and the services that run beside it. Apart
 /// from `buildApplication` so that a test can hold the routes to the OpenAPI document.
-package func buildRouter(store: any StateStore, configuration: ServerConfiguration,
-                         logger: Logger) -> (router: Router<AppRequestContext>, services: [any Service]) {
+package func buildRouter(store: any StateStore, configuration: ServerConfiguration, logger: Logger,
+                         storeServices: [any Service] = []) -> (router: Router<AppRequestContext>, services: [any Service]) {
     let metrics = ServerMetrics()
     let changes = (store as? any ChangeNotifying)?.changes
     let answers = (store as? any AnswerKeeping)?.answers ?? AnswerQueue.writingThrough(store)
@@ -53,8 +56,9 @@ package func buildRouter(store: any StateStore, configuration: ServerConfigurati
     api.addRoutes(to: v1)
     // Shutdown runs in reverse: the HTTP server drains its requests, then the sweeper stops,
     // and the store closes last.
-    // The audit writer stops before the store closes, writing what it still holds.
-    let services: [any Service] = [StoreCloser(store: store, answers: answers)] + (audit.map { [$0] } ?? [])
+    // The audit writer stops before the store closes, writing what it still holds; the store's
+    // own services (a tiered store's flusher, which drains its outbox) stop just before it closes.
+    let services: [any Service] = [StoreCloser(store: store, answers: answers)] + storeServices + (audit.map { [$0] } ?? [])
         + (configuration.sweepInterval.map { [SweeperService(sweeper: Sweeper(store: store, interval: $0))] } ?? [])
         + (configuration.retentionInterval.map { [RetentionService(pass: retention, interval: $0, logger: logger)] } ?? [])
     return (router, services)

@@ -40,7 +40,7 @@ struct ServeCommand: AsyncParsableCommand {
         let migrate = migrate || ProcessInfo.processInfo.environment["AGENTSTATE_MIGRATE"] == "1"
         let keyRing = try DataKeyRing.configured(file: dataKeys)
         let signer = try ChainSigner.configured(file: signingKeys)
-        let backend = try await StoreOpener.open(config.store, migrate: migrate, keyRing: keyRing, signer: signer)
+        let (backend, storeServices) = try await StoreOpener.openForServing(config.store, migrate: migrate, keyRing: keyRing, signer: signer)
         if dev {
             let issued = try await backend.createAPIKey("default", role: .admin, name: "dev", userId: nil)
             FileHandle.standardOutput.write(Data("dev key for tenant 'default' (role admin): \(issued.secret)\n".utf8))
@@ -49,7 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("serving", metadata: ["store": "\(config.store)", "host": "\(config.host)", "port": "\(config.port)",
                                           "sealing": "\(keyRing.map { "key \($0.activeKeyId)" } ?? "off")",
                                           "signing": "\(signer.map { "key \($0.activeKeyId)" } ?? "off")"])
-        let app = buildApplication(store: backend, configuration: config, logger: logger) { port in
+        let app = buildApplication(store: backend, configuration: config, logger: logger, storeServices: storeServices) { port in
             // Tests and scripts read this line to find a port chosen with --port 0.
             FileHandle.standardOutput.write(Data("listening on http://\(config.host):\(port)\n".utf8))
         }

@@ -163,6 +163,42 @@ struct TieredServerTests {
         #expect(server.terminate() == 0)
     }
 
+    @Test("SIGTERM with turns in Redis alone: the server moves every acknowledged turn into the durable store before it exits")
+    func drainsOnSigterm() async throws {
+        let redis = try ThrowawayServer.start("redis")
+        defer { redis.stop() }
+        let file = temporaryDirectory().appendingPathComponent("state.sqlite").path
+        let key = try makeKey(store: "sqlite:\(file)", tenant: "acme", role: "agent")
+        // After its first round the flusher waits ten minutes: the later turns stay in Redis.
+        let server = try await ServerProcess(store: "sqlite:\(file)", extraArguments: ["--cache", redis.url],
+                                             environment: ["AGENTSTATE_FLUSH_LINGER_MS": "600000"])
+        let client = AgentStateClient(baseURL: server.url, apiKey: key, tenant: "acme")
+        var acknowledged: [String: Int] = [:]
+        for s in 1...4 {
+            let id = "chat-\(s)"
+            _ = try await client.createSession("acme", SessionCreate(id: id))
+            for turn in 1...25 {
+                let stored = try await client.appendMessages("acme", id, [.user("question \(turn)"), .assistant("answer \(turn)")], expectedLastSeq: nil)
+                acknowledged[id, default: 0] += stored.count
+            }
+        }
+        func durableCounts() async throws -> [String: Int] {
+            let durable = try SQLiteStore(path: file)
+            var counts: [String: Int] = [:]
+            for id in acknowledged.keys {
+                counts[id] = try await durable.messages("acme", id, .after(seq: 0, limit: 1000)).messages.count
+            }
+            try await durable.close()
+            return counts
+        }
+        let before = try await durableCounts()
+        #expect(before.values.reduce(0, +) < 200, "turns waited in Redis alone: \(before)")
+        #expect(server.terminate() == 0)
+        // Nothing is left to recover from: Redis goes, and the SQLite file holds every turn.
+        redis.stop()
+        #expect(try await durableCounts() == acknowledged)
+    }
+
     /// A throwaway Redis and a server caching a new SQLite file in it, with a client of tenant
     /// `acme`; the caller stops the Redis.
     private func serverOverSQLite(cacheOptions: String) async throws -> (ThrowawayServer, String, ServerProcess, AgentStateClient) {
