@@ -72,7 +72,7 @@ public struct ServerConfiguration: Sendable {
 
     /// Flags win over the environment (`AGENTSTATE_HOST`, `AGENTSTATE_PORT`, `AGENTSTATE_STORE` or
     /// `AGENTSTATE_STORE_FILE`, `AGENTSTATE_CACHE` or `AGENTSTATE_CACHE_FILE`, `AGENTSTATE_SECRETS`, `AGENTSTATE_RATE_LIMIT`, `AGENTSTATE_AUDIT`,
-    /// `AGENTSTATE_AUDIT_RETENTION_DAYS`, `AGENTSTATE_ARCHIVE_DIR`, `AGENTSTATE_RETENTION_INTERVAL`, `AGENTSTATE_DRAIN_SECONDS`, `AGENTSTATE_MAX_BODY_BYTES`, `AGENTSTATE_KEPT_ANSWER_BYTES`), which wins over
+    /// `AGENTSTATE_AUDIT_RETENTION_DAYS`, `AGENTSTATE_ARCHIVE_DIR`, `AGENTSTATE_RETENTION_INTERVAL`, `AGENTSTATE_SWEEP_INTERVAL`, `AGENTSTATE_DRAIN_SECONDS`, `AGENTSTATE_MAX_BODY_BYTES`, `AGENTSTATE_KEPT_ANSWER_BYTES`), which wins over
     /// the defaults. A cache (a Redis URL) puts the Redis hot tier in front of the store.
     public static func resolve(host: String?, port: Int?, store: String?, cache: String? = nil, secrets: String? = nil,
                                rateLimit: String? = nil, audit: String? = nil, environment: [String: String]) throws -> ServerConfiguration {
@@ -114,6 +114,17 @@ public struct ServerConfiguration: Sendable {
                     throw AgentStateError.invalidInput(field: "AGENTSTATE_RETENTION_INTERVAL", "'\(text)' is not a number of seconds or off")
                 }
                 c.retentionInterval = .seconds(seconds)
+            }
+        }
+        if let text = environment["AGENTSTATE_SWEEP_INTERVAL"] {
+            // off: other servers sweep (expired leases, timers, approvals, sessions).
+            if text == "off" {
+                c.sweepInterval = nil
+            } else {
+                guard let seconds = Double(text), seconds > 0, seconds <= 3600 else {
+                    throw AgentStateError.invalidInput(field: "AGENTSTATE_SWEEP_INTERVAL", "'\(text)' is not a number of seconds (up to 3600) or off")
+                }
+                c.sweepInterval = .milliseconds(Int64(seconds * 1000))
             }
         }
         if let text = environment["AGENTSTATE_AUDIT_RETENTION_DAYS"] {

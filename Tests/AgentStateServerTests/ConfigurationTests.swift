@@ -18,13 +18,17 @@ struct ConfigurationTests {
                 && fromEnv.drainSeconds == 25 && fromEnv.retentionInterval == nil)
         #expect(none.retentionInterval == .seconds(600))
         #expect(try ServerConfiguration.resolve(host: nil, port: nil, store: nil, environment: ["AGENTSTATE_RETENTION_INTERVAL": "60"]).retentionInterval == .seconds(60))
+        #expect(none.sweepInterval == .seconds(1))
+        #expect(try ServerConfiguration.resolve(host: nil, port: nil, store: nil, environment: ["AGENTSTATE_SWEEP_INTERVAL": "off"]).sweepInterval == nil)
+        #expect(try ServerConfiguration.resolve(host: nil, port: nil, store: nil, environment: ["AGENTSTATE_SWEEP_INTERVAL": "0.25"]).sweepInterval == .milliseconds(250))
         let flags = try ServerConfiguration.resolve(host: "::1", port: 7000, store: "sqlite:x.db", environment: env)
         #expect(flags.host == "::1" && flags.port == 7000 && flags.store == .sqlite(path: "x.db", options: [:]))
     }
 
     @Test("a bad value is an error naming where it came from", arguments: [
         ["AGENTSTATE_PORT": "eighty"], ["AGENTSTATE_STORE": "ftp://x"], ["AGENTSTATE_MAX_BODY_BYTES": "-1"], ["AGENTSTATE_SECRETS": "sometimes"],
-        ["AGENTSTATE_DRAIN_SECONDS": "soon"], ["AGENTSTATE_RETENTION_INTERVAL": "0"],
+        ["AGENTSTATE_DRAIN_SECONDS": "soon"], ["AGENTSTATE_RETENTION_INTERVAL": "0"], ["AGENTSTATE_SWEEP_INTERVAL": "0"],
+        ["AGENTSTATE_SWEEP_INTERVAL": "never"],
     ])
     func bad(environment: [String: String]) {
         let e = #expect(throws: AgentStateError.self) { try ServerConfiguration.resolve(host: nil, port: nil, store: nil, environment: environment) }

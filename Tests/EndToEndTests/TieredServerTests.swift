@@ -169,9 +169,10 @@ struct TieredServerTests {
         defer { redis.stop() }
         let file = temporaryDirectory().appendingPathComponent("state.sqlite").path
         let key = try makeKey(store: "sqlite:\(file)", tenant: "acme", role: "agent")
-        // After its first round the flusher waits ten minutes: the later turns stay in Redis.
+        // After its first round the flusher waits ten minutes, and no sweep (which drains the
+        // outbox too) runs: the later turns stay in Redis.
         let server = try await ServerProcess(store: "sqlite:\(file)", extraArguments: ["--cache", redis.url],
-                                             environment: ["AGENTSTATE_FLUSH_LINGER_MS": "600000"])
+                                             environment: ["AGENTSTATE_FLUSH_LINGER_MS": "600000", "AGENTSTATE_SWEEP_INTERVAL": "off"])
         let client = AgentStateClient(baseURL: server.url, apiKey: key, tenant: "acme")
         var acknowledged: [String: Int] = [:]
         for s in 1...4 {
