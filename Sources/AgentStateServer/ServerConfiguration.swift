@@ -2,7 +2,7 @@ import AgentState
 import Foundation
 
 /// Everything `agentstate serve` can be told, with defaults, filled from flags, then the
-/// environment, in one place (`ServerConfiguration.resolve`).
+/// environment, then a file, in one place (`ServerConfiguration.resolve` over `Settings`).
 public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 8080
@@ -62,89 +62,89 @@ public struct ServerConfiguration: Sendable {
     /// A setting from the environment: `NAME` itself, or the contents of the file `NAME_FILE`
     /// names (a mounted Secret), so that a URL holding a password need not sit in the environment.
     public static func setting(_ name: String, in environment: [String: String]) throws -> String? {
-        if let value = environment[name] { return value }
-        guard let path = environment[name + "_FILE"], !path.isEmpty else { return nil }
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw AgentStateError.invalidInput(field: name + "_FILE", "cannot read \(path)")
-        }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let short = String(name.dropFirst("AGENTSTATE_".count)).lowercased()
+        return try Settings(environment: environment).secretText(short)
     }
 
-    /// Flags win over the environment (`AGENTSTATE_HOST`, `AGENTSTATE_PORT`, `AGENTSTATE_STORE` or
-    /// `AGENTSTATE_STORE_FILE`, `AGENTSTATE_CACHE` or `AGENTSTATE_CACHE_FILE`, `AGENTSTATE_SECRETS`, `AGENTSTATE_RATE_LIMIT`, `AGENTSTATE_AUDIT`,
-    /// `AGENTSTATE_AUDIT_RETENTION_DAYS`, `AGENTSTATE_ARCHIVE_DIR`, `AGENTSTATE_RETENTION_INTERVAL`, `AGENTSTATE_SWEEP_INTERVAL`, `AGENTSTATE_DRAIN_SECONDS`, `AGENTSTATE_MAX_BODY_BYTES`, `AGENTSTATE_KEPT_ANSWER_BYTES`), which wins over
-    /// the defaults. A cache (a Redis URL) puts the Redis hot tier in front of the store.
+    /// The flags given, over the environment, over the defaults (`resolve(_:)` says which).
     public static func resolve(host: String?, port: Int?, store: String?, cache: String? = nil, secrets: String? = nil,
-                               rateLimit: String? = nil, audit: String? = nil, environment: [String: String]) throws -> ServerConfiguration {
+                               rateLimit: String? = nil, audit: String? = nil, environment: [String: String],
+                               file: String? = nil) throws -> ServerConfiguration {
+        var flags: [String: String] = [:]
+        flags["host"] = host
+        flags["port"] = port.map(String.init)
+        flags["store"] = store
+        flags["cache"] = cache
+        flags["secrets"] = secrets
+        flags["rate_limit"] = rateLimit
+        flags["audit"] = audit
+        return try resolve(Settings(flags: flags, environment: environment, file: file))
+    }
+
+    /// Everything `serve` is told, from `settings` (flags, the environment, a file: see
+    /// `Settings`), over the defaults. A cache (a Redis URL) puts the Redis hot tier in front of
+    /// the store. A value that does not parse is refused, naming where it came from.
+    public static func resolve(_ settings: Settings) throws -> ServerConfiguration {
         var c = ServerConfiguration()
-        if let h = host ?? environment["AGENTSTATE_HOST"] { c.host = h }
-        if let p = port ?? environment["AGENTSTATE_PORT"].flatMap({ Int($0) }) {
-            guard (0...65535).contains(p) else { throw AgentStateError.invalidInput(field: "port", "must be 0 to 65535") }
-            c.port = p
-        } else if let text = environment["AGENTSTATE_PORT"] {
-            throw AgentStateError.invalidInput(field: "AGENTSTATE_PORT", "'\(text)' is not a port number")
+        func refuse(_ name: String, _ text: String, _ what: String) -> AgentStateError {
+            AgentStateError.invalidInput(field: settings.origin(name), "'\(text)' is not \(what)")
         }
-        if let s = try store ?? setting("AGENTSTATE_STORE", in: environment) { c.store = try StoreURL(parsing: s) }
-        if let redis = try cache ?? setting("AGENTSTATE_CACHE", in: environment) {
-            if case .tiered = c.store { throw AgentStateError.invalidInput(field: "cache", "the store URL names a Redis tier already") }
+        if let h = settings.text("host") { c.host = h }
+        if let text = settings.text("port") {
+            guard let p = Int(text), (0...65535).contains(p) else { throw refuse("port", text, "a port number (0 to 65535)") }
+            c.port = p
+        }
+        if let s = try settings.secretText("store") { c.store = try StoreURL(parsing: s) }
+        if let redis = try settings.secretText("cache") {
+            if case .tiered = c.store { throw AgentStateError.invalidInput(field: settings.origin("cache"), "the store URL names a Redis tier already") }
             c.store = .tiered(cache: redis, durable: c.store)
         }
-        if let text = secrets ?? environment["AGENTSTATE_SECRETS"] {
-            guard let policy = SecretPolicy(rawValue: text) else {
-                throw AgentStateError.invalidInput(field: "secrets", "'\(text)' is not one of redact, reject, off")
-            }
+        if let text = settings.text("secrets") {
+            guard let policy = SecretPolicy(rawValue: text) else { throw refuse("secrets", text, "one of redact, reject, off") }
             c.secrets = policy
         }
-        if let text = rateLimit ?? environment["AGENTSTATE_RATE_LIMIT"], text != "off" {
+        if let text = settings.text("rate_limit"), text != "off" {
             c.rateLimit = try RateLimit(parsing: text)
         }
-        if let text = audit ?? environment["AGENTSTATE_AUDIT"] {
-            guard let mode = AuditMode(rawValue: text) else {
-                throw AgentStateError.invalidInput(field: "audit", "'\(text)' is not one of all, changes, off")
-            }
+        if let text = settings.text("audit") {
+            guard let mode = AuditMode(rawValue: text) else { throw refuse("audit", text, "one of all, changes, off") }
             c.audit = mode
         }
-        if let dir = environment["AGENTSTATE_ARCHIVE_DIR"] { c.archiveDirectory = dir }
-        if let text = environment["AGENTSTATE_RETENTION_INTERVAL"] {
+        if let dir = settings.text("archive_dir") { c.archiveDirectory = dir }
+        if let text = settings.text("retention_interval") {
             // off: another process (a scheduled `agentstate retention run`) archives, onto storage it keeps.
             if text == "off" {
                 c.retentionInterval = nil
             } else {
-                guard let seconds = Int(text), seconds > 0 else {
-                    throw AgentStateError.invalidInput(field: "AGENTSTATE_RETENTION_INTERVAL", "'\(text)' is not a number of seconds or off")
-                }
+                guard let seconds = Int(text), seconds > 0 else { throw refuse("retention_interval", text, "a number of seconds or off") }
                 c.retentionInterval = .seconds(seconds)
             }
         }
-        if let text = environment["AGENTSTATE_SWEEP_INTERVAL"] {
+        if let text = settings.text("sweep_interval") {
             // off: other servers sweep (expired leases, timers, approvals, sessions).
             if text == "off" {
                 c.sweepInterval = nil
             } else {
                 guard let seconds = Double(text), seconds > 0, seconds <= 3600 else {
-                    throw AgentStateError.invalidInput(field: "AGENTSTATE_SWEEP_INTERVAL", "'\(text)' is not a number of seconds (up to 3600) or off")
+                    throw refuse("sweep_interval", text, "a number of seconds (up to 3600) or off")
                 }
                 c.sweepInterval = .milliseconds(Int64(seconds * 1000))
             }
         }
-        if let text = environment["AGENTSTATE_AUDIT_RETENTION_DAYS"] {
-            guard let days = Int(text), days > 0 else {
-                throw AgentStateError.invalidInput(field: "AGENTSTATE_AUDIT_RETENTION_DAYS", "'\(text)' is not a positive number of days")
-            }
+        if let text = settings.text("audit_retention_days") {
+            guard let days = Int(text), days > 0 else { throw refuse("audit_retention_days", text, "a positive number of days") }
             c.auditRetentionDays = days
         }
-        if let text = environment["AGENTSTATE_DRAIN_SECONDS"] {
-            guard let seconds = Int(text), seconds >= 0 else {
-                throw AgentStateError.invalidInput(field: "AGENTSTATE_DRAIN_SECONDS", "'\(text)' is not a number of seconds")
-            }
+        if let text = settings.text("drain_seconds") {
+            guard let seconds = Int(text), seconds >= 0 else { throw refuse("drain_seconds", text, "a number of seconds") }
             c.drainSeconds = seconds
         }
-        if let b = environment["AGENTSTATE_MAX_BODY_BYTES"] {
-            guard let n = Int(b), n > 0 else { throw AgentStateError.invalidInput(field: "AGENTSTATE_MAX_BODY_BYTES", "'\(b)' is not a positive number") }
+        if let text = settings.text("max_body_bytes") {
+            guard let n = Int(text), n > 0 else { throw refuse("max_body_bytes", text, "a positive number") }
             c.limits.maxBodyBytes = n
         }
-        if let b = environment["AGENTSTATE_KEPT_ANSWER_BYTES"] {
-            guard let n = Int(b), n >= 0 else { throw AgentStateError.invalidInput(field: "AGENTSTATE_KEPT_ANSWER_BYTES", "'\(b)' is not a number of bytes") }
+        if let text = settings.text("kept_answer_bytes") {
+            guard let n = Int(text), n >= 0 else { throw refuse("kept_answer_bytes", text, "a number of bytes") }
             c.limits.keptAnswerBytes = n
         }
         return c

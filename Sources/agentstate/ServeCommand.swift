@@ -10,7 +10,15 @@ import UnixSignals
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Serve the HTTP/JSON API (SIGTERM or SIGINT drains requests and stops).")
+        commandName: "serve", abstract: "Serve the HTTP/JSON API (SIGTERM or SIGINT drains requests and stops).",
+        discussion: """
+            Every setting comes from, in this order, the first that has it: a flag; the environment \
+            (AGENTSTATE_ and the setting's name in capitals, e.g. AGENTSTATE_RATE_LIMIT); the JSON file \
+            --config or AGENTSTATE_CONFIG names, an object of settings by lower-case name \
+            (e.g. {"port": 9000, "rate_limit": "50/s"}); the default. A value that does not parse is \
+            refused, naming where it came from. Settings with no flag: \
+            \(Settings.names.subtracting(["host", "port", "store", "cache", "secrets", "rate_limit", "audit", "migrate"]).sorted().joined(separator: ", ")).
+            """)
 
     @Option(help: "Store URL (env AGENTSTATE_STORE; default sqlite:./agentstate.sqlite).") var store: String?
     @Option(help: "Redis hot tier in front of the store: redis://, rediss:// or redis+sentinel:// (env AGENTSTATE_CACHE).") var cache: String?
@@ -28,19 +36,26 @@ struct ServeCommand: AsyncParsableCommand {
     var signingKeys: String?
     @Flag(help: "Bring a PostgreSQL store's schema up to date before serving (env AGENTSTATE_MIGRATE=1).") var migrate = false
     @Flag(help: "For local use: create an admin key for tenant 'default' and print it.") var dev = false
+    @Option(help: "A JSON file of settings, below flags and the environment (env AGENTSTATE_CONFIG).") var config: String?
 
     func run() async throws {
-        let config = try ServerConfiguration.resolve(host: host, port: port, store: store, cache: cache, secrets: secrets, rateLimit: rateLimit, audit: audit, environment: ProcessInfo.processInfo.environment)
+        var flags: [String: String] = [:]
+        (flags["host"], flags["port"], flags["store"], flags["cache"]) = (host, port.map(String.init), store, cache)
+        (flags["secrets"], flags["rate_limit"], flags["audit"]) = (secrets, rateLimit, audit)
+        if migrate { flags["migrate"] = "true" }
+        let settings = try Settings(flags: flags, environment: ProcessInfo.processInfo.environment, file: self.config)
+        let config = try ServerConfiguration.resolve(settings)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
             return handler
         }
         let logger = Logger(label: "agentstate")
-        let migrate = migrate || ProcessInfo.processInfo.environment["AGENTSTATE_MIGRATE"] == "1"
-        let keyRing = try DataKeyRing.configured(file: dataKeys)
-        let signer = try ChainSigner.configured(file: signingKeys)
-        let (backend, storeServices) = try await StoreOpener.openForServing(config.store, migrate: migrate, keyRing: keyRing, signer: signer)
+        let migrate = try settings.flag("migrate") ?? false
+        let keyRing = try DataKeyRing.configured(file: dataKeys, environment: settings.effectiveEnvironment)
+        let signer = try ChainSigner.configured(file: signingKeys, environment: settings.effectiveEnvironment)
+        let (backend, storeServices) = try await StoreOpener.openForServing(config.store, migrate: migrate, keyRing: keyRing, signer: signer,
+                                                                            settings: settings)
         if dev {
             let issued = try await backend.createAPIKey("default", role: .admin, name: "dev", userId: nil)
             FileHandle.standardOutput.write(Data("dev key for tenant 'default' (role admin): \(issued.secret)\n".utf8))

@@ -3,6 +3,7 @@ import AgentStatePostgres
 import AgentStateRedis
 import AgentStateSQLite
 import Foundation
+import AgentStateServer
 import RESP
 import ServiceLifecycle
 
@@ -16,22 +17,38 @@ enum StoreOpener {
         try await open(url, migrate: migrate, keyRing: try DataKeyRing.configured(file: dataKeys), signer: try ChainSigner.configured(file: signingKeys))
     }
 
-    /// For `agentstate serve`: the store, and the services that run its background work in the
-    /// server's group (the tiered store's flusher, which drains its outbox when the server stops).
-    static func openForServing(_ url: StoreURL, migrate: Bool, keyRing: DataKeyRing?,
-                               signer: ChainSigner?) async throws -> (store: any StateStore, services: [any Service]) {
-        let store = try await open(url, migrate: migrate, keyRing: keyRing, signer: signer, serving: true)
-        guard case .tiered = url, let tiered = store as? TieredStore, flushes else { return (store, []) }
-        return (store, [tiered])
+    /// What a tiered store's flusher does in this process: whether it runs (`flusher` off leaves
+    /// flushing to other processes, or in tests to none), and how long it waits after moving
+    /// turns, to take more at once next time (`flush_linger_ms`).
+    struct Flushing {
+        var runs = true
+        var linger = Duration.milliseconds(20)
+
+        init(_ settings: Settings) throws {
+            runs = try settings.flag("flusher") ?? true
+            if let text = settings.text("flush_linger_ms") {
+                guard let ms = Int(text), (0...600_000).contains(ms) else {
+                    throw AgentStateError.invalidInput(field: settings.origin("flush_linger_ms"), "'\(text)' is not a number of milliseconds from 0 to 600000")
+                }
+                linger = .milliseconds(ms)
+            }
+        }
     }
 
-    /// AGENTSTATE_FLUSHER=off leaves flushing to other processes (or, in tests, to none).
-    private static var flushes: Bool { ProcessInfo.processInfo.environment["AGENTSTATE_FLUSHER"] != "off" }
+    /// For `agentstate serve`: the store, and the services that run its background work in the
+    /// server's group (the tiered store's flusher, which drains its outbox when the server stops).
+    static func openForServing(_ url: StoreURL, migrate: Bool, keyRing: DataKeyRing?, signer: ChainSigner?,
+                               settings: Settings) async throws -> (store: any StateStore, services: [any Service]) {
+        let flushing = try Flushing(settings)
+        let store = try await open(url, migrate: migrate, keyRing: keyRing, signer: signer, serving: true, flushing: flushing)
+        guard case .tiered = url, let tiered = store as? TieredStore, flushing.runs else { return (store, []) }
+        return (store, [tiered])
+    }
 
     /// `clock` is the time an embedded store (memory or SQLite) reads; the others keep their own.
     /// A store opened for `serving` runs no background work of its own: see `openForServing`.
     static func open(_ url: StoreURL, migrate: Bool, keyRing: DataKeyRing?, signer: ChainSigner? = nil,
-                     clock: any StoreClock = SystemClock(), serving: Bool = false) async throws -> any StateStore {
+                     clock: any StoreClock = SystemClock(), serving: Bool = false, flushing: Flushing? = nil) async throws -> any StateStore {
         switch url {
         case .memory:
             // Nothing of it is at rest.
@@ -56,15 +73,9 @@ enum StoreOpener {
             let durable = try await open(durableURL, migrate: migrate, keyRing: keyRing, signer: signer)
             // Each process is one consumer of the flushers' group: its name must be its own.
             let consumer = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
-            // How long the flusher waits after moving turns, to take more at once next time.
-            let linger = try ProcessInfo.processInfo.environment["AGENTSTATE_FLUSH_LINGER_MS"].map { text in
-                guard let ms = Int(text), (0...600_000).contains(ms) else {
-                    throw AgentStateError.invalidInput(field: "AGENTSTATE_FLUSH_LINGER_MS", "must be a whole number of milliseconds from 0 to 600000")
-                }
-                return Duration.milliseconds(ms)
-            } ?? .milliseconds(20)
+            let flushing = try flushing ?? Flushing(Settings(environment: ProcessInfo.processInfo.environment))
             return TieredStore(hot: RedisHotTier(client: RESPClient(configuration: configuration), keyRing: keyRing), durable: durable, consumer: consumer,
-                               background: flushes && !serving, linger: linger)
+                               background: flushing.runs && !serving, linger: flushing.linger)
         }
     }
 }
