@@ -8,23 +8,23 @@ extension AgentStateAPI {
             try await context.authorize(.write, .run(try context.parameters.decoded("id")))
             var request = request
             let body = try await request.decode(ApprovalRequest.self, limits: limits)
-            let a = try await store.requestApproval(context.tenant, try context.parameters.decoded("id"), body)
-            return try Reply.json(a, status: .created, etag: a.version, headers: [.location: "/v1/approvals/\(a.id)"])
+            let approval = try await store.requestApproval(context.tenant, try context.parameters.decoded("id"), body)
+            return try Reply.json(approval, status: .created, etag: approval.version, headers: [.location: "/v1/approvals/\(approval.id)"])
         }
         v1.get("approvals") { request, context in
             try await context.authorize(.read, .caller)
             let overdue = request.query("overdue").map { $0 == "true" || $0 == "1" } ?? false
-            let q = ApprovalQuery(status: try request.queryChoice("status"), approver: request.query("approver"), group: request.query("group"),
+            let query = ApprovalQuery(status: try request.queryChoice("status"), approver: request.query("approver"), group: request.query("group"),
                                   runId: request.query("run_id"), overdue: overdue, limit: try request.queryInt("limit") ?? 50,
                                   cursor: request.query("cursor"))
-            var page = try await store.approvals(context.tenant, q)
+            var page = try await store.approvals(context.tenant, query)
             if let user = context.key?.userId {
                 // Approvals carry no user; their runs do. A page may come back shorter, its cursor still right.
                 var mine: [String: Bool] = [:]
                 var kept: [Approval] = []
-                for a in page.items {
-                    if mine[a.runId] == nil { mine[a.runId] = try await Target.run(a.runId, belongsTo: user, context.tenant, store) }
-                    if mine[a.runId] == true { kept.append(a) }
+                for approval in page.items {
+                    if mine[approval.runId] == nil { mine[approval.runId] = try await Target.run(approval.runId, belongsTo: user, context.tenant, store) }
+                    if mine[approval.runId] == true { kept.append(approval) }
                 }
                 page.items = kept
             }
@@ -32,18 +32,18 @@ extension AgentStateAPI {
         }
         v1.get("approvals/:id") { _, context in
             try await context.authorize(.read, .approval(try context.parameters.decoded("id")))
-            let a = try await store.approval(context.tenant, try context.parameters.decoded("id"))
-            return try Reply.json(a, etag: a.version)
+            let approval = try await store.approval(context.tenant, try context.parameters.decoded("id"))
+            return try Reply.json(approval, etag: approval.version)
         }
         v1.post("approvals/:id/decision") { request, context in
             try await context.authorize(.decide, .approval(try context.parameters.decoded("id")))
             var request = request
-            var d = try await request.decode(Decision.self, limits: limits)
-            let a = try await preconditioned(try request.ifMatch()) { v in
-                if let v { d.expectedVersion = v }
-                return try await store.decide(context.tenant, try context.parameters.decoded("id"), d)
+            var decision = try await request.decode(Decision.self, limits: limits)
+            let approval = try await preconditioned(try request.ifMatch()) { expected in
+                if let expected { decision.expectedVersion = expected }
+                return try await store.decide(context.tenant, try context.parameters.decoded("id"), decision)
             }
-            return try Reply.json(a, etag: a.version)
+            return try Reply.json(approval, etag: approval.version)
         }
     }
 }

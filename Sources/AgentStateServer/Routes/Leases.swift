@@ -24,21 +24,21 @@ extension AgentStateAPI {
             guard let token = try request.queryInt("token") else {
                 throw AgentStateError.invalidInput(field: "token", "give the lease's token as ?token=")
             }
-            let r = try await store.releaseLease(context.tenant, try context.parameters.decoded("id"), token: Int64(token))
-            return try Reply.json(r, etag: r.version)
+            let run = try await store.releaseLease(context.tenant, try context.parameters.decoded("id"), token: Int64(token))
+            return try Reply.json(run, etag: run.version)
         }
         v1.post("runs/:id/wait") { request, context in
             try await context.authorize(.write, .run(try context.parameters.decoded("id")))
             var request = request
-            let r = try await store.wait(context.tenant, try context.parameters.decoded("id"), try await request.decode(WaitRequest.self, limits: limits))
-            return try Reply.json(r, etag: r.version)
+            let run = try await store.wait(context.tenant, try context.parameters.decoded("id"), try await request.decode(WaitRequest.self, limits: limits))
+            return try Reply.json(run, etag: run.version)
         }
         v1.post("runs/:id/signal") { request, context in
             try await context.authorize(.write, .run(try context.parameters.decoded("id")))
             var request = request
             let body = try await request.decode(SignalBody.self, limits: limits)
-            let r = try await store.signal(context.tenant, try context.parameters.decoded("id"), payload: body.payload)
-            return try Reply.json(r, etag: r.version)
+            let run = try await store.signal(context.tenant, try context.parameters.decoded("id"), payload: body.payload)
+            return try Reply.json(run, etag: run.version)
         }
     }
 }

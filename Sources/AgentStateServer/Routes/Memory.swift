@@ -33,9 +33,9 @@ extension AgentStateAPI {
             try await context.authorize(.read, .caller)
             let user = try context.parameters.decoded("user")
             guard Target.listFilter(user, for: context.key) != nil else { return try Reply.json(Page<MemoryItem>(items: [], nextCursor: nil)) }
-            let q = MemoryQuery(userId: user, namespace: try context.parameters.decoded("namespace"),
+            let query = MemoryQuery(userId: user, namespace: try context.parameters.decoded("namespace"),
                                 prefix: request.query("prefix"), limit: try request.queryInt("limit") ?? 50, cursor: request.query("cursor"))
-            return try Reply.json(try await store.memoryItems(context.tenant, q))
+            return try Reply.json(try await store.memoryItems(context.tenant, query))
         }
         v1.post("memory/:user/search") { request, context in
             try await context.authorize(.read, .caller)

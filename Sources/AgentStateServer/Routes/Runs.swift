@@ -19,21 +19,21 @@ extension AgentStateAPI {
             if let user = context.key?.userId, let session = create.sessionId, let owners = context.owners {
                 try await Target.session(session).check(user: user, tenant: context.tenant, owners)
             }
-            let r = try await store.createRun(context.tenant, create)
-            return try Reply.json(r, status: .created, etag: r.version, headers: [.location: "/v1/runs/\(r.id)"])
+            let run = try await store.createRun(context.tenant, create)
+            return try Reply.json(run, status: .created, etag: run.version, headers: [.location: "/v1/runs/\(run.id)"])
         }
         v1.get("runs") { request, context in
             try await context.authorize(.read, .caller)
             guard let filter = Target.listFilter(request.query("user_id"), for: context.key) else { return try Reply.json(Page<Run>(items: [], nextCursor: nil)) }
-            let q = RunQuery(status: try request.queryChoice("status"), owner: request.query("owner"), workflow: request.query("workflow"),
+            let query = RunQuery(status: try request.queryChoice("status"), owner: request.query("owner"), workflow: request.query("workflow"),
                              userId: filter.userId, updatedBefore: try request.queryTime("updated_before"),
                              limit: try request.queryInt("limit") ?? 50, cursor: request.query("cursor"))
-            return try Reply.json(try await store.runs(context.tenant, q))
+            return try Reply.json(try await store.runs(context.tenant, query))
         }
         v1.get("runs/:id") { _, context in
             try await context.authorize(.read, .run(try context.parameters.decoded("id")))
-            let r = try await store.run(context.tenant, try context.parameters.decoded("id"))
-            return try Reply.json(r, etag: r.version)
+            let run = try await store.run(context.tenant, try context.parameters.decoded("id"))
+            return try Reply.json(run, etag: run.version)
         }
         v1.delete("runs/:id") { _, context in
             try await context.authorize(.write, .run(try context.parameters.decoded("id")))
@@ -42,19 +42,19 @@ extension AgentStateAPI {
         }
         v1.post("runs/:id/transitions") { request, context in
             var request = request
-            var t = try await request.decode(RunTransition.self, limits: limits)
-            try await context.authorize(t.to == .cancelled ? .cancel : .write, .run(try context.parameters.decoded("id")))
-            let r = try await preconditioned(try request.ifMatch()) { v in
-                if let v { t.expectedVersion = v }
-                return try await store.transition(context.tenant, try context.parameters.decoded("id"), t)
+            var transition = try await request.decode(RunTransition.self, limits: limits)
+            try await context.authorize(transition.to == .cancelled ? .cancel : .write, .run(try context.parameters.decoded("id")))
+            let run = try await preconditioned(try request.ifMatch()) { expected in
+                if let expected { transition.expectedVersion = expected }
+                return try await store.transition(context.tenant, try context.parameters.decoded("id"), transition)
             }
-            return try Reply.json(r, etag: r.version)
+            return try Reply.json(run, etag: run.version)
         }
         v1.post("runs/:id/usage") { request, context in
             try await context.authorize(.write, .run(try context.parameters.decoded("id")))
             var request = request
-            let r = try await store.recordUsage(context.tenant, try context.parameters.decoded("id"), try await request.decode(Usage.self, limits: limits))
-            return try Reply.json(r, etag: r.version)
+            let run = try await store.recordUsage(context.tenant, try context.parameters.decoded("id"), try await request.decode(Usage.self, limits: limits))
+            return try Reply.json(run, etag: run.version)
         }
 
         v1.put("runs/:id/steps/:name") { request, context in
@@ -73,17 +73,17 @@ extension AgentStateAPI {
             var request = request
             let body = try await request.decode(CheckpointBody.self, limits: limits)
             let write = try body.write()
-            let c = try await store.saveCheckpoint(context.tenant, try context.parameters.decoded("id"), write)
+            let saved = try await store.saveCheckpoint(context.tenant, try context.parameters.decoded("id"), write)
             // A writer that keeps its own copy of the state asks for the record as stored (the
             // patch, usually) instead of the whole state back: a smaller answer, and a smaller
             // copy kept for a retry under its Idempotency-Key.
             if request.headers[.prefer]?.contains("return=minimal") == true {
-                let stored: JSONValue = if c.kind == .patch, case .patch(let p) = write.state { p } else { c.state }
-                let record = CheckpointRecord(tenantId: c.tenantId, runId: c.runId, seq: c.seq, step: c.step, kind: c.kind, body: stored,
-                                              createdAt: c.createdAt)
+                let stored: JSONValue = if saved.kind == .patch, case .patch(let p) = write.state { p } else { saved.state }
+                let record = CheckpointRecord(tenantId: saved.tenantId, runId: saved.runId, seq: saved.seq, step: saved.step, kind: saved.kind, body: stored,
+                                              createdAt: saved.createdAt)
                 return try Reply.json(record, status: .created, headers: [.preferenceApplied: "return=minimal"])
             }
-            return try Reply.json(c, status: .created)
+            return try Reply.json(saved, status: .created)
         }
         v1.get("runs/:id/checkpoints/latest") { request, context in
             try await context.authorize(.read, .run(try context.parameters.decoded("id")))
@@ -114,8 +114,8 @@ extension AgentStateAPI {
             try await context.authorize(.write, .run(try context.parameters.decoded("id")))
             var request = request
             let body = try await request.decode(EventBody.self, limits: limits)
-            let e = try await store.appendEvent(context.tenant, runId: try context.parameters.decoded("id"), type: body.type, data: body.data ?? .null)
-            return try Reply.json(e, status: .created)
+            let event = try await store.appendEvent(context.tenant, runId: try context.parameters.decoded("id"), type: body.type, data: body.data ?? .null)
+            return try Reply.json(event, status: .created)
         }
         v1.get("runs/:id/verify") { _, context in
             try await context.authorize(.read, .run(try context.parameters.decoded("id")))
@@ -137,8 +137,8 @@ extension AgentStateAPI {
             try await context.authorize(.write, .run(try context.parameters.decoded("id")))
             var request = request
             let body = try await request.decode(ForkBody.self, limits: limits)
-            let r = try await store.fork(context.tenant, try context.parameters.decoded("id"), at: try body.point(), newId: body.newId)
-            return try Reply.json(r, status: .created, etag: r.version, headers: [.location: "/v1/runs/\(r.id)"])
+            let run = try await store.fork(context.tenant, try context.parameters.decoded("id"), at: try body.point(), newId: body.newId)
+            return try Reply.json(run, status: .created, etag: run.version, headers: [.location: "/v1/runs/\(run.id)"])
         }
     }
 }

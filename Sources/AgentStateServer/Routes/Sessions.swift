@@ -13,35 +13,35 @@ extension AgentStateAPI {
             var request = request
             var body = try await request.decode(SessionCreate.self, limits: limits)
             body.userId = try Target.scoped(body.userId, to: context.key)
-            let s = try await store.createSession(context.tenant, body)
-            return try Reply.json(s, status: .created, etag: s.version, headers: [.location: "/v1/sessions/\(s.id)"])
+            let session = try await store.createSession(context.tenant, body)
+            return try Reply.json(session, status: .created, etag: session.version, headers: [.location: "/v1/sessions/\(session.id)"])
         }
         v1.get("sessions") { request, context in
             try await context.authorize(.read, .caller)
             guard let filter = Target.listFilter(request.query("user_id"), for: context.key) else { return try Reply.json(Page<Session>(items: [], nextCursor: nil)) }
-            let q = SessionQuery(userId: filter.userId, status: try request.queryChoice("status"),
+            let query = SessionQuery(userId: filter.userId, status: try request.queryChoice("status"),
                                  limit: try request.queryInt("limit") ?? 50, cursor: request.query("cursor"))
-            return try Reply.json(try await store.sessions(context.tenant, q))
+            return try Reply.json(try await store.sessions(context.tenant, query))
         }
         v1.get("sessions/:id") { _, context in
             try await context.authorize(.read, .session(try context.parameters.decoded("id")))
-            let s = try await store.session(context.tenant, try context.parameters.decoded("id"))
-            return try Reply.json(s, etag: s.version)
+            let session = try await store.session(context.tenant, try context.parameters.decoded("id"))
+            return try Reply.json(session, etag: session.version)
         }
         v1.patch("sessions/:id") { request, context in
             try await context.authorize(.write, .session(try context.parameters.decoded("id")))
             var request = request
             var update = try await request.decode(SessionUpdate.self, limits: limits)
-            let s = try await preconditioned(try request.ifMatch()) { v in
-                if let v { update.expectedVersion = v }
+            let session = try await preconditioned(try request.ifMatch()) { expected in
+                if let expected { update.expectedVersion = expected }
                 return try await store.updateSession(context.tenant, try context.parameters.decoded("id"), update)
             }
-            return try Reply.json(s, etag: s.version)
+            return try Reply.json(session, etag: session.version)
         }
         v1.post("sessions/:id/close") { _, context in
             try await context.authorize(.write, .session(try context.parameters.decoded("id")))
-            let s = try await store.closeSession(context.tenant, try context.parameters.decoded("id"))
-            return try Reply.json(s, etag: s.version)
+            let session = try await store.closeSession(context.tenant, try context.parameters.decoded("id"))
+            return try Reply.json(session, etag: session.version)
         }
         v1.delete("sessions/:id") { _, context in
             try await context.authorize(.write, .session(try context.parameters.decoded("id")))
@@ -61,10 +61,10 @@ extension AgentStateAPI {
         v1.get("sessions/:id/messages") { request, context in
             try await context.authorize(.read, .session(try context.parameters.decoded("id")))
             let query: MessageQuery
-            if let n = try request.queryInt("tail") {
-                query = .tail(n)
-            } else if let n = try request.queryInt("last") {
-                query = .last(n)
+            if let count = try request.queryInt("tail") {
+                query = .tail(count)
+            } else if let count = try request.queryInt("last") {
+                query = .last(count)
             } else if let budget = try request.queryInt("max_tokens") {
                 query = .tokenBudget(budget)
             } else if request.query("since") != nil || request.query("until") != nil {
@@ -92,23 +92,23 @@ extension AgentStateAPI {
             try await context.authorize(.write, .session(try context.parameters.decoded("id")))
             var request = request
             let body = try await request.decode(CompactBody.self, limits: limits)
-            let s = try await store.compact(context.tenant, try context.parameters.decoded("id"), summary: body.summary,
+            let session = try await store.compact(context.tenant, try context.parameters.decoded("id"), summary: body.summary,
                                             throughSeq: body.throughSeq, tokens: body.tokens)
-            return try Reply.json(s, etag: s.version)
+            return try Reply.json(session, etag: session.version)
         }
         v1.get("sessions/:id/context") { _, context in
             try await context.authorize(.read, .session(try context.parameters.decoded("id")))
-            let s = try await store.session(context.tenant, try context.parameters.decoded("id"))
-            return try Reply.json(ContextBody(context: s.context, version: s.version), etag: s.version)
+            let session = try await store.session(context.tenant, try context.parameters.decoded("id"))
+            return try Reply.json(ContextBody(context: session.context, version: session.version), etag: session.version)
         }
         v1.patch("sessions/:id/context") { request, context in
             try await context.authorize(.write, .session(try context.parameters.decoded("id")))
             var request = request
             let patch = try await request.decode(JSONValue.self, limits: limits)
-            let s = try await preconditioned(try request.ifMatch()) { v in
-                try await store.patchContext(context.tenant, try context.parameters.decoded("id"), patch, expectedVersion: v)
+            let session = try await preconditioned(try request.ifMatch()) { expected in
+                try await store.patchContext(context.tenant, try context.parameters.decoded("id"), patch, expectedVersion: expected)
             }
-            return try Reply.json(ContextBody(context: s.context, version: s.version), etag: s.version)
+            return try Reply.json(ContextBody(context: session.context, version: session.version), etag: session.version)
         }
         v1.get("sessions/:id/verify") { _, context in
             try await context.authorize(.read, .session(try context.parameters.decoded("id")))
