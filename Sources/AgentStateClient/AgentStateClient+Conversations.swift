@@ -9,10 +9,6 @@ extension AgentStateClient {
         try await call(tenant, .POST, "/v1/sessions", body: request)
     }
 
-    public func session(_ tenant: TenantID, _ id: String) async throws -> Session {
-        try await call(tenant, .GET, Self.s(id))
-    }
-
     public func updateSession(_ tenant: TenantID, _ id: String, _ update: SessionUpdate) async throws -> Session {
         try await call(tenant, .PATCH, Self.s(id), body: update)
     }
@@ -27,11 +23,6 @@ extension AgentStateClient {
 
     public func sessions(_ tenant: TenantID, _ q: SessionQuery) async throws -> Page<Session> {
         try await call(tenant, .GET, "/v1/sessions", query: ["user_id": q.userId, "status": q.status?.rawValue, "limit": String(q.limit), "cursor": q.cursor])
-    }
-
-    public func appendMessages(_ tenant: TenantID, _ sessionId: String, _ messages: [NewMessage], expectedLastSeq: Int64?) async throws -> [Message] {
-        let r: AppendedBody = try await call(tenant, .POST, Self.s(sessionId) + "/messages", body: AppendBody(messages: messages, expectedLastSeq: expectedLastSeq))
-        return r.messages
     }
 
     public func toolCall(_ tenant: TenantID, _ sessionId: String, _ callId: String) async throws -> ToolCallState {
@@ -70,10 +61,6 @@ extension AgentStateClient {
         "/v1/memory/\(segment(key.userId))/\(segment(key.namespace))/\(segment(key.key))"
     }
 
-    public func putMemory(_ tenant: TenantID, _ key: MemoryKey, _ write: MemoryWrite) async throws -> MemoryItem {
-        try await call(tenant, .PUT, Self.memory(key), body: write)
-    }
-
     public func memory(_ tenant: TenantID, _ key: MemoryKey) async throws -> MemoryItem {
         try await call(tenant, .GET, Self.memory(key))
     }
@@ -101,4 +88,25 @@ extension AgentStateClient {
     public func eraseUser(_ tenant: TenantID, _ userId: String) async throws -> ErasureReceipt {
         try await call(tenant, .DELETE, "/v1/users/\(Self.segment(userId))")
     }
+}
+
+extension AgentStateClient: OperationTransport {
+    public func call<Answer: Decodable & Sendable>(_ tenant: TenantID, _ method: String, _ path: String, query: [String: String?],
+                                                   body: (any Encodable & Sendable)?) async throws -> Answer {
+        let method = HTTPMethod(rawValue: method)
+        guard let body else { return try await call(tenant, method, path, query: query, as: Answer.self) }
+        return try await call(tenant, method, path, query: query, body: AnyEncodable(body), as: Answer.self)
+    }
+
+    /// Every operation declared as a value goes as the HTTP call it declares.
+    public func perform<Operation: StoreOperation>(_ operation: Operation) async throws -> Operation.Output {
+        try await operation.send(through: self)
+    }
+}
+
+/// A body whose type is known only at run time, encoded as itself.
+private struct AnyEncodable: Encodable {
+    let value: any Encodable
+    init(_ value: any Encodable) { self.value = value }
+    func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
 }

@@ -124,7 +124,19 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
 
     // MARK: Conversations
 
-    public func appendMessages(_ tenant: TenantID, _ sessionId: String, _ messages: [NewMessage], expectedLastSeq: Int64?) async throws -> [Message] {
+    /// The operations declared as values: appends go to Redis first, and a session is read after
+    /// its pending turns are flushed; the others are the durable store's.
+    public func perform<Operation: StoreOperation>(_ operation: Operation) async throws -> Operation.Output {
+        if let append = operation as? AppendMessages {
+            return try await appendCached(append.tenant, append.sessionId, append.messages, expectedLastSeq: append.expectedLastSeq) as! Operation.Output
+        }
+        if let get = operation as? GetSession {
+            return try await flushedSession(get.tenant, get.id) as! Operation.Output
+        }
+        return try await durable.perform(operation)
+    }
+
+    private func appendCached(_ tenant: TenantID, _ sessionId: String, _ messages: [NewMessage], expectedLastSeq: Int64?) async throws -> [Message] {
         try NewMessage.validate(messages)
         let now = clock.now()
         let drafts = messages.map { m in
@@ -330,7 +342,7 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
         return try await durable.toolCall(tenant, sessionId, callId)
     }
 
-    public func session(_ tenant: TenantID, _ id: String) async throws -> Session {
+    private func flushedSession(_ tenant: TenantID, _ id: String) async throws -> Session {
         try await flushIfReachable(tenant, id)
         return try await durable.session(tenant, id)
     }

@@ -12,10 +12,6 @@ extension ForwardingStore {
         try await base.createSession(tenant, request)
     }
 
-    public func session(_ tenant: TenantID, _ id: String) async throws -> Session {
-        try await base.session(tenant, id)
-    }
-
     public func updateSession(_ tenant: TenantID, _ id: String, _ update: SessionUpdate) async throws -> Session {
         try await base.updateSession(tenant, id, update)
     }
@@ -30,10 +26,6 @@ extension ForwardingStore {
 
     public func sessions(_ tenant: TenantID, _ query: SessionQuery) async throws -> Page<Session> {
         try await base.sessions(tenant, query)
-    }
-
-    public func appendMessages(_ tenant: TenantID, _ sessionId: String, _ messages: [NewMessage], expectedLastSeq: Int64?) async throws -> [Message] {
-        try await base.appendMessages(tenant, sessionId, messages, expectedLastSeq: expectedLastSeq)
     }
 
     public func messages(_ tenant: TenantID, _ sessionId: String, _ query: MessageQuery) async throws -> MessageWindow {
@@ -166,10 +158,6 @@ extension ForwardingStore {
 
     public func fork(_ tenant: TenantID, _ runId: String, at point: HistoryPoint, newId: String?) async throws -> Run {
         try await base.fork(tenant, runId, at: point, newId: newId)
-    }
-
-    public func putMemory(_ tenant: TenantID, _ key: MemoryKey, _ write: MemoryWrite) async throws -> MemoryItem {
-        try await base.putMemory(tenant, key, write)
     }
 
     public func memory(_ tenant: TenantID, _ key: MemoryKey) async throws -> MemoryItem {

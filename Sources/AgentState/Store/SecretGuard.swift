@@ -66,8 +66,21 @@ public struct SecretGuard: ForwardingStore {
 
     // MARK: Conversations
 
-    public func appendMessages(_ tenant: TenantID, _ sessionId: String, _ messages: [NewMessage], expectedLastSeq: Int64?) async throws -> [Message] {
-        guard policy != .off else { return try await base.appendMessages(tenant, sessionId, messages, expectedLastSeq: expectedLastSeq) }
+    /// The operations declared as values: the ones that carry what agents say are screened,
+    /// the others pass.
+    public func perform<Operation: StoreOperation>(_ operation: Operation) async throws -> Operation.Output {
+        if let append = operation as? AppendMessages {
+            return try await screened(append) as! Operation.Output
+        }
+        if let put = operation as? PutMemory {
+            return try await screened(put) as! Operation.Output
+        }
+        return try await base.perform(operation)
+    }
+
+    private func screened(_ append: AppendMessages) async throws -> [Message] {
+        let (tenant, sessionId, messages, expectedLastSeq) = (append.tenant, append.sessionId, append.messages, append.expectedLastSeq)
+        guard policy != .off else { return try await base.perform(append) }
         var cleaned = messages
         for (i, m) in messages.enumerated() {
             var kinds: [String] = []
@@ -145,8 +158,9 @@ public struct SecretGuard: ForwardingStore {
 
     // MARK: Memory
 
-    public func putMemory(_ tenant: TenantID, _ key: MemoryKey, _ write: MemoryWrite) async throws -> MemoryItem {
-        var w = write
+    private func screened(_ put: PutMemory) async throws -> MemoryItem {
+        let (tenant, key) = (put.tenant, put.key)
+        var w = put.write
         var kinds: [String] = []
         w.value = try clean(w.value, field: "value", into: &kinds)
         if let text = w.text { w.text = try clean(text, field: "text", into: &kinds) }

@@ -6,9 +6,11 @@ import Foundation
 /// Each state change and its event(s) commit together or not at all; a call that throws has
 /// changed nothing.
 public protocol StateStore: Sendable {
+    /// Answers any operation declared as a value (see `StoreOperation`).
+    func perform<Operation: StoreOperation>(_ operation: Operation) async throws -> Operation.Output
+
     // MARK: Sessions
     func createSession(_ tenant: TenantID, _ request: SessionCreate) async throws -> Session
-    func session(_ tenant: TenantID, _ id: String) async throws -> Session
     func updateSession(_ tenant: TenantID, _ id: String, _ update: SessionUpdate) async throws -> Session
     func closeSession(_ tenant: TenantID, _ id: String) async throws -> Session
     /// Removes the session, its messages and its events.
@@ -16,8 +18,6 @@ public protocol StateStore: Sendable {
     func sessions(_ tenant: TenantID, _ query: SessionQuery) async throws -> Page<Session>
 
     // MARK: Messages and context
-    /// Appends in order; with `expectedLastSeq`, only if the session's newest seq is still that.
-    func appendMessages(_ tenant: TenantID, _ sessionId: String, _ messages: [NewMessage], expectedLastSeq: Int64?) async throws -> [Message]
     func messages(_ tenant: TenantID, _ sessionId: String, _ query: MessageQuery) async throws -> MessageWindow
     /// Stores messages already numbered and acknowledged elsewhere (the tiered store's hot tier
     /// flushing to its durable store): those at or below the session's last seq must be the
@@ -87,7 +87,6 @@ public protocol StateStore: Sendable {
     func fork(_ tenant: TenantID, _ runId: String, at point: HistoryPoint, newId: String?) async throws -> Run
 
     // MARK: Memory
-    func putMemory(_ tenant: TenantID, _ key: MemoryKey, _ write: MemoryWrite) async throws -> MemoryItem
     func memory(_ tenant: TenantID, _ key: MemoryKey) async throws -> MemoryItem
     func deleteMemory(_ tenant: TenantID, _ key: MemoryKey) async throws
     func memoryItems(_ tenant: TenantID, _ query: MemoryQuery) async throws -> Page<MemoryItem>

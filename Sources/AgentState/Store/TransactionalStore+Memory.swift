@@ -1,31 +1,6 @@
 import Foundation
 
 extension TransactionalStore {
-    public func putMemory(_ tenant: TenantID, _ key: MemoryKey, _ w: MemoryWrite) async throws -> MemoryItem {
-        try Identifier.validate(tenant, field: "tenant")
-        try MemoryRules.validate(key)
-        try Rules.checkText(w.text, field: "text", max: 1 << 20)
-        try Rules.checkSeconds(w.ttlSeconds, field: "ttl_seconds", max: 100 * 366 * 86400)
-        if let e = w.embedding {
-            guard (1...8192).contains(e.count), e.allSatisfy(\.isFinite) else {
-                throw AgentStateError.invalidInput(field: "embedding", "must hold 1 to 8192 finite numbers")
-            }
-        }
-        return try await write { tx in
-            let now = tx.now
-            let existing = try tx.memory(tenant, key).flatMap { $0.isExpired(at: now) ? nil : $0 }
-            if let expected = w.expectedVersion, expected != (existing?.version ?? 0) {
-                throw AgentStateError.versionConflict("memory item", expected: expected, current: existing?.version ?? 0)
-            }
-            let item = MemoryItem(
-                tenantId: tenant, userId: key.userId, namespace: key.namespace, key: key.key, value: w.value,
-                text: w.text, embedding: w.embedding, expiresAt: w.ttlSeconds.map { now.adding(seconds: TimeInterval($0)) },
-                version: (existing?.version ?? 0) + 1, createdAt: existing?.createdAt ?? now, updatedAt: now)
-            try tx.saveMemory(item)
-            return item
-        }
-    }
-
     public func memory(_ tenant: TenantID, _ key: MemoryKey) async throws -> MemoryItem {
         try MemoryRules.validate(key)
         return try await lookUp { tx in

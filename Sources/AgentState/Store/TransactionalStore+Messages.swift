@@ -1,35 +1,6 @@
 import Foundation
 
 extension TransactionalStore {
-    public func appendMessages(_ tenant: TenantID, _ sessionId: String, _ messages: [NewMessage], expectedLastSeq: Int64?) async throws -> [Message] {
-        try NewMessage.validate(messages)
-        return try await write { tx in
-            var s = try tx.requireSession(tenant, sessionId)
-            guard s.status == .active else {
-                throw AgentStateError(.conflict, "session '\(sessionId)' is \(s.status.rawValue)", current: s.status.rawValue)
-            }
-            if let expectedLastSeq, expectedLastSeq != s.lastSeq {
-                throw AgentStateError(.versionConflict, "the session's last seq is \(s.lastSeq), not \(expectedLastSeq)",
-                                      current: String(s.lastSeq))
-            }
-            let now = tx.now
-            var seq = s.lastSeq
-            let stored = messages.map { m -> Message in
-                seq += 1
-                return Message(tenantId: tenant, sessionId: sessionId, seq: seq, role: m.role, content: m.content,
-                               toolCallId: m.toolCallId, name: m.name, toolCalls: m.toolCalls,
-                               tokens: m.tokens ?? ContextWindow.estimateTokens(m), metadata: m.metadata, createdAt: now)
-            }
-            try tx.insertMessages(stored)
-            if s.systemSeq == nil, let first = stored.first(where: { $0.role == .system }) { s.systemSeq = first.seq }
-            s.lastSeq = seq
-            s.updatedAt = now
-            s.refreshExpiry(at: now)
-            try tx.updateSession(s)
-            return stored
-        }
-    }
-
     public func importMessages(_ tenant: TenantID, _ sessionId: String, _ messages: [Message]) async throws -> Int64 {
         for (i, m) in messages.enumerated() {
             guard m.tenantId == tenant, m.sessionId == sessionId else {

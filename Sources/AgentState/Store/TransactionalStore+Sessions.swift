@@ -27,10 +27,6 @@ extension TransactionalStore {
         }
     }
 
-    public func session(_ tenant: TenantID, _ id: String) async throws -> Session {
-        try await lookUp { tx in try tx.requireSession(tenant, id) }
-    }
-
     public func updateSession(_ tenant: TenantID, _ id: String, _ update: SessionUpdate) async throws -> Session {
         try Rules.checkText(update.title, field: "title", max: 1024)
         try Rules.checkObject(update.metadata, field: "metadata")

@@ -3,12 +3,12 @@ import Foundation
 
 /// Every operation forwards to the wrapped store and is timed under its own name.
 extension InstrumentedStore {
-    public func createSession(_ tenant: TenantID, _ request: SessionCreate) async throws -> Session {
-        try await timed("createSession") { try await base.createSession(tenant, request) }
+    public func perform<Operation: StoreOperation>(_ operation: Operation) async throws -> Operation.Output {
+        try await timed(Operation.name) { try await base.perform(operation) }
     }
 
-    public func session(_ tenant: TenantID, _ id: String) async throws -> Session {
-        try await timed("session") { try await base.session(tenant, id) }
+    public func createSession(_ tenant: TenantID, _ request: SessionCreate) async throws -> Session {
+        try await timed("createSession") { try await base.createSession(tenant, request) }
     }
 
     public func updateSession(_ tenant: TenantID, _ id: String, _ update: SessionUpdate) async throws -> Session {
@@ -25,10 +25,6 @@ extension InstrumentedStore {
 
     public func sessions(_ tenant: TenantID, _ query: SessionQuery) async throws -> Page<Session> {
         try await timed("sessions") { try await base.sessions(tenant, query) }
-    }
-
-    public func appendMessages(_ tenant: TenantID, _ sessionId: String, _ messages: [NewMessage], expectedLastSeq: Int64?) async throws -> [Message] {
-        try await timed("appendMessages") { try await base.appendMessages(tenant, sessionId, messages, expectedLastSeq: expectedLastSeq) }
     }
 
     public func importMessages(_ tenant: TenantID, _ sessionId: String, _ messages: [Message]) async throws -> Int64 {
@@ -161,10 +157,6 @@ extension InstrumentedStore {
 
     public func fork(_ tenant: TenantID, _ runId: String, at point: HistoryPoint, newId: String?) async throws -> Run {
         try await timed("fork") { try await base.fork(tenant, runId, at: point, newId: newId) }
-    }
-
-    public func putMemory(_ tenant: TenantID, _ key: MemoryKey, _ write: MemoryWrite) async throws -> MemoryItem {
-        try await timed("putMemory") { try await base.putMemory(tenant, key, write) }
     }
 
     public func memory(_ tenant: TenantID, _ key: MemoryKey) async throws -> MemoryItem {
