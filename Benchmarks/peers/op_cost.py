@@ -9,7 +9,6 @@ in the store operation it made (from /metrics).
 import argparse
 import base64
 import os
-import re
 import sys
 import tempfile
 import time
@@ -20,11 +19,13 @@ import peers  # noqa: E402
 
 
 def store_sums(url):
+    """Each store operation's (name, "sum" or "count") total so far, from the server's /metrics."""
+    text = urllib.request.urlopen(url + "/metrics").read().decode()
     out = {}
-    for line in urllib.request.urlopen(url + "/metrics").read().decode().splitlines():
-        m = re.match(r'agentstate_store_operation_duration_seconds_(sum|count)\{operation="(\w+)"\} (\S+)', line)
-        if m:
-            out[(m.group(2), m.group(1))] = float(m.group(3))
+    for part in ("sum", "count"):
+        for labels, value in peers.duration_totals(text, part).items():
+            if labels.startswith('operation="'):
+                out[(labels.split('"')[1], part)] = value
     return out
 
 

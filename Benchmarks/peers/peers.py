@@ -38,6 +38,18 @@ ASSISTANT = "a" * 600
 NOTES = "n" * 2000
 
 
+def duration_totals(metrics_text, part="sum"):
+    """From a server's /metrics text: each duration histogram's total (`part` "sum", in seconds,
+    or "count"), by its labels, e.g. {'operation="saveCheckpoint"': 1.25}."""
+    out = {}
+    marker = f"_duration_seconds_{part}" + "{"
+    for line in metrics_text.splitlines():
+        if line.startswith("agentstate_") and marker in line:
+            name, value = line.rsplit(" ", 1)
+            out[name.split("{", 1)[1].rstrip("}")] = float(value)
+    return out
+
+
 def percentiles(samples):
     s = sorted(samples)
     pick = lambda q: s[min(len(s) - 1, int(len(s) * q))]

@@ -18,14 +18,6 @@ sys.path.insert(0, os.path.dirname(__file__))
 import peers  # noqa: E402
 
 
-def sums(text):
-    out = {}
-    for line in text.splitlines():
-        if line.startswith("agentstate_") and "_duration_seconds_sum" in line:
-            name, value = line.rsplit(" ", 1)
-            out[name.split("{", 1)[1].rstrip("}")] = float(value)
-    return out
-
 
 def main():
     parser = argparse.ArgumentParser()
@@ -48,12 +40,12 @@ def main():
         call("POST", "/v1/sessions", json.dumps({"id": "cost"}).encode())
         print("phase,wall_ms_per_request,server_ms_per_request_by_route_or_operation")
         for label, keyed in (("warm-up", False), ("no key", False), ("Idempotency-Key", True), ("no key", False), ("Idempotency-Key", True)):
-            before = sums(call("GET", "/metrics").decode())
+            before = peers.duration_totals(call("GET", "/metrics").decode())
             start = time.perf_counter()
             for _ in range(args.requests):
                 call("POST", "/v1/sessions/cost/messages", body, {"Idempotency-Key": os.urandom(16).hex()} if keyed else None)
             wall = (time.perf_counter() - start) / args.requests * 1000
-            after = sums(call("GET", "/metrics").decode())
+            after = peers.duration_totals(call("GET", "/metrics").decode())
             server = {k: (v - before.get(k, 0)) / args.requests * 1000 for k, v in after.items() if "/metrics" not in k}
             shown = "; ".join(f"{k} {v:.3f}" for k, v in sorted(server.items()) if v >= 0.001)
             print(f"{label},{wall:.3f},{shown}")
