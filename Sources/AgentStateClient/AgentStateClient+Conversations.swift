@@ -5,26 +5,6 @@ import NIOHTTP1
 extension AgentStateClient {
     static func s(_ id: String) -> String { "/v1/sessions/" + segment(id) }
 
-    public func createSession(_ tenant: TenantID, _ request: SessionCreate) async throws -> Session {
-        try await call(tenant, .POST, "/v1/sessions", body: request)
-    }
-
-    public func updateSession(_ tenant: TenantID, _ id: String, _ update: SessionUpdate) async throws -> Session {
-        try await call(tenant, .PATCH, Self.s(id), body: update)
-    }
-
-    public func closeSession(_ tenant: TenantID, _ id: String) async throws -> Session {
-        try await call(tenant, .POST, Self.s(id) + "/close")
-    }
-
-    public func deleteSession(_ tenant: TenantID, _ id: String) async throws {
-        _ = try await send(tenant, .DELETE, Self.s(id), as: Empty.self)
-    }
-
-    public func sessions(_ tenant: TenantID, _ q: SessionQuery) async throws -> Page<Session> {
-        try await call(tenant, .GET, "/v1/sessions", query: ["user_id": q.userId, "status": q.status?.rawValue, "limit": String(q.limit), "cursor": q.cursor])
-    }
-
     public func toolCall(_ tenant: TenantID, _ sessionId: String, _ callId: String) async throws -> ToolCallState {
         // An empty id would name another path: refuse it here, as the stores do.
         try Identifier.validateName(callId, field: "call_id")
@@ -96,6 +76,16 @@ extension AgentStateClient: OperationTransport {
         let method = HTTPMethod(rawValue: method)
         guard let body else { return try await call(tenant, method, path, query: query, as: Answer.self) }
         return try await call(tenant, method, path, query: query, body: AnyEncodable(body), as: Answer.self)
+    }
+
+    public func send(_ tenant: TenantID, _ method: String, _ path: String, query: [String: String?],
+                     body: (any Encodable & Sendable)?) async throws {
+        let method = HTTPMethod(rawValue: method)
+        if let body {
+            _ = try await send(tenant, method, path, query: query, body: AnyEncodable(body), as: Empty.self)
+        } else {
+            _ = try await send(tenant, method, path, query: query, as: Empty.self)
+        }
     }
 
     /// Every operation declared as a value goes as the HTTP call it declares.

@@ -133,6 +133,18 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
         if let get = operation as? GetSession {
             return try await flushedSession(get.tenant, get.id) as! Operation.Output
         }
+        if let list = operation as? ListSessions {
+            return try await flushedSessions(list.tenant, list.query) as! Operation.Output
+        }
+        if let update = operation as? UpdateSession {
+            return try await flushedUpdate(update) as! Operation.Output
+        }
+        if let close = operation as? CloseSession {
+            return try await closeFlushed(close.tenant, close.id) as! Operation.Output
+        }
+        if let delete = operation as? DeleteSession {
+            return try await deleteEverywhere(delete.tenant, delete.id) as! Operation.Output
+        }
         return try await durable.perform(operation)
     }
 
@@ -347,7 +359,7 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
         return try await durable.session(tenant, id)
     }
 
-    public func sessions(_ tenant: TenantID, _ query: SessionQuery) async throws -> Page<Session> {
+    private func flushedSessions(_ tenant: TenantID, _ query: SessionQuery) async throws -> Page<Session> {
         var page = try await durable.sessions(tenant, query)
         // A listed session with turns still in Redis is read again once they are flushed; which
         // ones those are is asked of Redis for the whole page at once.
@@ -358,12 +370,12 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
         return page
     }
 
-    public func updateSession(_ tenant: TenantID, _ id: String, _ update: SessionUpdate) async throws -> Session {
-        try await flushIfReachable(tenant, id)
-        return try await durable.updateSession(tenant, id, update)
+    private func flushedUpdate(_ update: UpdateSession) async throws -> Session {
+        try await flushIfReachable(update.tenant, update.id)
+        return try await durable.perform(update)
     }
 
-    public func closeSession(_ tenant: TenantID, _ id: String) async throws -> Session {
+    private func closeFlushed(_ tenant: TenantID, _ id: String) async throws -> Session {
         try await flushIfReachable(tenant, id)
         let closed = try await durable.closeSession(tenant, id)
         try? await hot.setStatus(tenant, id, closed.status)
@@ -372,7 +384,7 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
         return try await durable.session(tenant, id)
     }
 
-    public func deleteSession(_ tenant: TenantID, _ id: String) async throws {
+    private func deleteEverywhere(_ tenant: TenantID, _ id: String) async throws {
         try await durable.deleteSession(tenant, id)
         try? await hot.evict(tenant, id)
         windows.drop(WindowCache.key(tenant, id))

@@ -8,26 +8,6 @@ public protocol ForwardingStore: StateStore {
 }
 
 extension ForwardingStore {
-    public func createSession(_ tenant: TenantID, _ request: SessionCreate) async throws -> Session {
-        try await base.createSession(tenant, request)
-    }
-
-    public func updateSession(_ tenant: TenantID, _ id: String, _ update: SessionUpdate) async throws -> Session {
-        try await base.updateSession(tenant, id, update)
-    }
-
-    public func closeSession(_ tenant: TenantID, _ id: String) async throws -> Session {
-        try await base.closeSession(tenant, id)
-    }
-
-    public func deleteSession(_ tenant: TenantID, _ id: String) async throws {
-        try await base.deleteSession(tenant, id)
-    }
-
-    public func sessions(_ tenant: TenantID, _ query: SessionQuery) async throws -> Page<Session> {
-        try await base.sessions(tenant, query)
-    }
-
     public func messages(_ tenant: TenantID, _ sessionId: String, _ query: MessageQuery) async throws -> MessageWindow {
         try await base.messages(tenant, sessionId, query)
     }

@@ -75,6 +75,9 @@ public struct SecretGuard: ForwardingStore {
         if let put = operation as? PutMemory {
             return try await screened(put) as! Operation.Output
         }
+        if let create = operation as? CreateSession {
+            return try await screened(create) as! Operation.Output
+        }
         return try await base.perform(operation)
     }
 
@@ -102,8 +105,9 @@ public struct SecretGuard: ForwardingStore {
         return try await base.appendMessages(tenant, sessionId, cleaned, expectedLastSeq: expectedLastSeq)
     }
 
-    public func createSession(_ tenant: TenantID, _ request: SessionCreate) async throws -> Session {
-        var r = request
+    private func screened(_ create: CreateSession) async throws -> Session {
+        let tenant = create.tenant
+        var r = create.request
         var kinds: [String] = []
         if let context = r.context { r.context = try clean(context, field: "context", into: &kinds) }
         if let metadata = r.metadata { r.metadata = try clean(metadata, field: "metadata", into: &kinds) }

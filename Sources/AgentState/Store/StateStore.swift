@@ -9,14 +9,6 @@ public protocol StateStore: Sendable {
     /// Answers any operation declared as a value (see `StoreOperation`).
     func perform<Operation: StoreOperation>(_ operation: Operation) async throws -> Operation.Output
 
-    // MARK: Sessions
-    func createSession(_ tenant: TenantID, _ request: SessionCreate) async throws -> Session
-    func updateSession(_ tenant: TenantID, _ id: String, _ update: SessionUpdate) async throws -> Session
-    func closeSession(_ tenant: TenantID, _ id: String) async throws -> Session
-    /// Removes the session, its messages and its events.
-    func deleteSession(_ tenant: TenantID, _ id: String) async throws
-    func sessions(_ tenant: TenantID, _ query: SessionQuery) async throws -> Page<Session>
-
     // MARK: Messages and context
     func messages(_ tenant: TenantID, _ sessionId: String, _ query: MessageQuery) async throws -> MessageWindow
     /// Stores messages already numbered and acknowledged elsewhere (the tiered store's hot tier

@@ -7,26 +7,6 @@ extension InstrumentedStore {
         try await timed(Operation.name) { try await base.perform(operation) }
     }
 
-    public func createSession(_ tenant: TenantID, _ request: SessionCreate) async throws -> Session {
-        try await timed("createSession") { try await base.createSession(tenant, request) }
-    }
-
-    public func updateSession(_ tenant: TenantID, _ id: String, _ update: SessionUpdate) async throws -> Session {
-        try await timed("updateSession") { try await base.updateSession(tenant, id, update) }
-    }
-
-    public func closeSession(_ tenant: TenantID, _ id: String) async throws -> Session {
-        try await timed("closeSession") { try await base.closeSession(tenant, id) }
-    }
-
-    public func deleteSession(_ tenant: TenantID, _ id: String) async throws {
-        try await timed("deleteSession") { try await base.deleteSession(tenant, id) }
-    }
-
-    public func sessions(_ tenant: TenantID, _ query: SessionQuery) async throws -> Page<Session> {
-        try await timed("sessions") { try await base.sessions(tenant, query) }
-    }
-
     public func importMessages(_ tenant: TenantID, _ sessionId: String, _ messages: [Message]) async throws -> Int64 {
         try await timed("importMessages") { try await base.importMessages(tenant, sessionId, messages) }
     }
