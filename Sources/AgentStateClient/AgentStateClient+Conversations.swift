@@ -35,30 +35,6 @@ extension AgentStateClient {
         return try await session(tenant, sessionId)
     }
 
-    // MARK: Memory
-
-    static func memory(_ key: MemoryKey) -> String {
-        "/v1/memory/\(segment(key.userId))/\(segment(key.namespace))/\(segment(key.key))"
-    }
-
-    public func memory(_ tenant: TenantID, _ key: MemoryKey) async throws -> MemoryItem {
-        try await call(tenant, .GET, Self.memory(key))
-    }
-
-    public func deleteMemory(_ tenant: TenantID, _ key: MemoryKey) async throws {
-        _ = try await send(tenant, .DELETE, Self.memory(key), as: Empty.self)
-    }
-
-    public func memoryItems(_ tenant: TenantID, _ q: MemoryQuery) async throws -> Page<MemoryItem> {
-        try await call(tenant, .GET, "/v1/memory/\(Self.segment(q.userId))/\(Self.segment(q.namespace))",
-                       query: ["prefix": q.prefix, "limit": String(q.limit), "cursor": q.cursor])
-    }
-
-    public func searchMemory(_ tenant: TenantID, userId: String, _ search: MemorySearch) async throws -> [MemoryHit] {
-        let r: Items<MemoryHit> = try await call(tenant, .POST, "/v1/memory/\(Self.segment(userId))/search", body: search)
-        return r.items
-    }
-
     // MARK: Users
 
     public func exportUser(_ tenant: TenantID, _ userId: String) async throws -> UserExport {

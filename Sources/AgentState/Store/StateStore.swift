@@ -78,12 +78,6 @@ public protocol StateStore: Sendable {
     /// A new run starting from the state at `point`: its steps, completed effects and checkpoint.
     func fork(_ tenant: TenantID, _ runId: String, at point: HistoryPoint, newId: String?) async throws -> Run
 
-    // MARK: Memory
-    func memory(_ tenant: TenantID, _ key: MemoryKey) async throws -> MemoryItem
-    func deleteMemory(_ tenant: TenantID, _ key: MemoryKey) async throws
-    func memoryItems(_ tenant: TenantID, _ query: MemoryQuery) async throws -> Page<MemoryItem>
-    func searchMemory(_ tenant: TenantID, userId: String, _ search: MemorySearch) async throws -> [MemoryHit]
-
     // MARK: Users
     func exportUser(_ tenant: TenantID, _ userId: String) async throws -> UserExport
     func eraseUser(_ tenant: TenantID, _ userId: String) async throws -> ErasureReceipt

@@ -139,22 +139,6 @@ extension InstrumentedStore {
         try await timed("fork") { try await base.fork(tenant, runId, at: point, newId: newId) }
     }
 
-    public func memory(_ tenant: TenantID, _ key: MemoryKey) async throws -> MemoryItem {
-        try await timed("memory") { try await base.memory(tenant, key) }
-    }
-
-    public func deleteMemory(_ tenant: TenantID, _ key: MemoryKey) async throws {
-        try await timed("deleteMemory") { try await base.deleteMemory(tenant, key) }
-    }
-
-    public func memoryItems(_ tenant: TenantID, _ query: MemoryQuery) async throws -> Page<MemoryItem> {
-        try await timed("memoryItems") { try await base.memoryItems(tenant, query) }
-    }
-
-    public func searchMemory(_ tenant: TenantID, userId: String, _ search: MemorySearch) async throws -> [MemoryHit] {
-        try await timed("searchMemory") { try await base.searchMemory(tenant, userId: userId, search) }
-    }
-
     public func exportUser(_ tenant: TenantID, _ userId: String) async throws -> UserExport {
         try await timed("exportUser") { try await base.exportUser(tenant, userId) }
     }
