@@ -5,32 +5,9 @@ import NIOHTTP1
 extension AgentStateClient {
     static func r(_ id: String) -> String { "/v1/runs/" + segment(id) }
 
-    public func createRun(_ tenant: TenantID, _ request: RunCreate) async throws -> Run {
-        try await call(tenant, .POST, "/v1/runs", body: request)
-    }
-
-    public func run(_ tenant: TenantID, _ id: String) async throws -> Run {
-        try await call(tenant, .GET, Self.r(id))
-    }
-
-    public func runs(_ tenant: TenantID, _ q: RunQuery) async throws -> Page<Run> {
-        try await call(tenant, .GET, "/v1/runs", query: [
-            "status": q.status?.rawValue, "owner": q.owner, "workflow": q.workflow, "user_id": q.userId,
-            "updated_before": q.updatedBefore.map(APICoding.format), "limit": String(q.limit), "cursor": q.cursor,
-        ])
-    }
-
-    public func transition(_ tenant: TenantID, _ runId: String, _ transition: RunTransition) async throws -> Run {
-        try await call(tenant, .POST, Self.r(runId) + "/transitions", body: transition)
-    }
-
     /// The server decides (a run in progress is a `conflict`); the client cannot purge.
     public func deleteRun(_ tenant: TenantID, _ id: String) async throws {
         _ = try await send(tenant, .DELETE, Self.r(id), as: Empty.self)
-    }
-
-    public func recordUsage(_ tenant: TenantID, _ runId: String, _ delta: Usage) async throws -> Run {
-        try await call(tenant, .POST, Self.r(runId) + "/usage", body: delta)
     }
 
     public func putStep(_ tenant: TenantID, _ runId: String, _ name: String, _ write: StepWrite) async throws -> Step {

@@ -28,26 +28,6 @@ extension ForwardingStore {
         try await base.patchContext(tenant, sessionId, patch, expectedVersion: expectedVersion)
     }
 
-    public func createRun(_ tenant: TenantID, _ request: RunCreate) async throws -> Run {
-        try await base.createRun(tenant, request)
-    }
-
-    public func run(_ tenant: TenantID, _ id: String) async throws -> Run {
-        try await base.run(tenant, id)
-    }
-
-    public func runs(_ tenant: TenantID, _ query: RunQuery) async throws -> Page<Run> {
-        try await base.runs(tenant, query)
-    }
-
-    public func transition(_ tenant: TenantID, _ runId: String, _ transition: RunTransition) async throws -> Run {
-        try await base.transition(tenant, runId, transition)
-    }
-
-    public func recordUsage(_ tenant: TenantID, _ runId: String, _ delta: Usage) async throws -> Run {
-        try await base.recordUsage(tenant, runId, delta)
-    }
-
     public func putStep(_ tenant: TenantID, _ runId: String, _ name: String, _ write: StepWrite) async throws -> Step {
         try await base.putStep(tenant, runId, name, write)
     }

@@ -78,6 +78,9 @@ public struct SecretGuard: ForwardingStore {
         if let create = operation as? CreateSession {
             return try await screened(create) as! Operation.Output
         }
+        if let create = operation as? CreateRun {
+            return try await screened(create) as! Operation.Output
+        }
         return try await base.perform(operation)
     }
 
@@ -121,8 +124,9 @@ public struct SecretGuard: ForwardingStore {
 
     // MARK: Runs
 
-    public func createRun(_ tenant: TenantID, _ request: RunCreate) async throws -> Run {
-        var r = request
+    private func screened(_ create: CreateRun) async throws -> Run {
+        let tenant = create.tenant
+        var r = create.request
         var kinds: [String] = []
         r.input = try clean(r.input, field: "input", into: &kinds)
         if let metadata = r.metadata { r.metadata = try clean(metadata, field: "metadata", into: &kinds) }

@@ -28,11 +28,6 @@ public protocol StateStore: Sendable {
     func patchContext(_ tenant: TenantID, _ sessionId: String, _ patch: JSONValue, expectedVersion: Int64?) async throws -> Session
 
     // MARK: Runs
-    func createRun(_ tenant: TenantID, _ request: RunCreate) async throws -> Run
-    func run(_ tenant: TenantID, _ id: String) async throws -> Run
-    func runs(_ tenant: TenantID, _ query: RunQuery) async throws -> Page<Run>
-    func transition(_ tenant: TenantID, _ runId: String, _ transition: RunTransition) async throws -> Run
-    func recordUsage(_ tenant: TenantID, _ runId: String, _ delta: Usage) async throws -> Run
     /// Removes a finished run with its steps, effects, approvals, checkpoints and events; a run
     /// in progress is a `conflict` (cancel it first, so no worker's lease or pending approval is
     /// pulled out from under it).
