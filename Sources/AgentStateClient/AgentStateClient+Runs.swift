@@ -19,27 +19,6 @@ extension AgentStateClient {
         return r.items
     }
 
-    // MARK: Effects
-
-    static func e(_ runId: String, _ key: String) -> String { r(runId) + "/effects/" + segment(key) }
-
-    public func beginEffect(_ tenant: TenantID, _ runId: String, _ key: String, _ begin: EffectBegin) async throws -> EffectBeginResult {
-        try await call(tenant, .POST, Self.e(runId, key) + "/begin", body: begin)
-    }
-
-    public func completeEffect(_ tenant: TenantID, _ runId: String, _ key: String, attemptToken: Int64, result: JSONValue?, externalId: String?) async throws -> Effect {
-        try await call(tenant, .POST, Self.e(runId, key) + "/complete",
-                       body: CompleteEffectBody(attemptToken: attemptToken, result: result, externalId: externalId))
-    }
-
-    public func failEffect(_ tenant: TenantID, _ runId: String, _ key: String, attemptToken: Int64, error: ErrorInfo) async throws -> Effect {
-        try await call(tenant, .POST, Self.e(runId, key) + "/fail", body: FailEffectBody(attemptToken: attemptToken, error: error))
-    }
-
-    public func effect(_ tenant: TenantID, _ runId: String, _ key: String) async throws -> Effect {
-        try await call(tenant, .GET, Self.e(runId, key))
-    }
-
     // MARK: Approvals
 
     public func requestApproval(_ tenant: TenantID, _ runId: String, _ request: ApprovalRequest) async throws -> Approval {

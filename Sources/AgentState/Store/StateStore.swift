@@ -37,12 +37,6 @@ public protocol StateStore: Sendable {
     func putStep(_ tenant: TenantID, _ runId: String, _ name: String, _ write: StepWrite) async throws -> Step
     func steps(_ tenant: TenantID, _ runId: String) async throws -> [Step]
 
-    // MARK: Effects
-    func beginEffect(_ tenant: TenantID, _ runId: String, _ key: String, _ begin: EffectBegin) async throws -> EffectBeginResult
-    func completeEffect(_ tenant: TenantID, _ runId: String, _ key: String, attemptToken: Int64, result: JSONValue?, externalId: String?) async throws -> Effect
-    func failEffect(_ tenant: TenantID, _ runId: String, _ key: String, attemptToken: Int64, error: ErrorInfo) async throws -> Effect
-    func effect(_ tenant: TenantID, _ runId: String, _ key: String) async throws -> Effect
-
     // MARK: Approvals
     func requestApproval(_ tenant: TenantID, _ runId: String, _ request: ApprovalRequest) async throws -> Approval
     func decide(_ tenant: TenantID, _ approvalId: String, _ decision: Decision) async throws -> Approval

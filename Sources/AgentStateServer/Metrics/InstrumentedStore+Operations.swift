@@ -35,22 +35,6 @@ extension InstrumentedStore {
         try await timed("steps") { try await base.steps(tenant, runId) }
     }
 
-    public func beginEffect(_ tenant: TenantID, _ runId: String, _ key: String, _ begin: EffectBegin) async throws -> EffectBeginResult {
-        try await timed("beginEffect") { try await base.beginEffect(tenant, runId, key, begin) }
-    }
-
-    public func completeEffect(_ tenant: TenantID, _ runId: String, _ key: String, attemptToken: Int64, result: JSONValue?, externalId: String?) async throws -> Effect {
-        try await timed("completeEffect") { try await base.completeEffect(tenant, runId, key, attemptToken: attemptToken, result: result, externalId: externalId) }
-    }
-
-    public func failEffect(_ tenant: TenantID, _ runId: String, _ key: String, attemptToken: Int64, error: ErrorInfo) async throws -> Effect {
-        try await timed("failEffect") { try await base.failEffect(tenant, runId, key, attemptToken: attemptToken, error: error) }
-    }
-
-    public func effect(_ tenant: TenantID, _ runId: String, _ key: String) async throws -> Effect {
-        try await timed("effect") { try await base.effect(tenant, runId, key) }
-    }
-
     public func requestApproval(_ tenant: TenantID, _ runId: String, _ request: ApprovalRequest) async throws -> Approval {
         try await timed("requestApproval") { try await base.requestApproval(tenant, runId, request) }
     }
