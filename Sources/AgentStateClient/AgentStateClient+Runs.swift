@@ -19,27 +19,6 @@ extension AgentStateClient {
         return r.items
     }
 
-    // MARK: Approvals
-
-    public func requestApproval(_ tenant: TenantID, _ runId: String, _ request: ApprovalRequest) async throws -> Approval {
-        try await call(tenant, .POST, Self.r(runId) + "/approvals", body: request)
-    }
-
-    public func decide(_ tenant: TenantID, _ approvalId: String, _ decision: Decision) async throws -> Approval {
-        try await call(tenant, .POST, "/v1/approvals/\(Self.segment(approvalId))/decision", body: decision)
-    }
-
-    public func approval(_ tenant: TenantID, _ id: String) async throws -> Approval {
-        try await call(tenant, .GET, "/v1/approvals/\(Self.segment(id))")
-    }
-
-    public func approvals(_ tenant: TenantID, _ q: ApprovalQuery) async throws -> Page<Approval> {
-        try await call(tenant, .GET, "/v1/approvals", query: [
-            "status": q.status?.rawValue, "approver": q.approver, "group": q.group, "run_id": q.runId,
-            "overdue": q.overdue ? "true" : nil, "limit": String(q.limit), "cursor": q.cursor,
-        ])
-    }
-
     // MARK: Workers
 
     public func wait(_ tenant: TenantID, _ runId: String, _ request: WaitRequest) async throws -> Run {

@@ -37,12 +37,6 @@ public protocol StateStore: Sendable {
     func putStep(_ tenant: TenantID, _ runId: String, _ name: String, _ write: StepWrite) async throws -> Step
     func steps(_ tenant: TenantID, _ runId: String) async throws -> [Step]
 
-    // MARK: Approvals
-    func requestApproval(_ tenant: TenantID, _ runId: String, _ request: ApprovalRequest) async throws -> Approval
-    func decide(_ tenant: TenantID, _ approvalId: String, _ decision: Decision) async throws -> Approval
-    func approval(_ tenant: TenantID, _ id: String) async throws -> Approval
-    func approvals(_ tenant: TenantID, _ query: ApprovalQuery) async throws -> Page<Approval>
-
     // MARK: Waits, timers and leases
     func wait(_ tenant: TenantID, _ runId: String, _ request: WaitRequest) async throws -> Run
     /// An external callback: wakes a waiting run, with an optional payload recorded in its events.

@@ -35,22 +35,6 @@ extension InstrumentedStore {
         try await timed("steps") { try await base.steps(tenant, runId) }
     }
 
-    public func requestApproval(_ tenant: TenantID, _ runId: String, _ request: ApprovalRequest) async throws -> Approval {
-        try await timed("requestApproval") { try await base.requestApproval(tenant, runId, request) }
-    }
-
-    public func decide(_ tenant: TenantID, _ approvalId: String, _ decision: Decision) async throws -> Approval {
-        try await timed("decide") { try await base.decide(tenant, approvalId, decision) }
-    }
-
-    public func approval(_ tenant: TenantID, _ id: String) async throws -> Approval {
-        try await timed("approval") { try await base.approval(tenant, id) }
-    }
-
-    public func approvals(_ tenant: TenantID, _ query: ApprovalQuery) async throws -> Page<Approval> {
-        try await timed("approvals") { try await base.approvals(tenant, query) }
-    }
-
     public func wait(_ tenant: TenantID, _ runId: String, _ request: WaitRequest) async throws -> Run {
         try await timed("wait") { try await base.wait(tenant, runId, request) }
     }
