@@ -54,6 +54,13 @@ extension AgentStateClient: OperationTransport {
         return try await call(tenant, method, path, query: query, body: AnyEncodable(body), as: Answer.self)
     }
 
+    public func answer<Answer: Decodable & Sendable>(_ tenant: TenantID, _ method: String, _ path: String, query: [String: String?],
+                                                     body: (any Encodable & Sendable)?) async throws -> Answer? {
+        let method = HTTPMethod(rawValue: method)
+        guard let body else { return try await send(tenant, method, path, query: query, as: Answer.self) }
+        return try await send(tenant, method, path, query: query, body: AnyEncodable(body), as: Answer.self)
+    }
+
     public func send(_ tenant: TenantID, _ method: String, _ path: String, query: [String: String?],
                      body: (any Encodable & Sendable)?) async throws {
         let method = HTTPMethod(rawValue: method)

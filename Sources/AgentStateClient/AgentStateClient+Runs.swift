@@ -19,28 +19,6 @@ extension AgentStateClient {
         return r.items
     }
 
-    // MARK: Workers
-
-    public func wait(_ tenant: TenantID, _ runId: String, _ request: WaitRequest) async throws -> Run {
-        try await call(tenant, .POST, Self.r(runId) + "/wait", body: request)
-    }
-
-    public func signal(_ tenant: TenantID, _ runId: String, payload: JSONValue?) async throws -> Run {
-        try await call(tenant, .POST, Self.r(runId) + "/signal", body: SignalBody(payload: payload))
-    }
-
-    public func claim(_ tenant: TenantID, _ request: ClaimRequest) async throws -> ClaimedRun? {
-        try await send(tenant, .POST, "/v1/runs/claim", body: request)
-    }
-
-    public func renewLease(_ tenant: TenantID, _ runId: String, token: Int64, leaseSeconds: Int) async throws -> Lease {
-        try await call(tenant, .POST, Self.r(runId) + "/lease/renew", body: RenewBody(token: token, leaseSeconds: leaseSeconds))
-    }
-
-    public func releaseLease(_ tenant: TenantID, _ runId: String, token: Int64) async throws -> Run {
-        try await call(tenant, .DELETE, Self.r(runId) + "/lease", query: ["token": String(token)])
-    }
-
     // MARK: Checkpoints and history
 
     public func saveCheckpoint(_ tenant: TenantID, _ runId: String, _ write: CheckpointWrite) async throws -> Checkpoint {

@@ -27,6 +27,9 @@ public protocol OperationTransport: Sendable {
     /// `method` on `path` (with `query`, and `body` as JSON), its JSON answer decoded.
     func call<Answer: Decodable & Sendable>(_ tenant: TenantID, _ method: String, _ path: String, query: [String: String?],
                                             body: (any Encodable & Sendable)?) async throws -> Answer
+    /// The same, for a call that may be answered with no body (`nil`).
+    func answer<Answer: Decodable & Sendable>(_ tenant: TenantID, _ method: String, _ path: String, query: [String: String?],
+                                              body: (any Encodable & Sendable)?) async throws -> Answer?
     /// The same, for a call answered with no body.
     func send(_ tenant: TenantID, _ method: String, _ path: String, query: [String: String?], body: (any Encodable & Sendable)?) async throws
 }

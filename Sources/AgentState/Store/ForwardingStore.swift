@@ -36,26 +36,6 @@ extension ForwardingStore {
         try await base.steps(tenant, runId)
     }
 
-    public func wait(_ tenant: TenantID, _ runId: String, _ request: WaitRequest) async throws -> Run {
-        try await base.wait(tenant, runId, request)
-    }
-
-    public func signal(_ tenant: TenantID, _ runId: String, payload: JSONValue?) async throws -> Run {
-        try await base.signal(tenant, runId, payload: payload)
-    }
-
-    public func claim(_ tenant: TenantID, _ request: ClaimRequest) async throws -> ClaimedRun? {
-        try await base.claim(tenant, request)
-    }
-
-    public func renewLease(_ tenant: TenantID, _ runId: String, token: Int64, leaseSeconds: Int) async throws -> Lease {
-        try await base.renewLease(tenant, runId, token: token, leaseSeconds: leaseSeconds)
-    }
-
-    public func releaseLease(_ tenant: TenantID, _ runId: String, token: Int64) async throws -> Run {
-        try await base.releaseLease(tenant, runId, token: token)
-    }
-
     public func saveCheckpoint(_ tenant: TenantID, _ runId: String, _ write: CheckpointWrite) async throws -> Checkpoint {
         try await base.saveCheckpoint(tenant, runId, write)
     }

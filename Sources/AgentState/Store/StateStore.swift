@@ -37,15 +37,6 @@ public protocol StateStore: Sendable {
     func putStep(_ tenant: TenantID, _ runId: String, _ name: String, _ write: StepWrite) async throws -> Step
     func steps(_ tenant: TenantID, _ runId: String) async throws -> [Step]
 
-    // MARK: Waits, timers and leases
-    func wait(_ tenant: TenantID, _ runId: String, _ request: WaitRequest) async throws -> Run
-    /// An external callback: wakes a waiting run, with an optional payload recorded in its events.
-    func signal(_ tenant: TenantID, _ runId: String, payload: JSONValue?) async throws -> Run
-    /// The next runnable run with no live lease, now held by `request.worker`; `nil` when none.
-    func claim(_ tenant: TenantID, _ request: ClaimRequest) async throws -> ClaimedRun?
-    func renewLease(_ tenant: TenantID, _ runId: String, token: Int64, leaseSeconds: Int) async throws -> Lease
-    func releaseLease(_ tenant: TenantID, _ runId: String, token: Int64) async throws -> Run
-
     // MARK: Checkpoints
     func saveCheckpoint(_ tenant: TenantID, _ runId: String, _ write: CheckpointWrite) async throws -> Checkpoint
     func checkpoint(_ tenant: TenantID, _ runId: String, _ selector: CheckpointSelector) async throws -> Checkpoint
