@@ -10,34 +10,7 @@ extension AgentStateClient {
         _ = try await send(tenant, .DELETE, Self.r(id), as: Empty.self)
     }
 
-    public func putStep(_ tenant: TenantID, _ runId: String, _ name: String, _ write: StepWrite) async throws -> Step {
-        try await call(tenant, .PUT, Self.r(runId) + "/steps/" + Self.segment(name), body: write)
-    }
-
-    public func steps(_ tenant: TenantID, _ runId: String) async throws -> [Step] {
-        let r: Items<Step> = try await call(tenant, .GET, Self.r(runId) + "/steps")
-        return r.items
-    }
-
     // MARK: Checkpoints and history
-
-    public func saveCheckpoint(_ tenant: TenantID, _ runId: String, _ write: CheckpointWrite) async throws -> Checkpoint {
-        try await call(tenant, .POST, Self.r(runId) + "/checkpoints", body: CheckpointBody(write))
-    }
-
-    public func checkpoint(_ tenant: TenantID, _ runId: String, _ selector: CheckpointSelector) async throws -> Checkpoint {
-        switch selector {
-        case .latest: try await call(tenant, .GET, Self.r(runId) + "/checkpoints/latest")
-        case .step(let name): try await call(tenant, .GET, Self.r(runId) + "/checkpoints/latest", query: ["step": name])
-        case .seq(let seq): try await call(tenant, .GET, Self.r(runId) + "/checkpoints/\(seq)")
-        }
-    }
-
-    public func checkpoints(_ tenant: TenantID, _ runId: String, afterSeq: Int64, limit: Int) async throws -> [CheckpointRecord] {
-        let r: Items<CheckpointRecord> = try await call(tenant, .GET, Self.r(runId) + "/checkpoints",
-                                                        query: ["after_seq": String(afterSeq), "limit": String(limit)])
-        return r.items
-    }
 
     /// `run:<id>` and `session:<id>` map to their resources' paths.
     static func stream(_ stream: String) throws -> String {

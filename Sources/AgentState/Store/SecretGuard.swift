@@ -81,6 +81,12 @@ public struct SecretGuard: ForwardingStore {
         if let create = operation as? CreateRun {
             return try await screened(create) as! Operation.Output
         }
+        if let put = operation as? PutStep {
+            return try await screened(put) as! Operation.Output
+        }
+        if let save = operation as? SaveCheckpoint {
+            return try await screened(save) as! Operation.Output
+        }
         return try await base.perform(operation)
     }
 
@@ -135,18 +141,20 @@ public struct SecretGuard: ForwardingStore {
         return run
     }
 
-    public func putStep(_ tenant: TenantID, _ runId: String, _ name: String, _ write: StepWrite) async throws -> Step {
-        var w = write
+    private func screened(_ put: PutStep) async throws -> Step {
+        let (tenant, runId, name) = (put.tenant, put.runId, put.name)
+        var w = put.write
         var kinds: [String] = []
         if let input = w.input { w.input = try clean(input, field: "input", into: &kinds) }
         if let result = w.result { w.result = try clean(result, field: "result", into: &kinds) }
-        let step = try await base.putStep(tenant, runId, name, w)
+        let step = try await base.perform(PutStep(tenant: tenant, runId: runId, name: name, write: w))
         await note(tenant, runId: runId, operation: "put_step", field: "steps.\(name)", kinds: kinds)
         return step
     }
 
-    public func saveCheckpoint(_ tenant: TenantID, _ runId: String, _ write: CheckpointWrite) async throws -> Checkpoint {
-        var w = write
+    private func screened(_ save: SaveCheckpoint) async throws -> Checkpoint {
+        let (tenant, runId) = (save.tenant, save.runId)
+        var w = save.write
         var kinds: [String] = []
         switch w.state {
         case .full(let v): w.state = .full(try clean(v, field: "state", into: &kinds))

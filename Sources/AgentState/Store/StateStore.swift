@@ -33,16 +33,6 @@ public protocol StateStore: Sendable {
     /// pulled out from under it).
     func deleteRun(_ tenant: TenantID, _ id: String) async throws
 
-    // MARK: Steps
-    func putStep(_ tenant: TenantID, _ runId: String, _ name: String, _ write: StepWrite) async throws -> Step
-    func steps(_ tenant: TenantID, _ runId: String) async throws -> [Step]
-
-    // MARK: Checkpoints
-    func saveCheckpoint(_ tenant: TenantID, _ runId: String, _ write: CheckpointWrite) async throws -> Checkpoint
-    func checkpoint(_ tenant: TenantID, _ runId: String, _ selector: CheckpointSelector) async throws -> Checkpoint
-    /// Stored checkpoints, oldest first, as written (whole or patch).
-    func checkpoints(_ tenant: TenantID, _ runId: String, afterSeq: Int64, limit: Int) async throws -> [CheckpointRecord]
-
     // MARK: History
     func events(_ tenant: TenantID, stream: String, afterSeq: Int64, limit: Int) async throws -> [Event]
     /// Appends an event of the agent's own (`type` must not use a reserved prefix).

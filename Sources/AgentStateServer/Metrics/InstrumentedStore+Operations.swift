@@ -27,26 +27,6 @@ extension InstrumentedStore {
         try await timed("patchContext") { try await base.patchContext(tenant, sessionId, patch, expectedVersion: expectedVersion) }
     }
 
-    public func putStep(_ tenant: TenantID, _ runId: String, _ name: String, _ write: StepWrite) async throws -> Step {
-        try await timed("putStep") { try await base.putStep(tenant, runId, name, write) }
-    }
-
-    public func steps(_ tenant: TenantID, _ runId: String) async throws -> [Step] {
-        try await timed("steps") { try await base.steps(tenant, runId) }
-    }
-
-    public func saveCheckpoint(_ tenant: TenantID, _ runId: String, _ write: CheckpointWrite) async throws -> Checkpoint {
-        try await timed("saveCheckpoint") { try await base.saveCheckpoint(tenant, runId, write) }
-    }
-
-    public func checkpoint(_ tenant: TenantID, _ runId: String, _ selector: CheckpointSelector) async throws -> Checkpoint {
-        try await timed("checkpoint") { try await base.checkpoint(tenant, runId, selector) }
-    }
-
-    public func checkpoints(_ tenant: TenantID, _ runId: String, afterSeq: Int64, limit: Int) async throws -> [CheckpointRecord] {
-        try await timed("checkpoints") { try await base.checkpoints(tenant, runId, afterSeq: afterSeq, limit: limit) }
-    }
-
     public func events(_ tenant: TenantID, stream: String, afterSeq: Int64, limit: Int) async throws -> [Event] {
         try await timed("events") { try await base.events(tenant, stream: stream, afterSeq: afterSeq, limit: limit) }
     }
