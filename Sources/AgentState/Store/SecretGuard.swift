@@ -87,6 +87,9 @@ public struct SecretGuard: ForwardingStore {
         if let save = operation as? SaveCheckpoint {
             return try await screened(save) as! Operation.Output
         }
+        if let append = operation as? AppendEvent {
+            return try await screened(append) as! Operation.Output
+        }
         return try await base.perform(operation)
     }
 
@@ -165,9 +168,10 @@ public struct SecretGuard: ForwardingStore {
         return checkpoint
     }
 
-    public func appendEvent(_ tenant: TenantID, runId: String, type: String, data: JSONValue) async throws -> Event {
+    private func screened(_ append: AppendEvent) async throws -> Event {
+        let (tenant, runId, type) = (append.tenant, append.runId, append.type)
         var kinds: [String] = []
-        let event = try await base.appendEvent(tenant, runId: runId, type: type, data: try clean(data, field: "data", into: &kinds))
+        let event = try await base.appendEvent(tenant, runId: runId, type: type, data: try clean(append.data, field: "data", into: &kinds))
         await note(tenant, runId: runId, operation: "append_event", field: "data", kinds: kinds)
         return event
     }

@@ -33,15 +33,6 @@ public protocol StateStore: Sendable {
     /// pulled out from under it).
     func deleteRun(_ tenant: TenantID, _ id: String) async throws
 
-    // MARK: History
-    func events(_ tenant: TenantID, stream: String, afterSeq: Int64, limit: Int) async throws -> [Event]
-    /// Appends an event of the agent's own (`type` must not use a reserved prefix).
-    func appendEvent(_ tenant: TenantID, runId: String, type: String, data: JSONValue) async throws -> Event
-    func verifyChain(_ tenant: TenantID, stream: String) async throws -> ChainVerification
-    func runState(_ tenant: TenantID, _ runId: String, at point: HistoryPoint) async throws -> RunSnapshot
-    /// A new run starting from the state at `point`: its steps, completed effects and checkpoint.
-    func fork(_ tenant: TenantID, _ runId: String, at point: HistoryPoint, newId: String?) async throws -> Run
-
     // MARK: Users
     func exportUser(_ tenant: TenantID, _ userId: String) async throws -> UserExport
     func eraseUser(_ tenant: TenantID, _ userId: String) async throws -> ErasureReceipt

@@ -27,26 +27,6 @@ extension InstrumentedStore {
         try await timed("patchContext") { try await base.patchContext(tenant, sessionId, patch, expectedVersion: expectedVersion) }
     }
 
-    public func events(_ tenant: TenantID, stream: String, afterSeq: Int64, limit: Int) async throws -> [Event] {
-        try await timed("events") { try await base.events(tenant, stream: stream, afterSeq: afterSeq, limit: limit) }
-    }
-
-    public func appendEvent(_ tenant: TenantID, runId: String, type: String, data: JSONValue) async throws -> Event {
-        try await timed("appendEvent") { try await base.appendEvent(tenant, runId: runId, type: type, data: data) }
-    }
-
-    public func verifyChain(_ tenant: TenantID, stream: String) async throws -> ChainVerification {
-        try await timed("verifyChain") { try await base.verifyChain(tenant, stream: stream) }
-    }
-
-    public func runState(_ tenant: TenantID, _ runId: String, at point: HistoryPoint) async throws -> RunSnapshot {
-        try await timed("runState") { try await base.runState(tenant, runId, at: point) }
-    }
-
-    public func fork(_ tenant: TenantID, _ runId: String, at point: HistoryPoint, newId: String?) async throws -> Run {
-        try await timed("fork") { try await base.fork(tenant, runId, at: point, newId: newId) }
-    }
-
     public func exportUser(_ tenant: TenantID, _ userId: String) async throws -> UserExport {
         try await timed("exportUser") { try await base.exportUser(tenant, userId) }
     }
