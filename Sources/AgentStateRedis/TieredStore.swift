@@ -124,8 +124,9 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
 
     // MARK: Conversations
 
-    /// The operations declared as values: appends go to Redis first, and a session is read after
-    /// its pending turns are flushed; the others are the durable store's.
+    /// The operations declared as values: appends go to Redis first; a session is read, listed,
+    /// changed or closed after its pending turns are flushed, and a deleted one leaves Redis too;
+    /// the others are the durable store's.
     public func perform<Operation: StoreOperation>(_ operation: Operation) async throws -> Operation.Output {
         if let append = operation as? AppendMessages {
             return try await appendCached(append.tenant, append.sessionId, append.messages, expectedLastSeq: append.expectedLastSeq) as! Operation.Output
