@@ -47,28 +47,11 @@ extension AgentStateClient {
 }
 
 extension AgentStateClient: OperationTransport {
-    public func call<Answer: Decodable & Sendable>(_ tenant: TenantID, _ method: String, _ path: String, query: [String: String?],
-                                                   body: (any Encodable & Sendable)?) async throws -> Answer {
-        let method = HTTPMethod(rawValue: method)
-        guard let body else { return try await call(tenant, method, path, query: query, as: Answer.self) }
-        return try await call(tenant, method, path, query: query, body: AnyEncodable(body), as: Answer.self)
-    }
-
     public func answer<Answer: Decodable & Sendable>(_ tenant: TenantID, _ method: String, _ path: String, query: [String: String?],
                                                      body: (any Encodable & Sendable)?) async throws -> Answer? {
         let method = HTTPMethod(rawValue: method)
         guard let body else { return try await send(tenant, method, path, query: query, as: Answer.self) }
         return try await send(tenant, method, path, query: query, body: AnyEncodable(body), as: Answer.self)
-    }
-
-    public func send(_ tenant: TenantID, _ method: String, _ path: String, query: [String: String?],
-                     body: (any Encodable & Sendable)?) async throws {
-        let method = HTTPMethod(rawValue: method)
-        if let body {
-            _ = try await send(tenant, method, path, query: query, body: AnyEncodable(body), as: Empty.self)
-        } else {
-            _ = try await send(tenant, method, path, query: query, as: Empty.self)
-        }
     }
 
     /// Every operation declared as a value goes as the HTTP call it declares.

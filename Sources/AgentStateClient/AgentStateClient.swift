@@ -155,10 +155,7 @@ public final class AgentStateClient: Sendable {
         return AgentStateError(code, detail, field: p?.field, current: p?.current)
     }
 
-    /// A path segment with everything but unreserved characters escaped ('/' too).
-    static func segment(_ s: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
-    }
+    /// A path segment with everything but unreserved characters escaped ('/' too): as the
+    /// operations declared as values write theirs.
+    static func segment(_ s: String) -> String { pathSegment(s) }
 }

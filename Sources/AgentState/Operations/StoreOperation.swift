@@ -24,25 +24,34 @@ public protocol StoreOperation: Sendable {
 
 /// Where an operation goes as an HTTP call: the Swift client.
 public protocol OperationTransport: Sendable {
-    /// `method` on `path` (with `query`, and `body` as JSON), its JSON answer decoded.
-    func call<Answer: Decodable & Sendable>(_ tenant: TenantID, _ method: String, _ path: String, query: [String: String?],
-                                            body: (any Encodable & Sendable)?) async throws -> Answer
-    /// The same, for a call that may be answered with no body (`nil`).
+    /// `method` on `path` (with `query`, and `body` as JSON): its JSON answer decoded, or `nil`
+    /// when the server answered with no body.
     func answer<Answer: Decodable & Sendable>(_ tenant: TenantID, _ method: String, _ path: String, query: [String: String?],
                                               body: (any Encodable & Sendable)?) async throws -> Answer?
-    /// The same, for a call answered with no body.
-    func send(_ tenant: TenantID, _ method: String, _ path: String, query: [String: String?], body: (any Encodable & Sendable)?) async throws
 }
 
 extension OperationTransport {
-    func call<Answer: Decodable & Sendable>(_ tenant: TenantID, _ method: String, _ path: String,
-                                            body: (any Encodable & Sendable)? = nil) async throws -> Answer {
-        try await call(tenant, method, path, query: [:], body: body)
+    /// A call that must be answered with a body.
+    public func call<Answer: Decodable & Sendable>(_ tenant: TenantID, _ method: String, _ path: String, query: [String: String?] = [:],
+                                                   body: (any Encodable & Sendable)? = nil) async throws -> Answer {
+        guard let value: Answer = try await answer(tenant, method, path, query: query, body: body) else {
+            throw AgentStateError(.unavailable, "the server sent no body for \(method) \(path)")
+        }
+        return value
+    }
+
+    /// A call whose answer, if any, says nothing more.
+    public func send(_ tenant: TenantID, _ method: String, _ path: String, query: [String: String?] = [:],
+                     body: (any Encodable & Sendable)? = nil) async throws {
+        let _: Ignored? = try await answer(tenant, method, path, query: query, body: body)
     }
 }
 
+/// An answer read and set aside.
+private struct Ignored: Decodable, Sendable {}
+
 /// One path segment, with everything but unreserved characters escaped ('/' too).
-func pathSegment(_ value: String) -> String {
+public func pathSegment(_ value: String) -> String {
     value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? value
 }
 
