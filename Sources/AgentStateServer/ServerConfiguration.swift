@@ -59,13 +59,6 @@ public struct ServerConfiguration: Sendable {
     /// The OpenAPI 3.1 document of the API.
     public static var openAPIDocument: String { OpenAPIDocument.json }
 
-    /// A setting from the environment: `NAME` itself, or the contents of the file `NAME_FILE`
-    /// names (a mounted Secret), so that a URL holding a password need not sit in the environment.
-    public static func setting(_ name: String, in environment: [String: String]) throws -> String? {
-        let short = String(name.dropFirst("AGENTSTATE_".count)).lowercased()
-        return try Settings(environment: environment).secretText(short)
-    }
-
     /// The flags given, over the environment, over the defaults (`resolve(_:)` says which).
     public static func resolve(host: String?, port: Int?, store: String?, cache: String? = nil, secrets: String? = nil,
                                rateLimit: String? = nil, audit: String? = nil, environment: [String: String],

@@ -72,9 +72,9 @@ struct StoreOptions: ParsableArguments {
     /// The store, fronted (as `serve` does it) by the Redis tier `AGENTSTATE_CACHE` names, so that
     /// a command beside a tiered server sees what it sees and purges Redis with the durable store.
     func url() throws -> StoreURL {
-        let env = ProcessInfo.processInfo.environment
-        let url = try (store ?? ServerConfiguration.setting("AGENTSTATE_STORE", in: env)).map(StoreURL.init(parsing:)) ?? .default
-        guard let cache = try ServerConfiguration.setting("AGENTSTATE_CACHE", in: env) else { return url }
+        let settings = try Settings(environment: ProcessInfo.processInfo.environment)
+        let url = try (store ?? settings.secretText("store")).map(StoreURL.init(parsing:)) ?? .default
+        guard let cache = try settings.secretText("cache") else { return url }
         if case .tiered = url { return url }
         return .tiered(cache: cache, durable: url)
     }

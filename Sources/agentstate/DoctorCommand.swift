@@ -23,9 +23,9 @@ struct DoctorCommand: AsyncParsableCommand {
     var json = false
 
     mutating func run() async throws {
-        let env = ProcessInfo.processInfo.environment
-        var storeURL = try StoreURL(parsing: store ?? ServerConfiguration.setting("AGENTSTATE_STORE", in: env) ?? StoreURL.default.description)
-        var cacheURL = try cache ?? ServerConfiguration.setting("AGENTSTATE_CACHE", in: env)
+        let settings = try Settings(environment: ProcessInfo.processInfo.environment)
+        var storeURL = try StoreURL(parsing: store ?? settings.secretText("store") ?? StoreURL.default.description)
+        var cacheURL = try cache ?? settings.secretText("cache")
         if case .tiered(let redis, let durable) = storeURL {
             storeURL = durable
             cacheURL = cacheURL ?? redis
