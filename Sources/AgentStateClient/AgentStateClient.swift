@@ -51,7 +51,7 @@ public final class AgentStateClient: Sendable {
 
     /// Sends one call; `nil` for `204 No Content`.
     func send<Response: Decodable>(_ tenant: TenantID, _ method: HTTPMethod, _ path: String, query: [String: String?] = [:],
-                                   body: (some Encodable)? = Empty?.none, ifMatch: Int64? = nil, secret: String? = nil,
+                                   body: (some Encodable)? = Empty?.none, headers: [String: String] = [:], secret: String? = nil,
                                    as: Response.Type = Response.self) async throws -> Response? {
         guard let key = secret ?? keys[tenant] else {
             throw AgentStateError(.unauthorized, "this client has no API key for tenant '\(tenant)'")
@@ -63,7 +63,7 @@ public final class AgentStateClient: Sendable {
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(key)")
         request.headers.add(name: "Accept", value: "application/json")
-        if let ifMatch { request.headers.add(name: "If-Match", value: "\"\(ifMatch)\"") }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         var bodyBytes: ByteBuffer? = nil
         if let body {
             bodyBytes = ByteBuffer(bytes: try APICoding.encoder.encode(body))
@@ -110,15 +110,6 @@ public final class AgentStateClient: Sendable {
         }
     }
 
-    /// Like `send`, for calls that always answer with a body.
-    func call<Response: Decodable>(_ tenant: TenantID, _ method: HTTPMethod, _ path: String, query: [String: String?] = [:],
-                                   body: (some Encodable)? = Empty?.none, ifMatch: Int64? = nil, as: Response.Type = Response.self) async throws -> Response {
-        guard let value = try await send(tenant, method, path, query: query, body: body, ifMatch: ifMatch, as: Response.self) else {
-            throw AgentStateError(.unavailable, "the server sent no body for \(method) \(path)")
-        }
-        return value
-    }
-
     /// Channel and socket errors are worth another try; of the client's own, only those about
     /// the connection.
     private static func isTransient(_ error: any Error) -> Bool {
@@ -154,8 +145,4 @@ public final class AgentStateClient: Sendable {
         }
         return AgentStateError(code, detail, field: p?.field, current: p?.current)
     }
-
-    /// A path segment with everything but unreserved characters escaped ('/' too): as the
-    /// operations declared as values write theirs.
-    static func segment(_ s: String) -> String { pathSegment(s) }
 }

@@ -124,29 +124,35 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
 
     // MARK: Conversations
 
-    /// The operations declared as values: appends go to Redis first; a session is read, listed,
-    /// changed or closed after its pending turns are flushed, and a deleted one leaves Redis too;
-    /// the others are the durable store's.
+    /// Appends go to Redis first, and recent windows and tool calls are read there; an
+    /// operation on a session's state flushes its pending turns first; what removes a session
+    /// (delete, purge, erasure) removes it from Redis too, and what rewrites its numbering or
+    /// summary (import, compaction) drops it from the cache. The idempotency begin and abandon
+    /// consult Redis's marks; a sweep drains the outbox first. The rest are the durable store's.
     public func perform<Operation: StoreOperation>(_ operation: Operation) async throws -> Operation.Output {
-        if let append = operation as? AppendMessages {
-            return try await appendCached(append.tenant, append.sessionId, append.messages, expectedLastSeq: append.expectedLastSeq) as! Operation.Output
+        let output: Any
+        switch operation {
+        case let append as AppendMessages:
+            output = try await appendCached(append.tenant, append.sessionId, append.messages, expectedLastSeq: append.expectedLastSeq)
+        case let read as ReadMessages: output = try await messages(read)
+        case let get as GetSession: output = try await flushedSession(get.tenant, get.id)
+        case let list as ListSessions: output = try await flushedSessions(list.tenant, list.query)
+        case let call as GetToolCall: output = try await toolCall(call)
+        case let close as CloseSession: output = try await closeFlushed(close.tenant, close.id)
+        case let delete as DeleteSession: output = try await deleteEverywhere(delete.tenant, delete.id)
+        case let update as UpdateSession: output = try await flushedFirst(update.tenant, update.id, update)
+        case let patch as PatchContext: output = try await flushedFirst(patch.tenant, patch.sessionId, patch)
+        case let compact as Compact: output = try await droppedAfter(compact.tenant, compact.sessionId, compact)
+        case let imported as ImportMessages: output = try await droppedAfter(imported.tenant, imported.sessionId, imported)
+        case let export as ExportUser: output = try await exportUser(export)
+        case let erase as EraseUser: output = try await eraseUser(erase)
+        case let purge as Purge: output = try await purgeEverywhere(purge)
+        case let begin as BeginIdempotent: output = try await beginIdempotent(begin.attempt)
+        case let abandon as AbandonIdempotent: output = try await abandonIdempotent(abandon.attempt)
+        case let sweep as Sweep: output = try await sweepFlushed(sweep)
+        default: return try await durable.perform(operation)
         }
-        if let get = operation as? GetSession {
-            return try await flushedSession(get.tenant, get.id) as! Operation.Output
-        }
-        if let list = operation as? ListSessions {
-            return try await flushedSessions(list.tenant, list.query) as! Operation.Output
-        }
-        if let update = operation as? UpdateSession {
-            return try await flushedUpdate(update) as! Operation.Output
-        }
-        if let close = operation as? CloseSession {
-            return try await closeFlushed(close.tenant, close.id) as! Operation.Output
-        }
-        if let delete = operation as? DeleteSession {
-            return try await deleteEverywhere(delete.tenant, delete.id) as! Operation.Output
-        }
-        return try await durable.perform(operation)
+        return output as! Operation.Output
     }
 
     private func appendCached(_ tenant: TenantID, _ sessionId: String, _ messages: [NewMessage], expectedLastSeq: Int64?) async throws -> [Message] {
@@ -168,7 +174,7 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
     /// As the durable store answers, except that an attempt that appended to Redis alone left
     /// its mark there: a retry taking the key over learns from it that the request was applied,
     /// or else takes the mark, so that the old attempt can no longer append.
-    public func beginIdempotent(_ attempt: IdempotentAttempt) async throws -> IdempotencyStart {
+    private func beginIdempotent(_ attempt: IdempotentAttempt) async throws -> IdempotencyStart {
         // Appends to Redis are marked there, not in the durable store's transactions: the key
         // is reserved up front, so a retry finds it held.
         var reserving = attempt
@@ -185,7 +191,7 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
 
     /// Frees the key only when Redis says the attempt did not append there: an append in Redis
     /// alone is not in the durable store's record, and running the request again would repeat it.
-    public func abandonIdempotent(_ attempt: IdempotentAttempt) async throws {
+    private func abandonIdempotent(_ attempt: IdempotentAttempt) async throws {
         do {
             if try await hot.appended(attempt) { return }
         } catch is RESPError {
@@ -282,7 +288,8 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
         try await hot.hydrate(tenant, sessionId, lastSeq: s.lastSeq, status: s.status, system: system, summary: s.summary, recent: recent)
     }
 
-    public func messages(_ tenant: TenantID, _ sessionId: String, _ query: MessageQuery) async throws -> MessageWindow {
+    private func messages(_ read: ReadMessages) async throws -> MessageWindow {
+        let (tenant, sessionId, query) = (read.tenant, read.sessionId, read.query)
         if case .last(let n) = query {
             if n > 0, n <= hot.cap, !isDiverged(tenant, sessionId) {
                 switch try? await recentFromCache(tenant, sessionId, n) {
@@ -315,7 +322,7 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
             misses.add(1, ordering: .relaxed)
         }
         try await flushIfReachable(tenant, sessionId)
-        return try await durable.messages(tenant, sessionId, query)
+        return try await durable.perform(read)
     }
 
     private enum CachedRead {
@@ -348,11 +355,12 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
 
     /// From the calls hash when the cached turns hold the call; otherwise (an older call, or
     /// none) the durable store answers, after this session's pending turns are flushed.
-    public func toolCall(_ tenant: TenantID, _ sessionId: String, _ callId: String) async throws -> ToolCallState {
+    private func toolCall(_ call: GetToolCall) async throws -> ToolCallState {
+        let (tenant, sessionId, callId) = (call.tenant, call.sessionId, call.callId)
         try Identifier.validateName(callId, field: "call_id")
         if !isDiverged(tenant, sessionId), let cached = try? await hot.toolCall(tenant, sessionId, callId) { return cached }
         try await flushIfReachable(tenant, sessionId)
-        return try await durable.toolCall(tenant, sessionId, callId)
+        return try await durable.perform(call)
     }
 
     private func flushedSession(_ tenant: TenantID, _ id: String) async throws -> Session {
@@ -371,9 +379,20 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
         return page
     }
 
-    private func flushedUpdate(_ update: UpdateSession) async throws -> Session {
-        try await flushIfReachable(update.tenant, update.id)
-        return try await durable.perform(update)
+    /// A change to a session's state, made once its pending turns are in the durable store.
+    private func flushedFirst<Operation: StoreOperation>(_ tenant: TenantID, _ sessionId: String, _ operation: Operation) async throws -> Operation.Output {
+        try await flushIfReachable(tenant, sessionId)
+        return try await durable.perform(operation)
+    }
+
+    /// A change that overtakes the cache (a summary it holds, or its numbering): made in the
+    /// durable store once the pending turns are there, then the session leaves the cache, and
+    /// the next use caches it afresh.
+    private func droppedAfter<Operation: StoreOperation>(_ tenant: TenantID, _ sessionId: String, _ operation: Operation) async throws -> Operation.Output {
+        try await flushIfReachable(tenant, sessionId)
+        let output = try await durable.perform(operation)
+        try await dropFromCache(tenant, sessionId)
+        return output
     }
 
     private func closeFlushed(_ tenant: TenantID, _ id: String) async throws -> Session {
@@ -391,28 +410,6 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
         windows.drop(WindowCache.key(tenant, id))
     }
 
-    public func compact(_ tenant: TenantID, _ sessionId: String, summary: String, throughSeq: Int64, tokens: Int?) async throws -> Session {
-        try await flushIfReachable(tenant, sessionId)
-        let compacted = try await durable.compact(tenant, sessionId, summary: summary, throughSeq: throughSeq, tokens: tokens)
-        // The cached summary is now stale: the next use caches the session afresh.
-        try await dropFromCache(tenant, sessionId)
-        return compacted
-    }
-
-    public func patchContext(_ tenant: TenantID, _ sessionId: String, _ patch: JSONValue, expectedVersion: Int64?) async throws -> Session {
-        try await flushIfReachable(tenant, sessionId)
-        return try await durable.patchContext(tenant, sessionId, patch, expectedVersion: expectedVersion)
-    }
-
-    /// Imports into the durable store, then drops the session from the cache, whose numbering
-    /// the import has overtaken (the next append caches it afresh).
-    public func importMessages(_ tenant: TenantID, _ sessionId: String, _ messages: [Message]) async throws -> Int64 {
-        try await flushIfReachable(tenant, sessionId)
-        let last = try await durable.importMessages(tenant, sessionId, messages)
-        try await dropFromCache(tenant, sessionId)
-        return last
-    }
-
     /// Drops a session from the cache once its turns are all in the durable store.
     private func dropFromCache(_ tenant: TenantID, _ sessionId: String) async throws {
         windows.drop(WindowCache.key(tenant, sessionId))
@@ -428,37 +425,37 @@ public final class TieredStore: ForwardingStore, ChangeNotifying, TierHealthRepo
         throw AgentStateError(.conflict, "session '\(sessionId)' kept receiving turns; try again")
     }
 
-    public func exportUser(_ tenant: TenantID, _ userId: String) async throws -> UserExport {
-        try await flushSessions(of: userId, tenant)
-        return try await durable.exportUser(tenant, userId)
+    private func exportUser(_ export: ExportUser) async throws -> UserExport {
+        try await flushSessions(of: export.userId, export.tenant)
+        return try await durable.perform(export)
     }
 
     /// Purged sessions leave Redis too.
-    public func purge(_ tenant: TenantID, _ keys: [RetentionKey]) async throws -> PurgeReport {
-        let report = try await durable.purge(tenant, keys)
-        for key in keys where key.kind == .session {
-            try? await hot.evict(tenant, key.id)
-            windows.drop(WindowCache.key(tenant, key.id))
+    private func purgeEverywhere(_ purge: Purge) async throws -> PurgeReport {
+        let report = try await durable.perform(purge)
+        for key in purge.keys where key.kind == .session {
+            try? await hot.evict(purge.tenant, key.id)
+            windows.drop(WindowCache.key(purge.tenant, key.id))
         }
         return report
     }
 
-    public func eraseUser(_ tenant: TenantID, _ userId: String) async throws -> ErasureReceipt {
-        let ids = try await sessionIds(of: userId, tenant)
-        let receipt = try await durable.eraseUser(tenant, userId)
+    private func eraseUser(_ erase: EraseUser) async throws -> ErasureReceipt {
+        let ids = try await sessionIds(of: erase.userId, erase.tenant)
+        let receipt = try await durable.perform(erase)
         for id in ids {
-            try? await hot.evict(tenant, id)
-            windows.drop(WindowCache.key(tenant, id))
+            try? await hot.evict(erase.tenant, id)
+            windows.drop(WindowCache.key(erase.tenant, id))
         }
         return receipt
     }
 
     /// Flushes what the outbox holds first, so that idle sessions are judged on every turn
     /// acknowledged (a turn waiting in Redis is activity too).
-    public func sweep() async throws -> SweepReport {
+    private func sweepFlushed(_ sweep: Sweep) async throws -> SweepReport {
         try? await flusher.drain()
         await flusher.settle()
-        return try await durable.sweep()
+        return try await durable.perform(sweep)
     }
 
     /// Flushes the session's pending turns; true if there were some. With Redis unreachable,

@@ -10,8 +10,6 @@ import Foundation
 /// treats differently. The methods callers use (`store.session(tenant, id)`) build the value and
 /// perform it.
 ///
-/// Operations are moving here from the `StateStore` protocol's methods one by one; the ones not
-/// yet moved are still written out in each layer.
 public protocol StoreOperation: Sendable {
     associatedtype Output: Sendable
     /// The operation's name in metrics and logs.
@@ -24,17 +22,21 @@ public protocol StoreOperation: Sendable {
 
 /// Where an operation goes as an HTTP call: the Swift client.
 public protocol OperationTransport: Sendable {
-    /// `method` on `path` (with `query`, and `body` as JSON): its JSON answer decoded, or `nil`
-    /// when the server answered with no body.
+    /// `method` on `path` (with `query`, `body` as JSON, and `headers` beside the client's own):
+    /// its JSON answer decoded, or `nil` when the server answered with no body. An
+    /// `Authorization` header here takes the place of the tenant's key.
     func answer<Answer: Decodable & Sendable>(_ tenant: TenantID, _ method: String, _ path: String, query: [String: String?],
-                                              body: (any Encodable & Sendable)?) async throws -> Answer?
+                                              body: (any Encodable & Sendable)?, headers: [String: String]) async throws -> Answer?
+    /// The tenants this transport holds keys for, in a fixed order: a call that names no tenant
+    /// goes as the first, or as each in turn.
+    var tenants: [TenantID] { get }
 }
 
 extension OperationTransport {
     /// A call that must be answered with a body.
     public func call<Answer: Decodable & Sendable>(_ tenant: TenantID, _ method: String, _ path: String, query: [String: String?] = [:],
-                                                   body: (any Encodable & Sendable)? = nil) async throws -> Answer {
-        guard let value: Answer = try await answer(tenant, method, path, query: query, body: body) else {
+                                                   body: (any Encodable & Sendable)? = nil, headers: [String: String] = [:]) async throws -> Answer {
+        guard let value: Answer = try await answer(tenant, method, path, query: query, body: body, headers: headers) else {
             throw AgentStateError(.unavailable, "the server sent no body for \(method) \(path)")
         }
         return value
@@ -43,7 +45,26 @@ extension OperationTransport {
     /// A call whose answer, if any, says nothing more.
     public func send(_ tenant: TenantID, _ method: String, _ path: String, query: [String: String?] = [:],
                      body: (any Encodable & Sendable)? = nil) async throws {
-        let _: Ignored? = try await answer(tenant, method, path, query: query, body: body)
+        let _: Ignored? = try await answer(tenant, method, path, query: query, body: body, headers: [:])
+    }
+
+    /// The tenant a call that names none goes as.
+    public func firstTenant() throws -> TenantID {
+        guard let first = tenants.first else { throw AgentStateError(.unauthorized, "this client holds no key") }
+        return first
+    }
+}
+
+/// An operation a server runs for itself and does not offer over HTTP (the tiered store's
+/// flush, the idempotency records behind `Idempotency-Key`, the audit trail it writes): sent
+/// through a client, it is `unsupported`, saying why.
+public protocol ServerSideOperation: StoreOperation {
+    static var notOffered: String { get }
+}
+
+extension ServerSideOperation {
+    public func send<Transport: OperationTransport>(through transport: Transport) async throws -> Output {
+        throw AgentStateError(.unsupported, Self.notOffered)
     }
 }
 

@@ -95,7 +95,7 @@ public struct ClaimRun: StoreOperation {
     }
 
     public func send<Transport: OperationTransport>(through transport: Transport) async throws -> ClaimedRun? {
-        try await transport.answer(tenant, "POST", "/v1/runs/claim", query: [:], body: request)
+        try await transport.answer(tenant, "POST", "/v1/runs/claim", query: [:], body: request, headers: [:])
     }
 }
 

@@ -69,28 +69,19 @@ public struct SecretGuard: ForwardingStore {
     /// The operations declared as values: the ones that carry what agents say are screened,
     /// the others pass.
     public func perform<Operation: StoreOperation>(_ operation: Operation) async throws -> Operation.Output {
-        if let append = operation as? AppendMessages {
-            return try await screened(append) as! Operation.Output
+        let output: Any
+        switch operation {
+        case let append as AppendMessages: output = try await screened(append)
+        case let put as PutMemory: output = try await screened(put)
+        case let create as CreateSession: output = try await screened(create)
+        case let patch as PatchContext: output = try await screened(patch)
+        case let create as CreateRun: output = try await screened(create)
+        case let put as PutStep: output = try await screened(put)
+        case let save as SaveCheckpoint: output = try await screened(save)
+        case let append as AppendEvent: output = try await screened(append)
+        default: return try await base.perform(operation)
         }
-        if let put = operation as? PutMemory {
-            return try await screened(put) as! Operation.Output
-        }
-        if let create = operation as? CreateSession {
-            return try await screened(create) as! Operation.Output
-        }
-        if let create = operation as? CreateRun {
-            return try await screened(create) as! Operation.Output
-        }
-        if let put = operation as? PutStep {
-            return try await screened(put) as! Operation.Output
-        }
-        if let save = operation as? SaveCheckpoint {
-            return try await screened(save) as! Operation.Output
-        }
-        if let append = operation as? AppendEvent {
-            return try await screened(append) as! Operation.Output
-        }
-        return try await base.perform(operation)
+        return output as! Operation.Output
     }
 
     private func screened(_ append: AppendMessages) async throws -> [Message] {
@@ -126,9 +117,11 @@ public struct SecretGuard: ForwardingStore {
         return try await base.createSession(tenant, r)
     }
 
-    public func patchContext(_ tenant: TenantID, _ sessionId: String, _ patch: JSONValue, expectedVersion: Int64?) async throws -> Session {
+    private func screened(_ patch: PatchContext) async throws -> Session {
+        var cleaned = patch
         var kinds: [String] = []
-        return try await base.patchContext(tenant, sessionId, try clean(patch, field: "context", into: &kinds), expectedVersion: expectedVersion)
+        cleaned.patch = try clean(patch.patch, field: "context", into: &kinds)
+        return try await base.perform(cleaned)
     }
 
     // MARK: Runs

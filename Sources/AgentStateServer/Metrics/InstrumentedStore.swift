@@ -1,7 +1,7 @@
 import AgentState
 import Foundation
 
-/// A store that times each operation for the metrics endpoint.
+/// A store that times each operation for the metrics endpoint, under the operation's name.
 public final class InstrumentedStore: StateStore {
     let base: any StateStore
     let metrics: ServerMetrics
@@ -9,6 +9,10 @@ public final class InstrumentedStore: StateStore {
     public init(_ base: any StateStore, metrics: ServerMetrics) {
         self.base = base
         self.metrics = metrics
+    }
+
+    public func perform<Operation: StoreOperation>(_ operation: Operation) async throws -> Operation.Output {
+        try await timed(Operation.name) { try await base.perform(operation) }
     }
 
     func timed<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {

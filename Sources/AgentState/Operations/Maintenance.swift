@@ -1,8 +1,17 @@
 import Foundation
 
-extension TransactionalStore {
-    public func statistics(tenant: TenantID?) async throws -> StoreStatistics {
-        try await read { tx in
+/// Runs by status and approvals waiting, for one tenant or (`nil`) for all; through a client,
+/// for the tenant of its first key (a server never shows one tenant another's).
+public struct Statistics: StoreOperation {
+    public static let name = "statistics"
+    public var tenant: TenantID?
+
+    public init(tenant: TenantID?) {
+        self.tenant = tenant
+    }
+
+    public func run<Store: TransactionalStore>(on store: Store) async throws -> StoreStatistics {
+        try await store.read { tx in
             let runs = try tx.runCounts(tenant: tenant)
             let approvals = try tx.approvalCounts(tenant: tenant, overdueAt: tx.now)
             return StoreStatistics(
@@ -11,8 +20,21 @@ extension TransactionalStore {
         }
     }
 
-    public func sweep() async throws -> SweepReport {
-        try await write { tx in
+    public func send<Transport: OperationTransport>(through transport: Transport) async throws -> StoreStatistics {
+        try await transport.call(try tenant ?? transport.firstTenant(), "GET", "/v1/statistics")
+    }
+}
+
+/// One pass of the sweeper over every tenant: fires due timers, expires approvals, expires idle
+/// sessions (never one with a waiting run) and removes expired memory; through a client, run on
+/// the server now (an admin key).
+public struct Sweep: StoreOperation {
+    public static let name = "sweep"
+
+    public init() {}
+
+    public func run<Store: TransactionalStore>(on store: Store) async throws -> SweepReport {
+        try await store.write { tx in
             var report = SweepReport()
             let now = tx.now
             let batch = SweepReport.batch
@@ -59,5 +81,21 @@ extension TransactionalStore {
             if report.idempotencyRecordsRemoved == batch { report.moreDue = true }
             return report
         }
+    }
+
+    public func send<Transport: OperationTransport>(through transport: Transport) async throws -> SweepReport {
+        try await transport.call(try transport.firstTenant(), "POST", "/v1/admin/sweep")
+    }
+}
+
+extension StateStore {
+    /// Runs by status and approvals waiting, for one tenant or (`nil`) for all.
+    public func statistics(tenant: TenantID?) async throws -> StoreStatistics {
+        try await perform(Statistics(tenant: tenant))
+    }
+
+    /// One pass of the sweeper over every tenant.
+    public func sweep() async throws -> SweepReport {
+        try await perform(Sweep())
     }
 }
