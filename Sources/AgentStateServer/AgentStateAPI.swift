@@ -31,5 +31,6 @@ struct AgentStateAPI: Sendable {
         addMemoryRoutes(to: group)
         addAdminRoutes(to: group)
         addEventStreamRoutes(to: group)
+        addRoutedOperations(to: group)
     }
 }

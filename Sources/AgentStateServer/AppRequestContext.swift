@@ -42,19 +42,3 @@ public struct AppRequestContext: RequestContext {
         guard permission.allowed(for: key.role) else { throw ServerError.forbidden(role: key.role, needs: permission) }
     }
 }
-
-/// What a handler needs the caller's role to allow.
-enum Permission: String, Sendable {
-    case read, write, decide, cancel, admin
-    /// Reading the audit trail.
-    case audit
-
-    func allowed(for role: Role) -> Bool {
-        switch (role, self) {
-        case (.admin, _): true
-        case (.agent, .read), (.agent, .write), (.agent, .cancel): true
-        case (.operator, .read), (.operator, .decide), (.operator, .cancel), (.operator, .audit): true
-        default: false
-        }
-    }
-}

@@ -142,6 +142,30 @@ extension Conformance {
             await expectFailure(.notFound, "deleting it again") { try await h.store.deleteRun(tenant, "done") }
             #expect(try await h.store.run(tenant, "live").status == .running, "other runs stay")
         },
+        check("runs: a session's runs, newest first, by status and page; another tenant's or a missing session is not found") { h in
+            _ = try await h.store.createSession(tenant, SessionCreate(id: "conv"))
+            _ = try await h.store.createSession(tenant, SessionCreate(id: "elsewhere"))
+            for i in 1...3 {
+                _ = try await h.store.createRun(tenant, RunCreate(id: "conv-\(i)", workflow: "chat", sessionId: "conv"))
+                h.clock.advance(by: 1)
+            }
+            _ = try await h.store.createRun(tenant, RunCreate(id: "other", workflow: "chat", sessionId: "elsewhere"))
+            _ = try await h.store.createRun(tenant, RunCreate(id: "loose", workflow: "chat"))
+            _ = try await h.store.transition(tenant, "conv-2", RunTransition(to: .running))
+
+            #expect(try await h.store.sessionRuns(tenant, "conv").items.map(\.id) == ["conv-3", "conv-2", "conv-1"])
+            #expect(try await h.store.sessionRuns(tenant, "conv", status: .running).items.map(\.id) == ["conv-2"])
+            #expect(try await h.store.sessionRuns(tenant, "conv", status: .completed).items.isEmpty)
+            let first = try await h.store.sessionRuns(tenant, "conv", limit: 2)
+            #expect(first.items.map(\.id) == ["conv-3", "conv-2"])
+            let rest = try await h.store.sessionRuns(tenant, "conv", limit: 2, cursor: first.nextCursor)
+            #expect(rest.items.map(\.id) == ["conv-1"] && rest.nextCursor == nil)
+            #expect(try await h.store.sessionRuns(tenant, "elsewhere").items.map(\.id) == ["other"])
+
+            await expectFailure(.notFound, "another tenant's session") { try await h.store.sessionRuns(otherTenant, "conv") }
+            await expectFailure(.notFound, "a session never made") { try await h.store.sessionRuns(tenant, "nobody") }
+            await expectFailure(.invalidInput, "a limit out of range") { try await h.store.sessionRuns(tenant, "conv", limit: 0) }
+        },
     ]
 
     static let stepChecks: [Check] = [

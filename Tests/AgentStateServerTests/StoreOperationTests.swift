@@ -45,4 +45,30 @@ struct StoreOperationTests {
         let item = try await store.putMemory("acme", MemoryKey(userId: "ann", namespace: "notes", key: "k"), MemoryWrite(value: ["x": 1]))
         #expect(item.version == 1)
     }
+
+    @Test("the generated list of routed operations names every operation that declares its own route, and no other")
+    func routedListIsFresh() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/AgentState/Operations").standardized
+        var declared: Set<String> = []
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) where file.hasSuffix(".swift") {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            for line in text.split(separator: "\n") where line.hasPrefix("public struct ") && line.contains(": RoutedOperation") {
+                declared.insert(String(line.dropFirst("public struct ".count).prefix { $0 != ":" }))
+            }
+        }
+        #expect(!declared.isEmpty)
+        #expect(Set(routedOperations.map { String(describing: $0) }) == declared, "run scripts/generate-operation-list")
+    }
+
+    @Test("a routed operation's request reads back into the same operation, and its route fills its path")
+    func routedRoundTrip() throws {
+        let runs = ListSessionRuns(tenant: "acme", sessionId: "a/b", status: .running, limit: 7, cursor: "c1")
+        let again = try ListSessionRuns(tenant: "acme", request: runs.request)
+        #expect(again.sessionId == "a/b" && again.status == .running && again.limit == 7 && again.cursor == "c1")
+        #expect(ListSessionRuns.route.path(runs.request.parameters) == "/v1/sessions/a%2Fb/runs")
+        #expect(GetToolCall.route.parameterNames == ["id", "call_id"])
+        let compact = Compact(tenant: "acme", sessionId: "s", summary: "so far", throughSeq: 4, tokens: nil)
+        #expect(try Compact(tenant: "acme", request: compact.request).body == compact.body)
+        #expect(throws: AgentStateError.self) { try Compact(tenant: "acme", request: RouteRequest(parameters: ["id": "s"])) }
+    }
 }

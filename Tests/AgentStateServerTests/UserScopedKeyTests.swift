@@ -31,6 +31,7 @@ struct UserScopedKeyTests {
                 (.post, "/v1/sessions/bob-s/messages", "/v1/sessions/nobody-s/messages", #"{"messages":[{"role":"user","content":"x"}]}"#),
                 (.patch, "/v1/sessions/bob-s", "/v1/sessions/nobody-s", #"{"title":"mine now"}"#),
                 (.delete, "/v1/sessions/bob-s", "/v1/sessions/nobody-s", nil),
+                (.get, "/v1/sessions/bob-s/runs", "/v1/sessions/nobody-s/runs", nil),
                 (.get, "/v1/runs/bob-r", "/v1/runs/nobody-r", nil),
                 (.get, "/v1/runs/bob-r/events", "/v1/runs/nobody-r/events", nil),
                 (.post, "/v1/runs/bob-r/transitions", "/v1/runs/nobody-r/transitions", #"{"to":"cancelled"}"#),
@@ -74,6 +75,10 @@ struct UserScopedKeyTests {
             #expect(ids(try await api.call(.get, "/v1/sessions?user_id=bob", key: ann)).isEmpty)
             #expect(ids(try await api.call(.get, "/v1/runs", key: ann)) == ["ann-r"])
             #expect(ids(try await api.call(.get, "/v1/runs?user_id=bob", key: ann)).isEmpty)
+            // A run of Bob's that a tenant-wide key hung off Ann's session stays out of her list.
+            #expect(try await api.call(.post, "/v1/runs", #"{"id":"bob-on-ann","workflow":"wf","user_id":"bob","session_id":"ann-s"}"#).status == 201)
+            #expect(ids(try await api.call(.get, "/v1/sessions/ann-s/runs", key: ann)) == ["ann-r"])
+            #expect(Set(ids(try await api.call(.get, "/v1/sessions/ann-s/runs"))) == ["ann-r", "bob-on-ann"])
             #expect(ids(try await api.call(.get, "/v1/approvals", key: ann)) == ["ann-a"])
             #expect(try await api.call(.get, "/v1/memory/bob/facts", key: ann)["items"]?.array?.isEmpty == true)
             #expect(try await api.call(.post, "/v1/memory/bob/search", #"{"text":"tea"}"#, key: ann)["items"]?.array?.isEmpty == true)

@@ -105,8 +105,9 @@ public struct ImportMessages: ServerSideOperation {
 
 /// The tool call `callId` of the session: the assistant message that asked for it and the
 /// first tool message answering it, if any; `notFound` when no message of the session asked.
-public struct GetToolCall: StoreOperation {
+public struct GetToolCall: RoutedOperation {
     public static let name = "toolCall"
+    public static let route = OperationRoute("GET", "/v1/sessions/{id}/tool-calls/{call_id}", .read, reach: .session(parameter: "id"))
     public var tenant: TenantID
     public var sessionId: String
     public var callId: String
@@ -141,16 +142,23 @@ public struct GetToolCall: StoreOperation {
         }
     }
 
+    public init(tenant: TenantID, request: RouteRequest<NoBody>) throws {
+        self.init(tenant: tenant, sessionId: try request.parameter("id"), callId: try request.parameter("call_id"))
+    }
+
+    public var request: RouteRequest<NoBody> { RouteRequest(parameters: ["id": sessionId, "call_id": callId]) }
+
     public func send<Transport: OperationTransport>(through transport: Transport) async throws -> ToolCallState {
         // An empty id would name another path: refuse it here, as the stores do.
         try Identifier.validateName(callId, field: "call_id")
-        return try await transport.call(tenant, "GET", "/v1/sessions/" + pathSegment(sessionId) + "/tool-calls/" + pathSegment(callId))
+        return try await transport.call(tenant, Self.route.method, Self.route.path(request.parameters))
     }
 }
 
 /// Records a summary of the messages up to `throughSeq`; they stay stored for audit.
-public struct Compact: StoreOperation {
+public struct Compact: RoutedOperation {
     public static let name = "compact"
+    public static let route = OperationRoute("POST", "/v1/sessions/{id}/compact", .write, reach: .session(parameter: "id"))
     public var tenant: TenantID
     public var sessionId: String
     public var body: CompactBody
@@ -183,9 +191,13 @@ public struct Compact: StoreOperation {
         }
     }
 
-    public func send<Transport: OperationTransport>(through transport: Transport) async throws -> Session {
-        try await transport.call(tenant, "POST", "/v1/sessions/" + pathSegment(sessionId) + "/compact", body: body)
+    public init(tenant: TenantID, request: RouteRequest<CompactBody>) throws {
+        self.tenant = tenant
+        self.sessionId = try request.parameter("id")
+        self.body = try request.requiredBody()
     }
+
+    public var request: RouteRequest<CompactBody> { RouteRequest(parameters: ["id": sessionId], body: body) }
 }
 
 /// Applies an RFC 7396 merge patch to the session's context.

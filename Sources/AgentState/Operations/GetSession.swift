@@ -1,8 +1,9 @@
 import Foundation
 
 /// A session, by id.
-public struct GetSession: StoreOperation {
+public struct GetSession: RoutedOperation {
     public static let name = "session"
+    public static let route = OperationRoute("GET", "/v1/sessions/{id}", .read, reach: .session(parameter: "id"))
     public var tenant: TenantID
     public var id: String
 
@@ -15,9 +16,11 @@ public struct GetSession: StoreOperation {
         try await store.lookUp { [tenant, id] tx in try tx.requireSession(tenant, id) }
     }
 
-    public func send<Transport: OperationTransport>(through transport: Transport) async throws -> Session {
-        try await transport.call(tenant, "GET", "/v1/sessions/" + pathSegment(id))
+    public init(tenant: TenantID, request: RouteRequest<NoBody>) throws {
+        self.init(tenant: tenant, id: try request.parameter("id"))
     }
+
+    public var request: RouteRequest<NoBody> { RouteRequest(parameters: ["id": id]) }
 }
 
 extension StateStore {

@@ -1,8 +1,9 @@
 import Foundation
 
 /// The tenant's retention policy (keeping everything, until one is set).
-public struct GetRetentionPolicy: StoreOperation {
+public struct GetRetentionPolicy: RoutedOperation {
     public static let name = "retentionPolicy"
+    public static let route = OperationRoute("GET", "/v1/retention", .read, reach: .tenant)
     public var tenant: TenantID
 
     public init(tenant: TenantID) {
@@ -13,14 +14,17 @@ public struct GetRetentionPolicy: StoreOperation {
         try await store.read { tx in try tx.retentionPolicy(tenant) ?? RetentionPolicy(tenantId: tenant, updatedAt: tx.now) }
     }
 
-    public func send<Transport: OperationTransport>(through transport: Transport) async throws -> RetentionPolicy {
-        try await transport.call(tenant, "GET", "/v1/retention")
+    public init(tenant: TenantID, request: RouteRequest<NoBody>) throws {
+        self.init(tenant: tenant)
     }
+
+    public var request: RouteRequest<NoBody> { RouteRequest() }
 }
 
 /// Sets how long the tenant's finished sessions and runs are kept.
-public struct SetRetentionPolicy: StoreOperation {
+public struct SetRetentionPolicy: RoutedOperation {
     public static let name = "setRetentionPolicy"
+    public static let route = OperationRoute("PUT", "/v1/retention", .admin, reach: .tenant)
     public var tenant: TenantID
     public var update: RetentionUpdate
 
@@ -41,9 +45,11 @@ public struct SetRetentionPolicy: StoreOperation {
         }
     }
 
-    public func send<Transport: OperationTransport>(through transport: Transport) async throws -> RetentionPolicy {
-        try await transport.call(tenant, "PUT", "/v1/retention", body: update)
+    public init(tenant: TenantID, request: RouteRequest<RetentionUpdate>) throws {
+        self.init(tenant: tenant, update: try request.requiredBody())
     }
+
+    public var request: RouteRequest<RetentionUpdate> { RouteRequest(body: update) }
 }
 
 /// Every tenant's policy that has been set.

@@ -42,8 +42,9 @@ public struct CreateRun: StoreOperation {
 }
 
 /// A run, by id.
-public struct GetRun: StoreOperation {
+public struct GetRun: RoutedOperation {
     public static let name = "run"
+    public static let route = OperationRoute("GET", "/v1/runs/{id}", .read, reach: .run(parameter: "id"))
     public var tenant: TenantID
     public var id: String
 
@@ -56,9 +57,11 @@ public struct GetRun: StoreOperation {
         try await store.lookUp { [tenant, id] tx in try tx.requireRun(tenant, id) }
     }
 
-    public func send<Transport: OperationTransport>(through transport: Transport) async throws -> Run {
-        try await transport.call(tenant, "GET", "/v1/runs/" + pathSegment(id))
+    public init(tenant: TenantID, request: RouteRequest<NoBody>) throws {
+        self.init(tenant: tenant, id: try request.parameter("id"))
     }
+
+    public var request: RouteRequest<NoBody> { RouteRequest(parameters: ["id": id]) }
 }
 
 /// A page of runs, newest first, by status, owner, workflow, user or last change.

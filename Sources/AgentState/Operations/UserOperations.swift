@@ -2,8 +2,9 @@ import Foundation
 
 /// Everything stored about one user of the tenant: sessions with their messages, runs with
 /// their steps, effects, approvals and checkpoint, memory.
-public struct ExportUser: StoreOperation {
+public struct ExportUser: RoutedOperation {
     public static let name = "exportUser"
+    public static let route = OperationRoute("GET", "/v1/users/{user}/export", .admin, reach: .tenant)
     public var tenant: TenantID
     public var userId: String
 
@@ -29,15 +30,18 @@ public struct ExportUser: StoreOperation {
         }
     }
 
-    public func send<Transport: OperationTransport>(through transport: Transport) async throws -> UserExport {
-        try await transport.call(tenant, "GET", "/v1/users/" + pathSegment(userId) + "/export")
+    public init(tenant: TenantID, request: RouteRequest<NoBody>) throws {
+        self.init(tenant: tenant, userId: try request.parameter("user"))
     }
+
+    public var request: RouteRequest<NoBody> { RouteRequest(parameters: ["user": userId]) }
 }
 
 /// Removes everything stored about one user of the tenant, in one transaction, and gives a
 /// receipt with counts and a digest of what was erased.
-public struct EraseUser: StoreOperation {
+public struct EraseUser: RoutedOperation {
     public static let name = "eraseUser"
+    public static let route = OperationRoute("DELETE", "/v1/users/{user}", .admin, reach: .tenant)
     public var tenant: TenantID
     public var userId: String
 
@@ -73,9 +77,11 @@ public struct EraseUser: StoreOperation {
         }
     }
 
-    public func send<Transport: OperationTransport>(through transport: Transport) async throws -> ErasureReceipt {
-        try await transport.call(tenant, "DELETE", "/v1/users/" + pathSegment(userId))
+    public init(tenant: TenantID, request: RouteRequest<NoBody>) throws {
+        self.init(tenant: tenant, userId: try request.parameter("user"))
     }
+
+    public var request: RouteRequest<NoBody> { RouteRequest(parameters: ["user": userId]) }
 }
 
 extension StateStore {

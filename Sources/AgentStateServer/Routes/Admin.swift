@@ -46,27 +46,9 @@ extension AgentStateAPI {
                                    cursor: request.query("cursor"))
             return try Reply.json(try await store.auditRecords(context.tenant, query))
         }
-        v1.get("retention") { _, context in
-            try await context.authorize(.read)
-            return try Reply.json(try await store.retentionPolicy(context.tenant))
-        }
-        v1.put("retention") { request, context in
-            try await context.authorize(.admin)
-            var request = request
-            let update = try await request.decode(RetentionUpdate.self, limits: limits)
-            return try Reply.json(try await store.setRetentionPolicy(context.tenant, update))
-        }
         v1.post("admin/retention") { _, context in
             try await context.authorize(.admin)
             return try Reply.json(try await retention.run(context.tenant))
-        }
-        v1.get("users/:user/export") { _, context in
-            try await context.authorize(.admin)
-            return try Reply.json(try await store.exportUser(context.tenant, try context.parameters.decoded("user")))
-        }
-        v1.delete("users/:user") { _, context in
-            try await context.authorize(.admin)
-            return try Reply.json(try await store.eraseUser(context.tenant, try context.parameters.decoded("user")))
         }
     }
 }

@@ -30,11 +30,6 @@ extension AgentStateAPI {
                              limit: try request.queryInt("limit") ?? 50, cursor: request.query("cursor"))
             return try Reply.json(try await store.runs(context.tenant, query))
         }
-        v1.get("runs/:id") { _, context in
-            try await context.authorize(.read, .run(try context.parameters.decoded("id")))
-            let run = try await store.run(context.tenant, try context.parameters.decoded("id"))
-            return try Reply.json(run, etag: run.version)
-        }
         v1.delete("runs/:id") { _, context in
             try await context.authorize(.write, .run(try context.parameters.decoded("id")))
             try await store.deleteRun(context.tenant, try context.parameters.decoded("id"))

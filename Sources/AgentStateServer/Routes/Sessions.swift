@@ -23,11 +23,6 @@ extension AgentStateAPI {
                                  limit: try request.queryInt("limit") ?? 50, cursor: request.query("cursor"))
             return try Reply.json(try await store.sessions(context.tenant, query))
         }
-        v1.get("sessions/:id") { _, context in
-            try await context.authorize(.read, .session(try context.parameters.decoded("id")))
-            let session = try await store.session(context.tenant, try context.parameters.decoded("id"))
-            return try Reply.json(session, etag: session.version)
-        }
         v1.patch("sessions/:id") { request, context in
             try await context.authorize(.write, .session(try context.parameters.decoded("id")))
             var request = request
@@ -82,19 +77,6 @@ extension AgentStateAPI {
                 window.session = try await store.session(context.tenant, id)
             }
             return try Reply.json(window)
-        }
-        v1.get("sessions/:id/tool-calls/:call_id") { _, context in
-            try await context.authorize(.read, .session(try context.parameters.decoded("id")))
-            return try Reply.json(try await store.toolCall(context.tenant, try context.parameters.decoded("id"),
-                                                           try context.parameters.decoded("call_id")))
-        }
-        v1.post("sessions/:id/compact") { request, context in
-            try await context.authorize(.write, .session(try context.parameters.decoded("id")))
-            var request = request
-            let body = try await request.decode(CompactBody.self, limits: limits)
-            let session = try await store.compact(context.tenant, try context.parameters.decoded("id"), summary: body.summary,
-                                            throughSeq: body.throughSeq, tokens: body.tokens)
-            return try Reply.json(session, etag: session.version)
         }
         v1.get("sessions/:id/context") { _, context in
             try await context.authorize(.read, .session(try context.parameters.decoded("id")))
