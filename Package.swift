@@ -46,7 +46,8 @@ let package = Package(
         ),
         .target(
             name: "AgentStateSQLite",
-            dependencies: ["AgentState", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")],
+            dependencies: ["AgentState", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: strict
         ),
         // The durable store for many servers.
@@ -177,6 +178,7 @@ let package = Package(
             dependencies: [
                 "AgentState", "AgentStateSQLite", "AgentStateTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

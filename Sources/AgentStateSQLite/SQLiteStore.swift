@@ -1,6 +1,8 @@
 import AgentState
 import Foundation
 import GRDB
+import ServiceLifecycle
+import Synchronization
 
 /// The embedded default: a SQLite file in WAL mode with one writer and a pool of readers.
 ///
@@ -26,6 +28,9 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying, AnswerKeepi
         public var chainSigner: ChainSigner?
         /// Sees every statement run, with its arguments filled in: for tests that check query plans.
         package var statementObserver: (@Sendable (String) -> Void)?
+        /// Run the WAL checkpointer in a task of the store's own, stopped by `close()`. A server
+        /// leaves it off and runs the store as a `Service` of its group instead.
+        public var background = true
 
         public init(durability: Durability = .process, readers: Int = 4, busyTimeout: TimeInterval = 5, keyRing: DataKeyRing? = nil) {
             self.durability = durability
@@ -38,7 +43,8 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying, AnswerKeepi
     public let path: String
     let pool: DatabasePool
     private let commits: GroupCommit
-    private let walCheckpointer: WALCheckpointer
+    let walCheckpointer: WALCheckpointer
+    private let checkpointTask: Task<Void, Never>?
     private let clock: any StoreClock
     let keyRing: DataKeyRing?
     let chainSigner: ChainSigner?
@@ -86,7 +92,9 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying, AnswerKeepi
             // Set on the writer after GRDB's own WAL set-up, which picks NORMAL.
             let synchronous = configuration.durability == .strict ? "FULL" : "NORMAL"
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
-            walCheckpointer = try WALCheckpointer(path: path)
+            let walCheckpointer = try WALCheckpointer(path: path)
+            self.walCheckpointer = walCheckpointer
+            checkpointTask = configuration.background ? Task { await walCheckpointer.run() } : nil
             answers.setFlush { [weak self] in _ = try? await self?.write { _ in } }
         } catch let error as DatabaseError {
             throw AgentStateError(.unavailable, "cannot open SQLite store at \(path): \(error.message ?? "\(error)")")
@@ -136,8 +144,10 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying, AnswerKeepi
 
     public func close() async throws {
         await answers.close()
+        checkpointTask?.cancel()
+        await checkpointTask?.value
         // The pool closes even if the WAL checkpointer's connection would not.
-        let stopped = Result { try walCheckpointer.stop() }
+        let stopped = Result { try walCheckpointer.close() }
         try pool.close()
         try stopped.get()
     }
@@ -165,5 +175,18 @@ public final class SQLiteStore: TransactionalStore, ChangeNotifying, AnswerKeepi
         } catch let error as DatabaseError where [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_IOERR, .SQLITE_FULL, .SQLITE_CANTOPEN].contains(error.resultCode) {
             throw AgentStateError(.unavailable, "the SQLite store is unavailable: \(error.message ?? "\(error.resultCode)")")
         }
+    }
+}
+
+extension SQLiteStore {
+    /// WAL checkpoints run so far, for tests.
+    package var walCheckpoints: Int { walCheckpointer.runs.load(ordering: .relaxed) }
+}
+
+/// A server runs the store's background work, the WAL checkpointer, as a service of its group,
+/// until the group shuts down; the store is closed after that.
+extension SQLiteStore: Service {
+    public func run() async throws {
+        await cancelWhenGracefulShutdown { [walCheckpointer] in await walCheckpointer.run() }
     }
 }

@@ -41,8 +41,11 @@ enum StoreOpener {
                                settings: Settings) async throws -> (store: any StateStore, services: [any Service]) {
         let flushing = try Flushing(settings)
         let store = try await open(url, migrate: migrate, keyRing: keyRing, signer: signer, serving: true, flushing: flushing)
-        guard case .tiered = url, let tiered = store as? TieredStore, flushing.runs else { return (store, []) }
-        return (store, [tiered])
+        var services: [any Service] = []
+        // The durable store's work stops after the tiered store's drain, which writes to it.
+        if let sqlite = ((store as? TieredStore)?.durable ?? store) as? SQLiteStore { services.append(sqlite) }
+        if let tiered = store as? TieredStore, flushing.runs { services.append(tiered) }
+        return (store, services)
     }
 
     /// `clock` is the time an embedded store (memory or SQLite) reads; the others keep their own.
@@ -55,6 +58,7 @@ enum StoreOpener {
             return InMemoryStore(clock: clock, chainSigner: signer)
         case .sqlite(let path, let options):
             var configuration = try SQLiteStore.Configuration(urlOptions: options)
+            configuration.background = !serving
             configuration.keyRing = keyRing
             configuration.chainSigner = signer
             return try SQLiteStore(path: path, configuration: configuration, clock: clock)
@@ -70,7 +74,7 @@ enum StoreOpener {
             guard configuration.endpoints.count == 1 || configuration.sentinelPrimary != nil else {
                 throw AgentStateError.invalidInput(field: "store", RedisDeploymentCheck.clusterUnsupported)
             }
-            let durable = try await open(durableURL, migrate: migrate, keyRing: keyRing, signer: signer)
+            let durable = try await open(durableURL, migrate: migrate, keyRing: keyRing, signer: signer, serving: serving)
             // Each process is one consumer of the flushers' group: its name must be its own.
             let consumer = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
             let flushing = try flushing ?? Flushing(Settings(environment: ProcessInfo.processInfo.environment))
