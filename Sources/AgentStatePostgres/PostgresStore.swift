@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import PostgresNIO
+import ServiceLifecycle
 import Synchronization
 
 /// The durable store for many stateless servers: PostgreSQL through postgres-nio's pooled
@@ -26,8 +27,9 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, AnswerKee
     /// Answers of idempotent requests, written with the next write transaction.
     public let answers = AnswerQueue()
     private let client: PostgresClient
-    private let clientTask: Task<Void, Never>
-    private let listenerTask: Task<Void, Never>
+    /// The client's connections and the LISTEN loop, when the store runs them itself (see
+    /// `init`'s `background`).
+    private let backgroundTask: Task<Void, Never>?
     private let listening = Flag()
     /// The NOTIFY channel of the store's schema.
     private let channel: String
@@ -39,8 +41,12 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, AnswerKee
 
     /// Connects to the database. With `migrate`, brings the schema up to date first; without,
     /// fails unless another process (`agentstate migrate`) already did.
+    ///
+    /// With `background` off (a server's), the store's connections open only once its `run()`
+    /// runs in the server's service group: the checks and the migration are made first, through
+    /// a store of their own that is closed at once.
     public static func open(url: String, migrate: Bool = false, keyRing: DataKeyRing? = nil, chainSigner: ChainSigner? = nil, clock: any StoreClock = SystemClock(),
-                            logger: Logger = PostgresStore.quietLogger) async throws -> PostgresStore {
+                            logger: Logger = PostgresStore.quietLogger, background: Bool = true) async throws -> PostgresStore {
         var configuration = try Configuration(url: url)
         configuration.keyRing = keyRing
         configuration.chainSigner = chainSigner
@@ -53,7 +59,9 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, AnswerKee
             try? await store.close()
             throw error
         }
-        return store
+        guard !background else { return store }
+        try await store.close()
+        return try PostgresStore(configuration: configuration, clock: clock, logger: logger, background: false)
     }
 
     /// The driver reports each failed connection attempt at `info`, which a command-line
@@ -64,8 +72,11 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, AnswerKee
         return logger
     }
 
+    /// - Parameter background: run the client's connections and the LISTEN loop in a task of
+    ///   this store's own, stopped by `close()`. A server leaves it off and runs the store as a
+    ///   `Service` of its group instead, which it must, or no query is ever answered.
     public init(configuration: Configuration, clock: any StoreClock = SystemClock(),
-                logger: Logger = PostgresStore.quietLogger) throws {
+                logger: Logger = PostgresStore.quietLogger, background: Bool = true) throws {
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
@@ -75,13 +86,13 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, AnswerKee
         config.options.maximumConnections = configuration.poolSize + 1  // one more for the LISTEN connection
         config.options.connectTimeout = configuration.connectTimeout
         config.options.additionalStartupParameters = [("search_path", configuration.schema), ("application_name", "agentstate")]
-        client = PostgresClient(configuration: config, backgroundLogger: logger)
-        clientTask = Task { [client] in await client.run() }
+        let client = PostgresClient(configuration: config, backgroundLogger: logger)
+        self.client = client
         let channel = Self.channel(configuration)
         self.channel = channel
-        listenerTask = Task { [client, changes, listening] in
-            await Self.listen(client: client, channel: channel, changes: changes, listening: listening, logger: logger)
-        }
+        backgroundTask = background ? Task { [changes, listening] in
+            await Self.runBackground(client: client, channel: channel, changes: changes, listening: listening, logger: logger)
+        } : nil
         threads = NIOThreadPool(numberOfThreads: configuration.poolSize)
         threads.start()
         answers.setFlush { [weak self] in _ = try? await self?.write { _ in } }
@@ -151,11 +162,17 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, AnswerKee
 
     public func close() async throws {
         await answers.close()
-        listenerTask.cancel()
-        await listenerTask.value
-        clientTask.cancel()
-        await clientTask.value
+        backgroundTask?.cancel()
+        await backgroundTask?.value
         try await threads.shutdownGracefully()
+    }
+
+    /// The client's connections, and the LISTEN loop beside them, until cancelled.
+    private static func runBackground(client: PostgresClient, channel: String, changes: ChangeHub, listening: Flag, logger: Logger) async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await client.run() }
+            group.addTask { await listen(client: client, channel: channel, changes: changes, listening: listening, logger: logger) }
+        }
     }
 
     private func transaction<T: Sendable>(writing: Bool, _ body: @escaping @Sendable (PostgresTransaction) throws -> T) async throws -> T {
@@ -349,4 +366,15 @@ private final class Flag: Sendable {
     private let value = Atomic(false)
     func set(_ on: Bool = true) { value.store(on, ordering: .releasing) }
     var isSet: Bool { value.load(ordering: .acquiring) }
+}
+
+/// A server runs the store's connections and its LISTEN loop as a service of its group. It must
+/// stop last of all the server's services, after the store has written what it holds on closing
+/// (see `buildApplication`'s `underlyingServices`).
+extension PostgresStore: Service {
+    public func run() async throws {
+        await cancelWhenGracefulShutdown { [client, channel, changes, listening, logger] in
+            await Self.runBackground(client: client, channel: channel, changes: changes, listening: listening, logger: logger)
+        }
+    }
 }

@@ -5,7 +5,7 @@ import PostgresNIO
 extension PostgresTransaction {
     public func insertAudit(_ records: [AuditRecord]) throws {
         for r in records {
-            execute("INSERT INTO audit (tenant_id, id, created_at, key_id, change, doc) VALUES ($1, $2, $3, $4, $5, $6)",
+            execute("INSERT INTO audit (tenant_id, id, created_at, key_id, change, doc) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
                     [r.tenantId, r.id, r.at, r.keyId, r.isChange, try StoredDocument.encode(r)])
         }
     }

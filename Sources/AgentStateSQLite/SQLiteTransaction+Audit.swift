@@ -4,7 +4,7 @@ import GRDB
 
 extension SQLiteTransaction {
     public func insertAudit(_ records: [AuditRecord]) throws {
-        let statement = try db.cachedStatement(sql: "INSERT INTO audit (tenant_id, id, at, key_id, change, doc) VALUES (?, ?, ?, ?, ?, ?)")
+        let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO audit (tenant_id, id, at, key_id, change, doc) VALUES (?, ?, ?, ?, ?, ?)")
         for r in records {
             try statement.execute(arguments: [r.tenantId, r.id, r.at.ms, r.keyId, r.isChange ? 1 : 0, try StoredDocument.encode(r)])
         }

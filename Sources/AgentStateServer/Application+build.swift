@@ -5,12 +5,15 @@ import Logging
 import ServiceLifecycle
 
 /// The server: the API over `store`, the sweeper beside it, both stopped gracefully.
-/// `storeServices` run the store's background work (a tiered store's flusher): they stop after the
-/// HTTP server and before the store closes.
+/// `storeServices` run the store's background work (a tiered store's flusher, the SQLite WAL
+/// checkpointer): they stop after the HTTP server and before the store closes.
+/// `underlyingServices` are what the store itself stands on (a PostgreSQL store's connections):
+/// they stop last, after the store has written what it held on closing.
 public func buildApplication(store: any StateStore, configuration: ServerConfiguration, logger: Logger,
-                             storeServices: [any Service] = [],
+                             storeServices: [any Service] = [], underlyingServices: [any Service] = [],
                              onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-    let (router, services) = buildRouter(store: store, configuration: configuration, logger: logger, storeServices: storeServices)
+    let (router, services) = buildRouter(store: store, configuration: configuration, logger: logger, storeServices: storeServices,
+                                         underlyingServices: underlyingServices)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "agentstate"),
@@ -22,7 +25,7 @@ public func buildApplication(store: any StateStore, configuration: ServerConfigu
 /// The router of every route the server answers, and the services that run beside it. Apart
 /// from `buildApplication` so that a test can hold the routes to the OpenAPI document.
 package func buildRouter(store: any StateStore, configuration: ServerConfiguration, logger: Logger,
-                         storeServices: [any Service] = []) -> (router: Router<AppRequestContext>, services: [any Service]) {
+                         storeServices: [any Service] = [], underlyingServices: [any Service] = []) -> (router: Router<AppRequestContext>, services: [any Service]) {
     let metrics = ServerMetrics()
     let changes = (store as? any ChangeNotifying)?.changes
     let answers = (store as? any AnswerKeeping)?.answers ?? AnswerQueue.writingThrough(store)
@@ -58,7 +61,7 @@ package func buildRouter(store: any StateStore, configuration: ServerConfigurati
     // and the store closes last.
     // The audit writer stops before the store closes, writing what it still holds; the store's
     // own services (a tiered store's flusher, which drains its outbox) stop just before it closes.
-    let services: [any Service] = [StoreCloser(store: store, answers: answers)] + storeServices + (audit.map { [$0] } ?? [])
+    let services: [any Service] = underlyingServices + [StoreCloser(store: store, answers: answers)] + storeServices + (audit.map { [$0] } ?? [])
         + (configuration.sweepInterval.map { [SweeperService(sweeper: Sweeper(store: store, interval: $0))] } ?? [])
         + (configuration.retentionInterval.map { [RetentionService(pass: retention, interval: $0, logger: logger)] } ?? [])
     return (router, services)

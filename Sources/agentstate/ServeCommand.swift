@@ -54,7 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
         let migrate = try settings.flag("migrate") ?? false
         let keyRing = try DataKeyRing.configured(file: dataKeys, environment: settings.effectiveEnvironment)
         let signer = try ChainSigner.configured(file: signingKeys, environment: settings.effectiveEnvironment)
-        let (backend, storeServices) = try await StoreOpener.openForServing(config.store, migrate: migrate, keyRing: keyRing, signer: signer,
+        let (backend, storeServices, underlyingServices) = try await StoreOpener.openForServing(config.store, migrate: migrate, keyRing: keyRing, signer: signer,
                                                                             settings: settings)
         if dev {
             let issued = try await backend.createAPIKey("default", role: .admin, name: "dev", userId: nil)
@@ -64,7 +64,8 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("serving", metadata: ["store": "\(config.store)", "host": "\(config.host)", "port": "\(config.port)",
                                           "sealing": "\(keyRing.map { "key \($0.activeKeyId)" } ?? "off")",
                                           "signing": "\(signer.map { "key \($0.activeKeyId)" } ?? "off")"])
-        let app = buildApplication(store: backend, configuration: config, logger: logger, storeServices: storeServices) { port in
+        let app = buildApplication(store: backend, configuration: config, logger: logger, storeServices: storeServices,
+                                   underlyingServices: underlyingServices) { port in
             // Tests and scripts read this line to find a port chosen with --port 0.
             FileHandle.standardOutput.write(Data("listening on http://\(config.host):\(port)\n".utf8))
         }

@@ -35,17 +35,20 @@ enum StoreOpener {
         }
     }
 
-    /// For `agentstate serve`: the store, and the services that run its background work in the
-    /// server's group (the tiered store's flusher, which drains its outbox when the server stops).
+    /// For `agentstate serve`: the store, the services that run its background work in the
+    /// server's group (the SQLite WAL checkpointer; the tiered store's flusher, which drains its
+    /// outbox when the server stops), and those it stands on, which stop last (a PostgreSQL
+    /// store's connections and LISTEN loop).
     static func openForServing(_ url: StoreURL, migrate: Bool, keyRing: DataKeyRing?, signer: ChainSigner?,
-                               settings: Settings) async throws -> (store: any StateStore, services: [any Service]) {
+                               settings: Settings) async throws -> (store: any StateStore, services: [any Service], underlying: [any Service]) {
         let flushing = try Flushing(settings)
         let store = try await open(url, migrate: migrate, keyRing: keyRing, signer: signer, serving: true, flushing: flushing)
+        let durable = (store as? TieredStore)?.durable ?? store
         var services: [any Service] = []
         // The durable store's work stops after the tiered store's drain, which writes to it.
-        if let sqlite = ((store as? TieredStore)?.durable ?? store) as? SQLiteStore { services.append(sqlite) }
+        if let sqlite = durable as? SQLiteStore { services.append(sqlite) }
         if let tiered = store as? TieredStore, flushing.runs { services.append(tiered) }
-        return (store, services)
+        return (store, services, (durable as? PostgresStore).map { [$0] } ?? [])
     }
 
     /// `clock` is the time an embedded store (memory or SQLite) reads; the others keep their own.
@@ -63,7 +66,7 @@ enum StoreOpener {
             configuration.chainSigner = signer
             return try SQLiteStore(path: path, configuration: configuration, clock: clock)
         case .postgres(let url):
-            return try await PostgresStore.open(url: url, migrate: migrate, keyRing: keyRing, chainSigner: signer)
+            return try await PostgresStore.open(url: url, migrate: migrate, keyRing: keyRing, chainSigner: signer, background: !serving)
         case .tiered(let cache, let durableURL):
             let configuration: RESPConfiguration
             do {

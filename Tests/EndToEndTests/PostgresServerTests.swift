@@ -197,6 +197,69 @@ struct PostgresOutageTests {
         }
         #expect(server.terminate() == 0)
     }
+
+    @Test("SIGTERM in the middle of a burst: every create the server acknowledged has its audit record and its Idempotency-Key answer in PostgreSQL afterwards, written after the server stopped taking requests, and the server exits 0")
+    func gracefulStopKeepsAnswers() async throws {
+        let store = try TestPostgres.freshURL()
+        #expect(try runProcess(builtExecutable("agentstate"), ["migrate", "--store", store]).status == 0)
+        let key = try makeKey(store: store, tenant: "acme", role: "agent")
+        let admin = try makeKey(store: store, tenant: "acme", role: "admin")
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        @Sendable func create(_ url: String, _ id: String) async -> (status: UInt, replayed: Bool, body: String)? {
+            var request = HTTPClientRequest(url: "\(url)/v1/sessions")
+            request.method = .POST
+            request.headers.add(name: "Authorization", value: "Bearer \(key)")
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Idempotency-Key", value: "create-\(id)")
+            request.body = .bytes(ByteBuffer(string: #"{"id":"\#(id)"}"#))
+            guard let response = try? await http.execute(request, timeout: .seconds(10)),
+                  let body = try? await response.body.collect(upTo: 1 << 20) else { return nil }
+            return (response.status.code, response.headers.first(name: "Idempotent-Replayed") == "true", String(buffer: body))
+        }
+        let first = try await ServerProcess(store: store)
+        let url = first.url
+        // Sixteen writers create sessions as fast as they can; SIGTERM comes in the middle.
+        let made = Count()
+        let acknowledged = await withTaskGroup(of: [String: String].self) { group in
+            for w in 0..<16 {
+                group.addTask {
+                    var mine: [String: String] = [:]
+                    for i in 0..<1000 {
+                        guard let answer = await create(url, "w\(w)-\(i)"), answer.status == 201 else { break }
+                        mine["w\(w)-\(i)"] = answer.body
+                        made.value.add(1, ordering: .relaxed)
+                    }
+                    return mine
+                }
+            }
+            for _ in 0..<600 where made.value.load(ordering: .relaxed) < 64 { try? await Task.sleep(for: .milliseconds(50)) }
+            #expect(first.terminate() == 0, "a clean exit, not a hang or a crash")
+            return await group.reduce(into: [String: String]()) { $0.merge($1) { a, _ in a } }
+        }
+        #expect(acknowledged.count >= 64, "the burst was under way")
+
+        let second = try await ServerProcess(store: store)
+        let client = AgentStateClient(baseURL: second.url, apiKey: admin, tenant: "acme")
+        var audited = 0
+        var cursor: String? = nil
+        repeat {
+            let page = try await client.auditRecords("acme", AuditQuery(limit: 1000, cursor: cursor))
+            audited += page.items.filter { $0.method == "POST" && $0.route == "/v1/sessions" && $0.status == 201 }.count
+            cursor = page.nextCursor
+        } while cursor != nil
+        #expect(audited == acknowledged.count, "one audit record for each acknowledged create")
+        for (id, body) in acknowledged.sorted(by: { $0.key < $1.key }) {
+            guard let again = await create(second.url, id) else { Issue.record("\(id): no answer"); continue }
+            #expect(again.status == 201 && again.replayed && again.body == body, "\(id): \(again.status) \(again.body)")
+        }
+        #expect(second.terminate() == 0)
+        try await http.shutdown()
+    }
+}
+
+/// A count shared by concurrent tasks.
+final class Count: Sendable {
+    let value = Atomic<Int>(0)
 }
 
 extension Duration {

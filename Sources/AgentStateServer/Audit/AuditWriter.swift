@@ -50,16 +50,16 @@ final class AuditWriter: Service, Sendable {
     }
 
 
+    /// On graceful shutdown the loop ends at its next pause, never inside a write: a write
+    /// cancelled after it committed would be reported failed, and written again.
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            var lastPrune = ContinuousClock.now - .seconds(3600)
-            while !Task.isCancelled {
-                do { try await Task.sleep(for: self.interval) } catch { break }
-                await self.flush()
-                if ContinuousClock.now - lastPrune > .seconds(60) {
-                    lastPrune = .now
-                    await self.prune()
-                }
+        var lastPrune = ContinuousClock.now - .seconds(3600)
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            await flush()
+            if ContinuousClock.now - lastPrune > .seconds(60) {
+                lastPrune = .now
+                await prune()
             }
         }
         await flush()
