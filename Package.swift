@@ -35,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // The domain: types, the run state machine, errors, the StateStore seam and the
@@ -103,10 +104,11 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
-            // The API's contract, reviewed as a file and built into the binary (no resource
-            // files to ship beside it).
-            resources: [.embedInCode("OpenAPI/openapi.json")],
+            // The API's contract and the operator page's templates, reviewed as files and built
+            // into the binary (no resource files to ship beside it).
+            resources: [.embedInCode("OpenAPI/openapi.json"), .embedInCode("UI/Templates")],
             swiftSettings: strict
         ),
         // A Swift client for the server; it is itself a StateStore.

@@ -1,4 +1,5 @@
 import AgentState
+import AgentStateServer
 import Foundation
 import HTTPTypes
 import Testing
@@ -131,6 +132,28 @@ struct OperatorPageTests {
             #expect(try await page(c, "/ui/sessions/s1", cookie).text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
             let missing = try await page(c, "/ui/runs/nope", cookie)
             #expect(missing.status == 404 && missing.text.contains("nope"))
+            // A quote with a combining mark after it is one Character but still a quote to the
+            // browser: it must not end the attribute it is shown in (swift-mustache's own
+            // escaping, by Character, let it through).
+            let mark = "\u{301}"
+            let owner = "x\"" + mark + " autofocus onfocus=alert(1) y=\"" + mark
+            let reflected = try await page(c, "/ui/runs?owner=" + owner.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!, cookie)
+            let escaped = "value=\"x&quot;" + mark + " autofocus onfocus=alert(1) y=&quot;" + mark + "\""
+            let brokenOut = "\"" + mark + " autofocus"
+            #expect(reflected.status == 200 && reflected.text.contains(escaped), "\(reflected.text)")
+            #expect(!reflected.text.contains(brokenOut))
+        }
+    }
+
+    @Test("every template file is built in, and escapes what it shows by Unicode scalar (its first line names SAFE_HTML)")
+    func templatesAreSafe() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Sources/AgentStateServer/UI/Templates").standardized
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".mustache") }
+        #expect(Set(files.map { String($0.dropLast(".mustache".count)) }) == Set(Templates.names))
+        for file in files {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            #expect(text.hasPrefix("{{% CONTENT_TYPE: SAFE_HTML}}\n"), "\(file)")
         }
     }
 }

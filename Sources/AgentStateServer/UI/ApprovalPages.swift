@@ -23,6 +23,44 @@ extension OperatorPage {
         }
     }
 
+    private struct DecisionForm {
+        let path: String
+        let style: String
+        let csrf: String
+        let value: String
+        let button: String
+    }
+
+    private struct WaitingRow {
+        let id: String
+        let overdue: Bool
+        let runPath: String
+        let runId: String
+        let reason: String
+        let approver: String
+        let asked: HTML.Time
+        let due: HTML.Time?
+        let decisions: [DecisionForm]
+    }
+
+    private struct DecidedRow {
+        let id: String
+        let runPath: String
+        let runId: String
+        let status: String
+        let by: String
+        let comment: String
+        let when: HTML.Time
+    }
+
+    private struct Approvals {
+        let overdueOnly: Bool
+        let pendingCount: Int
+        let overdueCount: Int
+        let waiting: [WaitingRow]
+        let decided: [DecidedRow]
+    }
+
     private func approvalsPage(_ request: Request, _ session: UISession) async throws -> Response {
         let t = session.tenant
         let overdueOnly = request.queryValue("overdue") != nil
@@ -32,27 +70,21 @@ extension OperatorPage {
         let overdueIds = Set(overdue.map(\.id))
         let shown = overdue + pending.filter { !overdueIds.contains($0.id) }
         let decided = overdueOnly ? [] : try await recentlyDecided(t)
-        let rows = shown.map { a in
-            let decide = ApprovalDecision.allCases.map { d in
-                HTML.form("/ui/approvals/\(HTML.query(a.id))/decide", csrf: session.csrf,
-                          "<input type=\"hidden\" name=\"decision\" value=\"\(d.rawValue)\"><input name=\"comment\" placeholder=\"comment\" aria-label=\"comment\">",
-                          button: d == .approved ? "Approve" : "Reject", style: d == .approved ? "approve" : "reject")
-            }.joined()
-            return [
-                HTML.escape(a.id) + (overdueIds.contains(a.id) ? " <span class=\"status overdue\">overdue</span>" : ""),
-                "<a href=\"/ui/runs/\(HTML.query(a.runId))\">\(HTML.escape(a.runId))</a>", HTML.escape(a.reason),
-                HTML.escape(a.approver ?? a.group.map { "group " + $0 } ?? "anyone"), HTML.time(a.createdAt), HTML.time(a.expiresAt), decide,
-            ]
+        let waiting = shown.map { a in
+            WaitingRow(id: a.id, overdue: overdueIds.contains(a.id), runPath: HTML.query(a.runId), runId: a.runId, reason: a.reason,
+                       approver: a.approver ?? a.group.map { "group " + $0 } ?? "anyone", asked: HTML.time(a.createdAt),
+                       due: a.expiresAt.map(HTML.time),
+                       decisions: ApprovalDecision.allCases.map { d in
+                           DecisionForm(path: HTML.query(a.id), style: d == .approved ? "approve" : "reject", csrf: session.csrf, value: d.rawValue,
+                                        button: d == .approved ? "Approve" : "Reject")
+                       })
         }
-        let history = HTML.table(["Approval", "Run", "Decision", "By", "Comment", "When"], decided.map { a in
-            [HTML.escape(a.id), "<a href=\"/ui/runs/\(HTML.query(a.runId))\">\(HTML.escape(a.runId))</a>", HTML.status(a.status.rawValue),
-             HTML.escape(a.decidedBy ?? "–"), HTML.escape(a.comment ?? "–"), HTML.time(a.decidedAt ?? a.updatedAt)]
-        }, empty: "Nothing decided yet.")
-        return HTML.page("Approvals", session: session, """
-            <div class="counts"><a href="/ui/approvals" class="\(overdueOnly ? "" : "on")">pending \(shown.count)</a><a href="/ui/approvals?overdue=1" class="\(overdueOnly ? "on" : "")">overdue \(overdue.count)</a></div>
-            \(HTML.table(["Approval", "Run", "Reason", "Who decides", "Asked", "Due", "Decide"], rows, empty: "Nothing waits for a decision."))
-            \(overdueOnly ? "" : "<h2>Decided lately</h2>" + history)
-            """)
+        let history = decided.map { a in
+            DecidedRow(id: a.id, runPath: HTML.query(a.runId), runId: a.runId, status: a.status.rawValue, by: a.decidedBy ?? "–",
+                       comment: a.comment ?? "–", when: HTML.time(a.decidedAt ?? a.updatedAt))
+        }
+        return HTML.page("Approvals", session: session, "approvals",
+                         Approvals(overdueOnly: overdueOnly, pendingCount: shown.count, overdueCount: overdue.count, waiting: waiting, decided: history))
     }
 
     private func recentlyDecided(_ tenant: TenantID) async throws -> [Approval] {

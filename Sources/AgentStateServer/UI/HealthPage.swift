@@ -14,28 +14,43 @@ extension OperatorPage {
                 } catch {
                     storeState = "failing: \(error)"
                 }
-                var facts = "<dt>Store</dt><dd>\(HTML.status(storeState.hasPrefix("ok") ? "ok" : "failed")) \(HTML.escape(storeState))</dd>"
+                var tier: Tier?
                 if let tiers {
-                    let tier = await tiers.tierHealth()
-                    facts += "<dt>Redis tier</dt><dd>\(HTML.status(tier.cache == "ok" ? "ok" : "failed")) \(HTML.escape(tier.cache))</dd>"
-                    facts += "<dt>Flush lag</dt><dd>\(tier.outboxLength.map { "\($0) appends waiting" } ?? "–")\(tier.flushLag.map { ", oldest \(Self.milliseconds($0)) ms" } ?? "")</dd>"
-                    facts += "<dt>Cache hits</dt><dd>\(tier.hitRatio.map { String(format: "%.0f%% of context reads", $0 * 100) } ?? "–")</dd>"
-                } else {
-                    facts += "<dt>Redis tier</dt><dd>none configured</dd>"
+                    let health = await tiers.tierHealth()
+                    tier = Tier(status: health.cache == "ok" ? "ok" : "failed", cache: health.cache,
+                                lag: (health.outboxLength.map { "\($0) appends waiting" } ?? "–") + (health.flushLag.map { ", oldest \(Self.milliseconds($0)) ms" } ?? ""),
+                                hits: health.hitRatio.map { String(format: "%.0f%% of context reads", $0 * 100) } ?? "–")
                 }
                 let stats = try await store.statistics(tenant: session.tenant)
-                facts += "<dt>Approvals</dt><dd>\(stats.pendingApprovals) pending, \(stats.overdueApprovals) overdue</dd>"
                 let hour = try await runsChangedLastHour(session.tenant)
-                let rows = RunStatus.allCases.map { s in
-                    [HTML.status(s.rawValue), String(hour[s] ?? 0), String(stats.runsByStatus[s.rawValue] ?? 0)]
-                }
-                return HTML.page("Health", session: session, """
-                    <dl class="facts">\(facts)</dl>
-                    <h2>Runs by status</h2>
-                    \(HTML.table(["Status", "Changed in the last hour", "All"], rows, empty: ""))
-                    """)
+                return HTML.page("Health", session: session, "health", Health(
+                    storeStatus: storeState.hasPrefix("ok") ? "ok" : "failed", store: storeState, tier: tier,
+                    pending: stats.pendingApprovals, overdue: stats.overdueApprovals,
+                    rows: RunStatus.allCases.map { s in HealthRow(status: s.rawValue, hour: hour[s] ?? 0, all: stats.runsByStatus[s.rawValue] ?? 0) }))
             }
         }
+    }
+
+    private struct Tier {
+        let status: String
+        let cache: String
+        let lag: String
+        let hits: String
+    }
+
+    private struct HealthRow {
+        let status: String
+        let hour: Int
+        let all: Int
+    }
+
+    private struct Health {
+        let storeStatus: String
+        let store: String
+        let tier: Tier?
+        let pending: Int
+        let overdue: Int
+        let rows: [HealthRow]
     }
 
     /// Runs whose last change was within the hour, by status: newest first, at most 5,000.

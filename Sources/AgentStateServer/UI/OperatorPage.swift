@@ -23,7 +23,7 @@ struct OperatorPage: Sendable {
         }
         ui.get("style.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
-                     body: ResponseBody(byteBuffer: ByteBuffer(string: HTML.css)))
+                     body: ResponseBody(byteBuffer: ByteBuffer(string: Templates.css)))
         }
         addSignIn(to: ui)
         addRunPages(to: ui)
@@ -65,17 +65,12 @@ struct OperatorPage: Sendable {
         }
     }
 
+    private struct Login {
+        let error: String?
+    }
+
     private func loginPage(error: String?, status: HTTPResponse.Status = .ok) -> Response {
-        var response = HTML.page("Sign in", session: nil, """
-            \(error.map { "<p class=\"error\">\(HTML.escape($0))</p>" } ?? "")
-            <form class="login" method="post" action="/ui/login">
-            <label for="key">API key of an operator or admin</label>
-            <input id="key" name="key" type="password" autocomplete="off" autofocus required placeholder="as_…">
-            <button type="submit">Sign in</button>
-            </form>
-            """)
-        response.status = status
-        return response
+        HTML.page("Sign in", session: nil, "login", Login(error: error), status: status)
     }
 
     // MARK: Helpers for every page
@@ -113,10 +108,12 @@ struct OperatorPage: Sendable {
         audit?.record(request, context, key: key, status: status)
     }
 
+    private struct Message {
+        let message: String
+    }
+
     func errorPage(_ session: UISession, _ message: String, status: HTTPResponse.Status) -> Response {
-        var response = HTML.page("Something went wrong", session: session, "<p class=\"error\">\(HTML.escape(message))</p>")
-        response.status = status
-        return response
+        HTML.page("Something went wrong", session: session, "message", Message(message: message), status: status)
     }
 
     /// Whether the browser says the form came from another site (`Sec-Fetch-Site`, or an

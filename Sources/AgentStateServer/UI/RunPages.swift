@@ -31,6 +31,32 @@ extension OperatorPage {
         }
     }
 
+    private struct Chip {
+        let href: String
+        let on: Bool
+        let label: String
+    }
+
+    private struct RunRow {
+        let path: String
+        let id: String
+        let workflow: String
+        let status: String
+        let step: String
+        let owner: String
+        let error: HTML.Failure?
+        let updated: HTML.Time
+    }
+
+    private struct Runs {
+        let chips: [Chip]
+        let status: String?
+        let owner: String
+        let workflow: String
+        let runs: [RunRow]
+        let next: String?
+    }
+
     private func runsPage(_ request: Request, _ session: UISession) async throws -> Response {
         let status = request.queryValue("status").flatMap(RunStatus.init(rawValue:))
         let owner = request.queryValue("owner"), workflow = request.queryValue("workflow")
@@ -43,31 +69,95 @@ extension OperatorPage {
             if let workflow { q.append("workflow=\(HTML.query(workflow))") }
             return "/ui/runs" + (q.isEmpty ? "" : "?" + q.joined(separator: "&"))
         }
-        let total = counts.values.reduce(0, +)
-        let chips = (["<a href=\"\(link(nil))\" class=\"\(status == nil ? "on" : "")\">all \(total)</a>"] + RunStatus.allCases.map { s in
-            "<a href=\"\(HTML.escape(link(s)))\" class=\"\(status == s ? "on" : "")\">\(s.rawValue) \(counts[s.rawValue] ?? 0)</a>"
-        }).joined()
+        let chips = [Chip(href: link(nil), on: status == nil, label: "all \(counts.values.reduce(0, +))")]
+            + RunStatus.allCases.map { s in Chip(href: link(s), on: status == s, label: "\(s.rawValue) \(counts[s.rawValue] ?? 0)") }
         let rows = page.items.map { r in
-            [
-                "<a href=\"/ui/runs/\(HTML.query(r.id))\">\(HTML.escape(r.id))</a>", HTML.escape(r.workflow), HTML.status(r.status.rawValue),
-                HTML.escape(r.currentStep ?? "–"), HTML.escape(r.owner ?? "–"),
-                r.lastError.map { "<strong>\(HTML.escape($0.kind))</strong>: \(HTML.escape($0.message))" } ?? "–", HTML.time(r.updatedAt),
-            ]
+            RunRow(path: HTML.query(r.id), id: r.id, workflow: r.workflow, status: r.status.rawValue, step: r.currentStep ?? "–",
+                   owner: r.owner ?? "–", error: r.lastError.map(HTML.Failure.init), updated: HTML.time(r.updatedAt))
         }
         let next = page.nextCursor.map { cursor in
             let base = link(status)
-            return "<p><a href=\"\(HTML.escape(base + (base.contains("?") ? "&" : "?") + "cursor=" + HTML.query(cursor)))\">Next page →</a></p>"
-        } ?? ""
-        return HTML.page("Runs", session: session, """
-            <div class="counts">\(chips)</div>
-            <form class="filters" method="get" action="/ui/runs">
-            \(status.map { "<input type=\"hidden\" name=\"status\" value=\"\($0.rawValue)\">" } ?? "")
-            <input name="owner" placeholder="owner" value="\(HTML.escape(owner ?? ""))">
-            <input name="workflow" placeholder="workflow" value="\(HTML.escape(workflow ?? ""))">
-            <button type="submit">Filter</button></form>
-            \(HTML.table(["Run", "Workflow", "Status", "Current step", "Owner", "Last error", "Updated"], rows, empty: "No runs match."))
-            \(next)
-            """)
+            return base + (base.contains("?") ? "&" : "?") + "cursor=" + HTML.query(cursor)
+        }
+        return HTML.page("Runs", session: session, "runs",
+                         Runs(chips: chips, status: status?.rawValue, owner: owner ?? "", workflow: workflow ?? "", runs: rows, next: next))
+    }
+
+    private struct Lease {
+        let holder: String
+        let until: HTML.Time
+    }
+
+    private struct Link {
+        let path: String
+        let id: String
+        var seq: Int64 = 0
+    }
+
+    private struct StepRow {
+        let index: Int
+        let name: String
+        let status: String
+        let attempts: Int
+        let error: HTML.Failure?
+        let result: String?
+    }
+
+    private struct EffectRow {
+        let key: String
+        let status: String
+        let externalId: String
+        let attempts: Int
+        let result: String?
+    }
+
+    private struct Decided {
+        let by: String
+        let comment: String?
+    }
+
+    private struct ApprovalRow {
+        let id: String
+        let status: String
+        let approver: String
+        let reason: String
+        let decided: Decided?
+    }
+
+    private struct EventRow {
+        let seq: Int64
+        let here: Bool
+        let type: String
+        let at: HTML.Time
+        let data: String?
+        let runPath: String
+        let canFork: Bool
+        let csrf: String
+    }
+
+    private struct RunView {
+        let replayedTo: Int64?
+        let path: String
+        let status: String
+        let waitReason: String?
+        let workflow: String
+        let step: String
+        let owner: String
+        let lease: Lease?
+        let error: HTML.Failure?
+        let retries: Int?
+        let session: Link?
+        let forkedFrom: Link?
+        let created: HTML.Time
+        let updated: HTML.Time
+        let input: String?
+        let output: String?
+        let canCancel: Bool
+        let csrf: String
+        let steps: [StepRow]
+        let effects: [EffectRow]
+        let approvals: [ApprovalRow]
+        let events: [EventRow]
     }
 
     private func runPage(_ session: UISession, id: String, at: Int64?) async throws -> Response {
@@ -85,51 +175,32 @@ extension OperatorPage {
             shown = (run, try await store.steps(t, id), effects, try await store.approvals(t, ApprovalQuery(runId: id, limit: 100)).items)
         }
         let run = shown.run
-        let facts = """
-            <dl class="facts">
-            <dt>Status</dt><dd>\(HTML.status(run.status.rawValue))\(run.waitReason.map { " – " + HTML.escape($0) } ?? "")</dd>
-            <dt>Workflow</dt><dd>\(HTML.escape(run.workflow))</dd>
-            <dt>Current step</dt><dd>\(HTML.escape(run.currentStep ?? "–"))</dd>
-            <dt>Owner</dt><dd>\(HTML.escape(run.owner ?? "–"))</dd>
-            <dt>Worker</dt><dd>\(run.lease.map { "\(HTML.escape($0.holder)), lease until \(HTML.time($0.expiresAt))" } ?? "–")</dd>
-            <dt>Last error</dt><dd>\(run.lastError.map { "<strong>\(HTML.escape($0.kind))</strong>: \(HTML.escape($0.message))" } ?? "–") \(run.retryCount > 0 ? "(\(run.retryCount) retries)" : "")</dd>
-            <dt>Session</dt><dd>\(run.sessionId.map { "<a href=\"/ui/sessions/\(HTML.query($0))\">\(HTML.escape($0))</a>" } ?? "–")</dd>
-            <dt>Forked from</dt><dd>\(run.forkedFrom.map { "<a href=\"/ui/runs/\(HTML.query($0.runId))?at=\($0.eventSeq)\">\(HTML.escape($0.runId)) at event \($0.eventSeq)</a>" } ?? "–")</dd>
-            <dt>Created · updated</dt><dd>\(HTML.time(run.createdAt)) · \(HTML.time(run.updatedAt))</dd>
-            <dt>Input</dt><dd>\(HTML.json(run.input))</dd>
-            <dt>Output</dt><dd>\(HTML.json(run.output))</dd>
-            </dl>
-            """
-        let steps = HTML.table(["#", "Step", "Status", "Attempts", "Result or error"], shown.steps.map { s in
-            [String(s.index), HTML.escape(s.name), HTML.status(s.status.rawValue), String(s.attempts),
-             s.error.map { "<strong>\(HTML.escape($0.kind))</strong>: \(HTML.escape($0.message))" } ?? HTML.json(s.result)]
-        }, empty: "No steps yet.")
-        let effects = HTML.table(["Effect", "Status", "External id", "Attempts", "Result"], shown.effects.map { e in
-            [HTML.escape(e.key), HTML.status(e.status.rawValue), HTML.escape(e.externalId ?? "–"), String(e.attempts), HTML.json(e.result)]
-        }, empty: "No external actions.")
-        let approvals = HTML.table(["Approval", "Status", "Approver", "Reason", "Decided"], shown.approvals.map { a in
-            [HTML.escape(a.id), HTML.status(a.status.rawValue), HTML.escape(a.approver ?? a.group.map { "group " + $0 } ?? "–"), HTML.escape(a.reason),
-             a.decidedBy.map { HTML.escape($0) + (a.comment.map { ": “" + HTML.escape($0) + "”" } ?? "") } ?? "–"]
-        }, empty: "No approvals.")
         let canFork = Permission.write.allowed(for: session.key.role)
-        let timeline = HTML.table(["Event", "Type", "At", "Data", ""], events.map { e in
-            let actions = "<a href=\"/ui/runs/\(HTML.query(id))?at=\(e.seq)\">replay to here</a>"
-                + (canFork ? " " + HTML.form("/ui/runs/\(HTML.query(id))/fork", csrf: session.csrf, "<input type=\"hidden\" name=\"at\" value=\"\(e.seq)\">", button: "Fork") : "")
-            return [String(e.seq) + (e.seq == at ? " ◀" : ""), HTML.escape(e.type), HTML.time(e.at),
-                    "<details><summary>data</summary>\(HTML.json(e.data))</details>", actions]
-        }, empty: "No events.")
-        let live = at == nil
-        let cancel = live && ![.completed, .failed, .cancelled].contains(run.status)
-            ? HTML.form("/ui/runs/\(HTML.query(id))/cancel", csrf: session.csrf, "<input name=\"reason\" placeholder=\"reason\">", button: "Cancel run", style: "reject")
-            : ""
-        let banner = at.map { "<p class=\"flash\">As the run stood after event \($0), rebuilt from its log. <a href=\"/ui/runs/\(HTML.query(id))\">Back to now</a></p>" } ?? ""
-        return HTML.page("Run \(id)", session: session, """
-            \(banner)\(facts)<p>\(cancel)</p>
-            <h2>Steps</h2>\(steps)
-            <h2>External actions</h2>\(effects)
-            <h2>Approvals</h2>\(approvals)
-            <h2>Timeline</h2>\(timeline)
-            """)
+        let view = RunView(
+            replayedTo: at, path: HTML.query(id), status: run.status.rawValue, waitReason: run.waitReason, workflow: run.workflow,
+            step: run.currentStep ?? "–", owner: run.owner ?? "–",
+            lease: run.lease.map { Lease(holder: $0.holder, until: HTML.time($0.expiresAt)) },
+            error: run.lastError.map(HTML.Failure.init), retries: run.retryCount > 0 ? run.retryCount : nil,
+            session: run.sessionId.map { Link(path: HTML.query($0), id: $0) },
+            forkedFrom: run.forkedFrom.map { Link(path: HTML.query($0.runId), id: $0.runId, seq: $0.eventSeq) },
+            created: HTML.time(run.createdAt), updated: HTML.time(run.updatedAt), input: HTML.json(run.input), output: HTML.json(run.output),
+            canCancel: at == nil && ![.completed, .failed, .cancelled].contains(run.status), csrf: session.csrf,
+            steps: shown.steps.map { s in
+                StepRow(index: s.index, name: s.name, status: s.status.rawValue, attempts: s.attempts, error: s.error.map(HTML.Failure.init),
+                        result: HTML.json(s.result))
+            },
+            effects: shown.effects.map { e in
+                EffectRow(key: e.key, status: e.status.rawValue, externalId: e.externalId ?? "–", attempts: e.attempts, result: HTML.json(e.result))
+            },
+            approvals: shown.approvals.map { a in
+                ApprovalRow(id: a.id, status: a.status.rawValue, approver: a.approver ?? a.group.map { "group " + $0 } ?? "–", reason: a.reason,
+                            decided: a.decidedBy.map { Decided(by: $0, comment: a.comment) })
+            },
+            events: events.map { e in
+                EventRow(seq: e.seq, here: e.seq == at, type: e.type, at: HTML.time(e.at), data: HTML.json(e.data), runPath: HTML.query(id),
+                         canFork: canFork, csrf: session.csrf)
+            })
+        return HTML.page("Run \(id)", session: session, "run", view)
     }
 
     private func allEvents(_ tenant: TenantID, stream: String) async throws -> [Event] {

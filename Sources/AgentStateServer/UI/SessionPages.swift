@@ -9,17 +9,12 @@ extension OperatorPage {
                 let status = request.queryValue("status").flatMap(SessionStatus.init(rawValue:))
                 let page = try await store.sessions(session.tenant, SessionQuery(userId: request.queryValue("user"), status: status, limit: 50, cursor: request.queryValue("cursor")))
                 let rows = page.items.map { s in
-                    ["<a href=\"/ui/sessions/\(HTML.query(s.id))\">\(HTML.escape(s.id))</a>", HTML.escape(s.title ?? "–"), HTML.escape(s.userId ?? "–"),
-                     HTML.status(s.status.rawValue), String(s.lastSeq), HTML.time(s.lastActivityAt)]
+                    SessionRow(path: HTML.query(s.id), id: s.id, title: s.title ?? "–", user: s.userId ?? "–", status: s.status.rawValue,
+                               messages: s.lastSeq, active: HTML.time(s.lastActivityAt))
                 }
-                let next = page.nextCursor.map { "<p><a href=\"/ui/sessions?cursor=\(HTML.query($0))\">Next page →</a></p>" } ?? ""
-                return HTML.page("Sessions", session: session, """
-                    <form class="filters" method="get" action="/ui/sessions"><input name="user" placeholder="user id" value="\(HTML.escape(request.queryValue("user") ?? ""))">
-                    <select name="status" aria-label="status"><option value="">any status</option>\(SessionStatus.allCases.map { "<option\(status == $0 ? " selected" : "")>\($0.rawValue)</option>" }.joined())</select>
-                    <button type="submit">Filter</button></form>
-                    \(HTML.table(["Session", "Title", "User", "Status", "Messages", "Last activity"], rows, empty: "No sessions match."))
-                    \(next)
-                    """)
+                return HTML.page("Sessions", session: session, "sessions", Sessions(
+                    user: request.queryValue("user") ?? "", statuses: SessionStatus.allCases.map { StatusOption(name: $0.rawValue, selected: status == $0) },
+                    sessions: rows, next: page.nextCursor.map(HTML.query)))
             }
         }
         ui.get("sessions/:id") { request, context in
@@ -29,30 +24,83 @@ extension OperatorPage {
         }
     }
 
+    private struct StatusOption {
+        let name: String
+        let selected: Bool
+    }
+
+    private struct SessionRow {
+        let path: String
+        let id: String
+        let title: String
+        let user: String
+        let status: String
+        let messages: Int64
+        let active: HTML.Time
+    }
+
+    private struct Sessions {
+        let user: String
+        let statuses: [StatusOption]
+        let sessions: [SessionRow]
+        let next: String?
+    }
+
+    private struct Answering {
+        let id: String
+        let name: String?
+    }
+
+    private struct Call {
+        let name: String
+        let id: String
+        let arguments: String
+    }
+
+    private struct MessageRow {
+        let tool: Bool
+        let seq: Int64
+        let role: String
+        let answering: Answering?
+        let at: HTML.Time
+        let content: String
+        let calls: [Call]
+    }
+
+    private struct Older {
+        let shown: Int
+        let of: Int64
+    }
+
+    private struct SummaryView {
+        let text: String
+        let throughSeq: Int64
+    }
+
+    private struct SessionView {
+        let status: String
+        let title: String
+        let user: String
+        let agent: String
+        let lastSeq: Int64
+        let summary: SummaryView?
+        let context: String?
+        let older: Older?
+        let messages: [MessageRow]
+    }
+
     private func sessionPage(_ session: UISession, id: String) async throws -> Response {
         let s = try await store.session(session.tenant, id)
         let window = try await store.messages(session.tenant, id, .last(200))
-        let transcript = window.messages.map { m -> String in
-            let calls = (m.toolCalls ?? []).map { call in
-                "<div class=\"call\"><span class=\"role\">calls \(HTML.escape(call.name))</span> <code>\(HTML.escape(call.id))</code><pre>\(HTML.escape(call.arguments))</pre></div>"
-            }.joined()
-            let answers = m.toolCallId.map { " answering <code>\(HTML.escape($0))</code>" + (m.name.map { " (" + HTML.escape($0) + ")" } ?? "") } ?? ""
-            return """
-                <div class="msg \(m.role == .tool ? "tool" : "")"><span class="role">#\(m.seq) \(m.role.rawValue)\(answers)</span> · \(HTML.time(m.createdAt))
-                <pre>\(HTML.escape(m.content))</pre>\(calls)</div>
-                """
-        }.joined(separator: "\n")
-        let older = window.messages.first.map { $0.seq > 1 ? "<p class=\"empty\">The \(window.messages.count) newest messages of \(s.lastSeq).</p>" : "" } ?? ""
-        return HTML.page("Session \(id)", session: session, """
-            <dl class="facts">
-            <dt>Status</dt><dd>\(HTML.status(s.status.rawValue))</dd>
-            <dt>Title</dt><dd>\(HTML.escape(s.title ?? "–"))</dd>
-            <dt>User · agent</dt><dd>\(HTML.escape(s.userId ?? "–")) · \(HTML.escape(s.agentId ?? "–"))</dd>
-            <dt>Messages</dt><dd>\(s.lastSeq)</dd>
-            <dt>Summary</dt><dd>\(s.summary.map { "<pre>\(HTML.escape($0.text))</pre>(through message \($0.throughSeq))" } ?? "–")</dd>
-            <dt>Context</dt><dd>\(HTML.json(s.context))</dd>
-            </dl>
-            <h2>Transcript</h2>\(older)\(transcript.isEmpty ? "<p class=\"empty\">No messages yet.</p>" : transcript)
-            """)
+        let messages = window.messages.map { m in
+            MessageRow(tool: m.role == .tool, seq: m.seq, role: m.role.rawValue, answering: m.toolCallId.map { Answering(id: $0, name: m.name) },
+                       at: HTML.time(m.createdAt), content: m.content,
+                       calls: (m.toolCalls ?? []).map { Call(name: $0.name, id: $0.id, arguments: $0.arguments) })
+        }
+        let older = window.messages.first.flatMap { $0.seq > 1 ? Older(shown: window.messages.count, of: s.lastSeq) : nil }
+        return HTML.page("Session \(id)", session: session, "session", SessionView(
+            status: s.status.rawValue, title: s.title ?? "–", user: s.userId ?? "–", agent: s.agentId ?? "–", lastSeq: s.lastSeq,
+            summary: s.summary.map { SummaryView(text: $0.text, throughSeq: $0.throughSeq) }, context: HTML.json(s.context), older: older,
+            messages: messages))
     }
 }
