@@ -1,4 +1,5 @@
 import AgentState
+import AgentStateServer
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
@@ -12,12 +13,13 @@ struct HealthCommand: AsyncParsableCommand {
         commandName: "health",
         abstract: "Ask a running server whether it is live (or ready); exit 0 if it is, 1 if not.")
 
-    @Option(help: "The server (default http://127.0.0.1 on AGENTSTATE_PORT, or 8080).") var server: String?
+    @Option(help: "The server (default http://127.0.0.1 on the port serve reads: AGENTSTATE_PORT, the port of the AGENTSTATE_CONFIG file, or 8080).") var server: String?
     @Flag(help: "Ask /health/ready (the store answers) instead of /health/live.") var ready = false
     @Option(help: "Seconds to wait for the answer.") var timeout = 3
 
     func run() async throws {
-        let port = ProcessInfo.processInfo.environment["AGENTSTATE_PORT"] ?? "8080"
+        // The port as `serve` reads it, beside which the probe runs (the container's HEALTHCHECK).
+        let port = try Settings(environment: ProcessInfo.processInfo.environment).text("port") ?? "8080"
         let base = server ?? "http://127.0.0.1:\(port)"
         guard base.hasPrefix("http://") || base.hasPrefix("https://") else {
             throw AgentStateError.invalidInput(field: "server", "'\(base)' is not an http:// or https:// URL")

@@ -40,10 +40,10 @@ struct RetentionCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Archive and remove now what every tenant's policy lets go, as the server does every 10 minutes.")
         @OptionGroup var options: StoreOptions
-        @Option(help: "Where the gzip JSON Lines go (env AGENTSTATE_ARCHIVE_DIR; ./agentstate-archive by default).") var archiveDir: String?
+        @Option(help: "Where the gzip JSON Lines go (as serve reads archive_dir: AGENTSTATE_ARCHIVE_DIR, then the AGENTSTATE_CONFIG file; ./agentstate-archive by default).") var archiveDir: String?
 
         mutating func run() async throws {
-            let directory = archiveDir ?? ProcessInfo.processInfo.environment["AGENTSTATE_ARCHIVE_DIR"] ?? "./agentstate-archive"
+            let directory = try archiveDir ?? Settings(environment: ProcessInfo.processInfo.environment).text("archive_dir") ?? "./agentstate-archive"
             let store = try await options.open()
             let bar = ProgressBar(label: "archiving")
             let reports: [RetentionReport]
