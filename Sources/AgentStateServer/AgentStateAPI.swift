@@ -26,7 +26,6 @@ struct AgentStateAPI: Sendable {
         addSessionRoutes(to: group)
         addRunRoutes(to: group)
         addLeaseRoutes(to: group)
-        addEffectRoutes(to: group)
         addApprovalRoutes(to: group)
         addMemoryRoutes(to: group)
         addAdminRoutes(to: group)

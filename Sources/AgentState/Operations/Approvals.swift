@@ -105,8 +105,9 @@ public struct Decide: StoreOperation {
 }
 
 /// An approval, by id.
-public struct GetApproval: StoreOperation {
+public struct GetApproval: RoutedOperation {
     public static let name = "approval"
+    public static let route = OperationRoute("GET", "/v1/approvals/{id}", .read, reach: .approval(parameter: "id"))
     public var tenant: TenantID
     public var id: String
 
@@ -119,11 +120,14 @@ public struct GetApproval: StoreOperation {
         try await store.lookUp { [tenant, id] tx in
             guard let a = try tx.approval(tenant, id) else { throw AgentStateError.notFound("approval", id) }
             return a
-        }    }
-
-    public func send<Transport: OperationTransport>(through transport: Transport) async throws -> Approval {
-        try await transport.call(tenant, "GET", "/v1/approvals/" + pathSegment(id))
+        }
     }
+
+    public init(tenant: TenantID, request: RouteRequest<NoBody>) throws {
+        self.init(tenant: tenant, id: try request.parameter("id"))
+    }
+
+    public var request: RouteRequest<NoBody> { RouteRequest(parameters: ["id": id]) }
 }
 
 /// A page of approvals, oldest first, by status, approver, group, run, or overdue.

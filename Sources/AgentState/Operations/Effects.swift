@@ -1,14 +1,10 @@
 import Foundation
 
-/// The path of a run's effect in the API.
-func effectPath(_ runId: String, _ key: String) -> String {
-    "/v1/runs/" + pathSegment(runId) + "/effects/" + pathSegment(key)
-}
-
 /// Begins an external action under a key of the run: acquired (do it now), in progress
 /// (someone else holds it) or completed (done before: its result).
-public struct BeginEffect: StoreOperation {
+public struct BeginEffect: RoutedOperation {
     public static let name = "beginEffect"
+    public static let route = OperationRoute("POST", "/v1/runs/{id}/effects/{key}/begin", .write, reach: .run(parameter: "id"))
     public var tenant: TenantID
     public var runId: String
     public var key: String
@@ -52,14 +48,17 @@ public struct BeginEffect: StoreOperation {
         }
     }
 
-    public func send<Transport: OperationTransport>(through transport: Transport) async throws -> EffectBeginResult {
-        try await transport.call(tenant, "POST", effectPath(runId, key) + "/begin", body: begin)
+    public init(tenant: TenantID, request: RouteRequest<EffectBegin>) throws {
+        self.init(tenant: tenant, runId: try request.parameter("id"), key: try request.parameter("key"), begin: try request.requiredBody())
     }
+
+    public var request: RouteRequest<EffectBegin> { RouteRequest(parameters: ["id": runId, "key": key], body: begin) }
 }
 
 /// Completes the attempt `attemptToken` names, with its result.
-public struct CompleteEffect: StoreOperation {
+public struct CompleteEffect: RoutedOperation {
     public static let name = "completeEffect"
+    public static let route = OperationRoute("POST", "/v1/runs/{id}/effects/{key}/complete", .write, reach: .run(parameter: "id"))
     public var tenant: TenantID
     public var runId: String
     public var key: String
@@ -83,14 +82,17 @@ public struct CompleteEffect: StoreOperation {
         }
     }
 
-    public func send<Transport: OperationTransport>(through transport: Transport) async throws -> Effect {
-        try await transport.call(tenant, "POST", effectPath(runId, key) + "/complete", body: completion)
+    public init(tenant: TenantID, request: RouteRequest<CompleteEffectBody>) throws {
+        self.init(tenant: tenant, runId: try request.parameter("id"), key: try request.parameter("key"), completion: try request.requiredBody())
     }
+
+    public var request: RouteRequest<CompleteEffectBody> { RouteRequest(parameters: ["id": runId, "key": key], body: completion) }
 }
 
 /// Fails the attempt `attemptToken` names; the effect may be begun again.
-public struct FailEffect: StoreOperation {
+public struct FailEffect: RoutedOperation {
     public static let name = "failEffect"
+    public static let route = OperationRoute("POST", "/v1/runs/{id}/effects/{key}/fail", .write, reach: .run(parameter: "id"))
     public var tenant: TenantID
     public var runId: String
     public var key: String
@@ -111,14 +113,17 @@ public struct FailEffect: StoreOperation {
         }
     }
 
-    public func send<Transport: OperationTransport>(through transport: Transport) async throws -> Effect {
-        try await transport.call(tenant, "POST", effectPath(runId, key) + "/fail", body: failure)
+    public init(tenant: TenantID, request: RouteRequest<FailEffectBody>) throws {
+        self.init(tenant: tenant, runId: try request.parameter("id"), key: try request.parameter("key"), failure: try request.requiredBody())
     }
+
+    public var request: RouteRequest<FailEffectBody> { RouteRequest(parameters: ["id": runId, "key": key], body: failure) }
 }
 
 /// An effect, by its run and key.
-public struct GetEffect: StoreOperation {
+public struct GetEffect: RoutedOperation {
     public static let name = "effect"
+    public static let route = OperationRoute("GET", "/v1/runs/{id}/effects/{key}", .read, reach: .run(parameter: "id"))
     public var tenant: TenantID
     public var runId: String
     public var key: String
@@ -137,9 +142,11 @@ public struct GetEffect: StoreOperation {
         }
     }
 
-    public func send<Transport: OperationTransport>(through transport: Transport) async throws -> Effect {
-        try await transport.call(tenant, "GET", effectPath(runId, key))
+    public init(tenant: TenantID, request: RouteRequest<NoBody>) throws {
+        self.init(tenant: tenant, runId: try request.parameter("id"), key: try request.parameter("key"))
     }
+
+    public var request: RouteRequest<NoBody> { RouteRequest(parameters: ["id": runId, "key": key]) }
 }
 
 extension TransactionalStore {

@@ -147,3 +147,4 @@ public protocol Versioned {
 
 extension Session: Versioned {}
 extension Run: Versioned {}
+extension Approval: Versioned {}

@@ -3,9 +3,14 @@
 
 /// Every operation that declares its own route (`RoutedOperation`): the server routes each.
 public let routedOperations: [any RoutedOperation.Type] = [
+    BeginEffect.self,
     Compact.self,
+    CompleteEffect.self,
     EraseUser.self,
     ExportUser.self,
+    FailEffect.self,
+    GetApproval.self,
+    GetEffect.self,
     GetRetentionPolicy.self,
     GetRun.self,
     GetSession.self,

@@ -30,11 +30,6 @@ extension AgentStateAPI {
             }
             return try Reply.json(page)
         }
-        v1.get("approvals/:id") { _, context in
-            try await context.authorize(.read, .approval(try context.parameters.decoded("id")))
-            let approval = try await store.approval(context.tenant, try context.parameters.decoded("id"))
-            return try Reply.json(approval, etag: approval.version)
-        }
         v1.post("approvals/:id/decision") { request, context in
             try await context.authorize(.decide, .approval(try context.parameters.decoded("id")))
             var request = request
