@@ -8,8 +8,7 @@ import Foundation
 /// transactional backend runs the rule, and a wrapper (metrics, secret screening, the tiered
 /// store, the HTTP client) handles all operations in one place, picking out by type the few it
 /// treats differently. The methods callers use (`store.session(tenant, id)`) build the value and
-/// perform it.
-///
+/// perform it. An operation that also declares its HTTP route is a `RoutedOperation`.
 public protocol StoreOperation: Sendable {
     associatedtype Output: Sendable
     /// The operation's name in metrics and logs.

@@ -138,6 +138,20 @@ def test_a_finished_run_is_deleted_with_its_history(server):
             state.get_run(rid)
 
 
+def test_a_sessions_runs_newest_first_by_status(server):
+    with AgentState(server.url, api_key=server.key("agent")) as state:
+        sid = uid("conv")
+        state.create_session(id=sid)
+        first, second = uid("r1"), uid("r2")
+        state.create_run(id=first, workflow="py", session_id=sid)
+        state.create_run(id=second, workflow="py", session_id=sid)
+        state.transition(first, to="running")
+        assert {r["id"] for r in state.list_session_runs(sid)["items"]} == {first, second}
+        assert [r["id"] for r in state.list_session_runs(sid, status="running")["items"]] == [first]
+        with pytest.raises(NotFound):
+            state.list_session_runs(uid("nobody"))
+
+
 def test_memory_and_erasure(server):
     with AgentState(server.url, api_key=server.key("agent")) as agent, AgentState(server.url, api_key=server.key("admin")) as admin:
         user = uid("user")

@@ -239,6 +239,12 @@ class AgentState:
                                                                  limit=200, cursor=cursor)):
             yield r
 
+    def list_session_runs(self, session_id: str, *, status: RunStatus | None = None, limit: int | None = None,
+                                cursor: str | None = None) -> RunPage:
+        """The runs started on a session, newest first: what works on it now and what waits."""
+        params = query(status=status, limit=limit, cursor=cursor)
+        return self.request(prepare("GET", f"/v1/sessions/{seg(session_id)}/runs", params=params))
+
     def delete_run(self, run_id: str, *, idempotency_key: str | None = None) -> None:
         """Deletes a finished run with all its history (Conflict while it is not finished)."""
         self.request(prepare("DELETE", f"/v1/runs/{seg(run_id)}", idempotency_key=idempotency_key))
