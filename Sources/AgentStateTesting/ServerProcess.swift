@@ -4,6 +4,8 @@ import Foundation
 package final class ServerProcess: Sendable {
     package let child: ChildProcess
     package let port: Int
+    /// What the server printed up to the line saying where it listens.
+    package let startOutput: String
     package var url: String { "http://127.0.0.1:\(port)" }
     package var pid: pid_t { child.pid }
 
@@ -40,6 +42,7 @@ package final class ServerProcess: Sendable {
             throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "the server did not start: \(line)"])
         }
         self.port = port
+        startOutput = line
     }
 
     package func kill9() {

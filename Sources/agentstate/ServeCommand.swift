@@ -56,16 +56,21 @@ struct ServeCommand: AsyncParsableCommand {
         let signer = try ChainSigner.configured(file: signingKeys, environment: settings.effectiveEnvironment)
         let (backend, storeServices, underlyingServices) = try await StoreOpener.openForServing(config.store, migrate: migrate, keyRing: keyRing, signer: signer,
                                                                             settings: settings)
-        if dev {
-            let issued = try await backend.createAPIKey("default", role: .admin, name: "dev", userId: nil)
-            FileHandle.standardOutput.write(Data("dev key for tenant 'default' (role admin): \(issued.secret)\n".utf8))
-        }
         // The key's id only: key material is never logged.
         logger.info("serving", metadata: ["store": "\(config.store)", "host": "\(config.host)", "port": "\(config.port)",
                                           "sealing": "\(keyRing.map { "key \($0.activeKeyId)" } ?? "off")",
                                           "signing": "\(signer.map { "key \($0.activeKeyId)" } ?? "off")"])
         let app = buildApplication(store: backend, configuration: config, logger: logger, storeServices: storeServices,
-                                   underlyingServices: underlyingServices) { port in
+                                   underlyingServices: underlyingServices) { [dev] port in
+            // Made once the group runs: a PostgreSQL store answers only from then on.
+            if dev {
+                do {
+                    let issued = try await backend.createAPIKey("default", role: .admin, name: "dev", userId: nil)
+                    FileHandle.standardOutput.write(Data("dev key for tenant 'default' (role admin): \(issued.secret)\n".utf8))
+                } catch {
+                    logger.error("could not make the dev key", metadata: ["error": "\(error)"])
+                }
+            }
             // Tests and scripts read this line to find a port chosen with --port 0.
             FileHandle.standardOutput.write(Data("listening on http://\(config.host):\(port)\n".utf8))
         }

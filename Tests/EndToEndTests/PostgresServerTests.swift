@@ -198,6 +198,18 @@ struct PostgresOutageTests {
         #expect(server.terminate() == 0)
     }
 
+    @Test("serve --dev on PostgreSQL makes its admin key once the store's connections run, and answers with it", .timeLimit(.minutes(1)))
+    func devKeyOnPostgres() async throws {
+        let store = try TestPostgres.freshURL()
+        #expect(try runProcess(builtExecutable("agentstate"), ["migrate", "--store", store]).status == 0)
+        let server = try await ServerProcess(store: store, extraArguments: ["--dev"])
+        let key = try #require(server.startOutput.split(separator: " ").last { $0.hasPrefix("as_") }.map { String($0.prefix { !$0.isWhitespace }) },
+                               "\(server.startOutput)")
+        let client = AgentStateClient(baseURL: server.url, apiKey: key, tenant: "default")
+        #expect(try await client.authenticate(secret: key)?.role == .admin)
+        #expect(server.terminate() == 0)
+    }
+
     @Test("SIGTERM in the middle of a burst: every create the server acknowledged has its audit record and its Idempotency-Key answer in PostgreSQL afterwards, written after the server stopped taking requests, and the server exits 0")
     func gracefulStopKeepsAnswers() async throws {
         let store = try TestPostgres.freshURL()
