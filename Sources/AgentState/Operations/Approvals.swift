@@ -53,7 +53,8 @@ public struct RequestApproval: StoreOperation {
             run.owner = r.approver ?? r.group
             try tx.commitRun(from: old, to: run, event: "approval.requested", data: ["approval": try JSONValue(encoding: approval)])
             return approval
-        }    }
+        }
+    }
 
     public func send<Transport: OperationTransport>(through transport: Transport) async throws -> Approval {
         try await transport.call(tenant, "POST", "/v1/runs/" + pathSegment(runId) + "/approvals", body: request)
@@ -97,7 +98,8 @@ public struct Decide: StoreOperation {
             run.owner = nil
             try tx.commitRun(from: old, to: run, event: "approval.decided", data: ["approval": try JSONValue(encoding: approval)])
             return approval
-        }    }
+        }
+    }
 
     public func send<Transport: OperationTransport>(through transport: Transport) async throws -> Approval {
         try await transport.call(tenant, "POST", "/v1/approvals/" + pathSegment(approvalId) + "/decision", body: decision)
@@ -150,7 +152,8 @@ public struct ListApprovals: StoreOperation {
                                         runId: q.runId, overdueAt: q.overdue ? tx.now : nil)
             let rows = try tx.approvals(tenant, filter, after: cursor, limit: q.limit + 1)
             return Rules.page(rows, limit: q.limit) { PageCursor(time: $0.createdAt.millisecondsSince1970, id: $0.id) }
-        }    }
+        }
+    }
 
     public func send<Transport: OperationTransport>(through transport: Transport) async throws -> Page<Approval> {
         let q = query

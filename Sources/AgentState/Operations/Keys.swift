@@ -55,7 +55,7 @@ public struct ListAPIKeys: StoreOperation {
 
     public func send<Transport: OperationTransport>(through transport: Transport) async throws -> [APIKey] {
         var all: [APIKey] = []
-        for t in tenant.map({ [$0] }) ?? transport.tenants.sorted() {
+        for t in tenant.map({ [$0] }) ?? transport.tenants {
             let page: Items<KeyView> = try await transport.call(t, "GET", "/v1/keys")
             all += page.items.map { $0.apiKey(secretHash: "") }
         }

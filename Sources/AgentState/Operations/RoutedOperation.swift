@@ -104,14 +104,31 @@ public struct RouteRequest<Body: Sendable>: Sendable {
     public func query(_ name: String) -> String? {
         query[name] ?? nil
     }
+}
 
+extension RouteRequest: QueryReading {}
+
+/// What reads a request's query parameters by name: the server's requests and the routed
+/// operations' alike, so each typed reading and its error is written once.
+public protocol QueryReading {
+    /// The parameter's text, if present.
+    func query(_ name: String) -> String?
+}
+
+extension QueryReading {
     public func queryInt(_ name: String) throws -> Int? {
         guard let text = query(name) else { return nil }
         guard let n = Int(text) else { throw AgentStateError.invalidInput(field: name, "'\(text)' is not an integer") }
         return n
     }
 
-    /// A query parameter naming one case of `Choice`.
+    public func queryTime(_ name: String) throws -> Date? {
+        guard let text = query(name) else { return nil }
+        guard let d = APICoding.parseTime(text) else { throw AgentStateError.invalidInput(field: name, "'\(text)' is not an ISO 8601 time") }
+        return d
+    }
+
+    /// A parameter naming one case of `Choice`.
     public func queryChoice<Choice: RawRepresentable & CaseIterable>(_ name: String) throws -> Choice? where Choice.RawValue == String {
         guard let text = query(name) else { return nil }
         guard let choice = Choice(rawValue: text) else {

@@ -87,28 +87,12 @@ extension Request {
     }
 
     /// A query parameter, if present.
-    func query(_ name: String) -> String? { uri.queryParameters.get(name) }
-
-    func queryInt(_ name: String) throws -> Int? {
-        guard let text = query(name) else { return nil }
-        guard let n = Int(text) else { throw AgentStateError.invalidInput(field: name, "'\(text)' is not an integer") }
-        return n
-    }
-
-    func queryTime(_ name: String) throws -> Date? {
-        guard let text = query(name) else { return nil }
-        guard let d = APICoding.parseTime(text) else { throw AgentStateError.invalidInput(field: name, "'\(text)' is not an ISO 8601 time") }
-        return d
-    }
-
-    func queryChoice<T: RawRepresentable & CaseIterable>(_ name: String) throws -> T? where T.RawValue == String {
-        guard let text = query(name) else { return nil }
-        guard let v = T(rawValue: text) else {
-            throw AgentStateError.invalidInput(field: name, "'\(text)' is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        return v
-    }
+    public func query(_ name: String) -> String? { uri.queryParameters.get(name) }
 }
+
+/// `queryInt`, `queryTime` and `queryChoice` come from `QueryReading`, shared with the routed
+/// operations' requests.
+extension Request: QueryReading {}
 
 /// Runs a store call whose version check came from `If-Match`: a mismatch is then 412, not 409.
 func preconditioned<T>(_ ifMatch: Int64?, _ body: (Int64?) async throws -> T) async throws -> T {
