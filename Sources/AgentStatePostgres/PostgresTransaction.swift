@@ -203,24 +203,19 @@ extension PostgresData {
     }
 }
 
-extension String: SQLBindable {
+/// A value the driver encodes unchanged is bound as it is.
+extension SQLBindable where Self: PostgresNonThrowingEncodable {
     public func bind(into binds: inout PostgresBindings) { binds.append(self) }
     public var postgresData: PostgresData { .encoding(self) }
 }
 
-extension Int64: SQLBindable {
-    public func bind(into binds: inout PostgresBindings) { binds.append(self) }
-    public var postgresData: PostgresData { .encoding(self) }
-}
+extension String: SQLBindable {}
+extension Int64: SQLBindable {}
+extension Bool: SQLBindable {}
 
 extension Int: SQLBindable {
     public func bind(into binds: inout PostgresBindings) { binds.append(Int64(self)) }
     public var postgresData: PostgresData { .encoding(Int64(self)) }
-}
-
-extension Bool: SQLBindable {
-    public func bind(into binds: inout PostgresBindings) { binds.append(self) }
-    public var postgresData: PostgresData { .encoding(self) }
 }
 
 extension Date: SQLBindable {

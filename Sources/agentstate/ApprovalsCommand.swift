@@ -17,16 +17,12 @@ struct ApprovalsCommand: AsyncParsableCommand {
 
         mutating func run() async throws {
             let status: ApprovalStatus = try parseChoice(status, field: "status") ?? .pending
-            let store = try await options.open()
-            let page = try await store.approvals(options.tenantID, ApprovalQuery(status: status, approver: approver, overdue: overdue,
-                                                                                 limit: paging.limit, cursor: paging.cursor))
-            try await store.close()
-            if options.json { return print(try Output.json(page)) }
-            print(Output.table(["ID", "RUN", "STATUS", "APPROVER", "ASKED", "DEADLINE", "REASON"], page.items.map { a in
+            let query = ApprovalQuery(status: status, approver: approver, overdue: overdue, limit: paging.limit, cursor: paging.cursor)
+            let page = try await options.using { store, tenant in try await store.approvals(tenant, query) }
+            try options.show(page, ["ID", "RUN", "STATUS", "APPROVER", "ASKED", "DEADLINE", "REASON"]) { a in
                 [a.id, a.runId, a.status.rawValue, a.approver ?? a.group.map { "group \($0)" } ?? "-", Output.time(a.createdAt),
                  Output.time(a.expiresAt), a.reason]
-            }))
-            if let next = page.nextCursor { print("more: --cursor \(next)") }
+            }
         }
     }
 
@@ -49,18 +45,11 @@ struct DecisionOptions: ParsableArguments {
     @Option(help: "Who decides (env USER by default).") var by: String?
     @Option(help: "Why, kept with the decision.") var comment: String?
 
-    mutating func decide(_ decision: ApprovalDecision) async throws {
+    func decide(_ decision: ApprovalDecision) async throws {
         let by = by ?? ProcessInfo.processInfo.environment["USER"] ?? "cli"
-        let store = try await options.open()
-        let decided: Approval
-        do {
-            decided = try await store.decide(options.tenantID, id, Decision(decision, by: by, comment: comment))
-        } catch {
-            try? await store.close()
-            throw error
+        let decided = try await options.using { [id, comment] store, tenant in
+            try await store.decide(tenant, id, Decision(decision, by: by, comment: comment))
         }
-        try await store.close()
-        if options.json { return print(try Output.json(decided)) }
-        print("\(decided.id) \(decided.status.rawValue) by \(by); run \(decided.runId) goes on")
+        try options.show(decided) { "\($0.id) \($0.status.rawValue) by \(by); run \($0.runId) goes on" }
     }
 }

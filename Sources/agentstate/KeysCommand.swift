@@ -16,9 +16,8 @@ struct KeysCommand: AsyncParsableCommand {
 
         mutating func run() async throws {
             guard let role: Role = try parseChoice(role, field: "role") else { return }
-            let store = try await options.open()
-            let issued = try await store.createAPIKey(options.tenantID, role: role, name: name, userId: user)
-            try await store.close()
+            let (name, user) = (name, user)
+            let issued = try await options.using { store, tenant in try await store.createAPIKey(tenant, role: role, name: name, userId: user) }
             if options.json {
                 var fields = ["id": issued.key.id, "tenant": issued.key.tenantId, "role": role.rawValue, "secret": issued.secret]
                 if let user { fields["user"] = user }
@@ -34,9 +33,7 @@ struct KeysCommand: AsyncParsableCommand {
         @OptionGroup var options: StoreOptions
 
         mutating func run() async throws {
-            let store = try await options.open()
-            let keys = try await store.apiKeys(tenant: options.tenant)
-            try await store.close()
+            let keys = try await options.using { [tenant = options.tenant] store, _ in try await store.apiKeys(tenant: tenant) }
             if options.json { return print(try Output.json(keys.map { ["id": $0.id, "tenant": $0.tenantId, "role": $0.role.rawValue, "user": $0.userId ?? "", "prefix": $0.prefix, "revoked": $0.isRevoked ? "yes" : "no"] })) }
             print(Output.table(["ID", "TENANT", "ROLE", "USER", "NAME", "PREFIX", "CREATED", "REVOKED"], keys.map { k in
                 [k.id, k.tenantId, k.role.rawValue, k.userId ?? "-", k.name ?? "-", k.prefix + "…", Output.time(k.createdAt), Output.time(k.revokedAt)]
@@ -50,9 +47,7 @@ struct KeysCommand: AsyncParsableCommand {
         @Argument(help: "The key's id.") var id: String
 
         mutating func run() async throws {
-            let store = try await options.open()
-            let key = try await store.revokeAPIKey(options.tenant, id: id)
-            try await store.close()
+            let key = try await options.using { [tenant = options.tenant, id] store, _ in try await store.revokeAPIKey(tenant, id: id) }
             print("revoked \(key.id) (tenant '\(key.tenantId)', role \(key.role.rawValue))")
         }
     }

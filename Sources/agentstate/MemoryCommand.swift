@@ -9,37 +9,28 @@ struct MemoryCommand: AsyncParsableCommand {
     struct Get: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print one item's value (JSON).")
         @OptionGroup var options: StoreOptions
-        @Option(help: "Whose memory.") var user: String
-        @Option(help: "The namespace.") var namespace: String
-        @Argument(help: "The item's key.") var key: String
+        @OptionGroup var item: ItemOptions
 
         mutating func run() async throws {
-            let store = try await options.open()
-            let item = try await store.memory(options.tenantID, MemoryKey(userId: user, namespace: namespace, key: key))
-            try await store.close()
-            if options.json { return print(try Output.json(item)) }
-            print(String(decoding: item.value.canonicalData, as: UTF8.self))
+            let key = item.memoryKey
+            let item = try await options.using { store, tenant in try await store.memory(tenant, key) }
+            try options.show(item) { String(decoding: $0.value.canonicalData, as: UTF8.self) }
         }
     }
 
     struct Put: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write an item: its value as JSON, and text to find it by.")
         @OptionGroup var options: StoreOptions
-        @Option(help: "Whose memory.") var user: String
-        @Option(help: "The namespace.") var namespace: String
-        @Argument(help: "The item's key.") var key: String
+        @OptionGroup var item: ItemOptions
         @Argument(help: "The value, as JSON (a bare word is taken as a string).") var value: String
         @Option(help: "Text for full-text search.") var text: String?
         @Option(help: "Forget it after this many seconds.") var ttl: Int?
 
         mutating func run() async throws {
             let parsed = (try? JSONParser.parse(value)) ?? .string(value)
-            let store = try await options.open()
-            let item = try await store.putMemory(options.tenantID, MemoryKey(userId: user, namespace: namespace, key: key),
-                                                 MemoryWrite(value: parsed, text: text, ttlSeconds: ttl))
-            try await store.close()
-            if options.json { return print(try Output.json(item)) }
-            print("stored \(user)/\(namespace)/\(key) (version \(item.version))")
+            let (key, write) = (item.memoryKey, MemoryWrite(value: parsed, text: text, ttlSeconds: ttl))
+            let item = try await options.using { store, tenant in try await store.putMemory(tenant, key, write) }
+            try options.show(item) { "stored \($0.userId)/\($0.namespace)/\($0.key) (version \($0.version))" }
         }
     }
 
@@ -52,13 +43,22 @@ struct MemoryCommand: AsyncParsableCommand {
         @Argument(help: "The words to look for.") var text: String
 
         mutating func run() async throws {
-            let store = try await options.open()
-            let hits = try await store.searchMemory(options.tenantID, userId: user, MemorySearch(namespace: namespace, text: text, limit: limit))
-            try await store.close()
-            if options.json { return print(try Output.json(hits)) }
-            print(Output.table(["NAMESPACE", "KEY", "SCORE", "TEXT"], hits.map { h in
-                [h.item.namespace, h.item.key, String(format: "%.3f", h.score), h.item.text ?? "-"]
-            }))
+            let (user, search) = (user, MemorySearch(namespace: namespace, text: text, limit: limit))
+            let hits = try await options.using { store, tenant in try await store.searchMemory(tenant, userId: user, search) }
+            try options.show(hits) { hits in
+                Output.table(["NAMESPACE", "KEY", "SCORE", "TEXT"], hits.map { h in
+                    [h.item.namespace, h.item.key, String(format: "%.3f", h.score), h.item.text ?? "-"]
+                })
+            }
         }
+    }
+
+    /// The item a command reads or writes.
+    struct ItemOptions: ParsableArguments {
+        @Option(help: "Whose memory.") var user: String
+        @Option(help: "The namespace.") var namespace: String
+        @Argument(help: "The item's key.") var key: String
+
+        var memoryKey: MemoryKey { MemoryKey(userId: user, namespace: namespace, key: key) }
     }
 }

@@ -29,8 +29,10 @@ final class ProgressBar {
         FileHandle.standardError.write(Data("\r\(label): \(count) \(noun)".utf8))
     }
 
+    /// Ends the bar's line; once, however often it is called (on success and in a `defer`).
     func finish() {
         guard enabled, drawn >= 0 else { return }
+        drawn = -1
         FileHandle.standardError.write(Data("\n".utf8))
     }
 }

@@ -12,11 +12,8 @@ struct RetentionCommand: AsyncParsableCommand {
         @OptionGroup var options: StoreOptions
 
         mutating func run() async throws {
-            let store = try await options.open()
-            let policy = try await store.retentionPolicy(options.tenantID)
-            try await store.close()
-            if options.json { return print(try Output.json(policy)) }
-            print(RetentionCommand.describe(policy))
+            let policy = try await options.using { store, tenant in try await store.retentionPolicy(tenant) }
+            try options.show(policy, RetentionCommand.describe)
         }
     }
 
@@ -28,11 +25,9 @@ struct RetentionCommand: AsyncParsableCommand {
         @Option(help: "Days a completed or cancelled run is kept after its last change.") var runsDays: Int?
 
         mutating func run() async throws {
-            let store = try await options.open()
-            let policy = try await store.setRetentionPolicy(options.tenantID, RetentionUpdate(sessionsDays: sessionsDays, runsDays: runsDays))
-            try await store.close()
-            if options.json { return print(try Output.json(policy)) }
-            print(RetentionCommand.describe(policy))
+            let update = RetentionUpdate(sessionsDays: sessionsDays, runsDays: runsDays)
+            let policy = try await options.using { store, tenant in try await store.setRetentionPolicy(tenant, update) }
+            try options.show(policy, RetentionCommand.describe)
         }
     }
 
@@ -44,23 +39,18 @@ struct RetentionCommand: AsyncParsableCommand {
 
         mutating func run() async throws {
             let directory = try archiveDir ?? Settings(environment: ProcessInfo.processInfo.environment).text("archive_dir") ?? "./agentstate-archive"
-            let store = try await options.open()
             let bar = ProgressBar(label: "archiving")
-            let reports: [RetentionReport]
-            do {
-                reports = try await RetentionPass(store: store, directory: directory).runAll { bar.show(count: $0, of: "records") }
-                bar.finish()
-            } catch {
-                bar.finish()
-                try? await store.close()
-                throw error
+            defer { bar.finish() }
+            let reports = try await options.using { store, _ in
+                try await RetentionPass(store: store, directory: directory).runAll { bar.show(count: $0, of: "records") }
             }
-            try await store.close()
-            if options.json { return print(try Output.json(reports)) }
-            for r in reports {
-                print("tenant '\(r.tenantId)': archived \(r.archived) records\(r.archive.map { " to \(directory)/\($0)" } ?? "")")
+            bar.finish()
+            try options.show(reports) { reports in
+                guard !reports.isEmpty else { return "no tenant has a retention policy" }
+                return reports.map { r in
+                    "tenant '\(r.tenantId)': archived \(r.archived) records\(r.archive.map { " to \(directory)/\($0)" } ?? "")"
+                }.joined(separator: "\n")
             }
-            if reports.isEmpty { print("no tenant has a retention policy") }
         }
     }
 

@@ -16,15 +16,12 @@ struct RunsCommand: AsyncParsableCommand {
 
         mutating func run() async throws {
             let status: RunStatus? = try parseChoice(status, field: "status")
-            let store = try await options.open()
-            let page = try await store.runs(options.tenantID, RunQuery(status: status, owner: owner, workflow: workflow, limit: paging.limit, cursor: paging.cursor))
-            try await store.close()
-            if options.json { return print(try Output.json(page)) }
-            print(Output.table(["ID", "WORKFLOW", "STATUS", "STEP", "OWNER", "UPDATED", "LAST ERROR"], page.items.map { r in
+            let query = RunQuery(status: status, owner: owner, workflow: workflow, limit: paging.limit, cursor: paging.cursor)
+            let page = try await options.using { store, tenant in try await store.runs(tenant, query) }
+            try options.show(page, ["ID", "WORKFLOW", "STATUS", "STEP", "OWNER", "UPDATED", "LAST ERROR"]) { r in
                 [r.id, r.workflow, r.status.rawValue, r.currentStep ?? "-", r.owner ?? "-", Output.time(r.updatedAt),
                  r.lastError.map { "\($0.kind): \($0.message)" } ?? "-"]
-            }))
-            if let next = page.nextCursor { print("more: --cursor \(next)") }
+            }
         }
     }
 
@@ -41,11 +38,10 @@ struct RunsCommand: AsyncParsableCommand {
         }
 
         mutating func run() async throws {
-            let store = try await options.open()
-            let tenant = options.tenantID
-            let detail = Detail(run: try await store.run(tenant, id), steps: try await store.steps(tenant, id),
-                                approvals: try await store.approvals(tenant, ApprovalQuery(runId: id, limit: 100)).items)
-            try await store.close()
+            let detail = try await options.using { [id] store, tenant in
+                Detail(run: try await store.run(tenant, id), steps: try await store.steps(tenant, id),
+                       approvals: try await store.approvals(tenant, ApprovalQuery(runId: id, limit: 100)).items)
+            }
             if options.json { return print(try Output.json(detail)) }
             let r = detail.run
             print("""

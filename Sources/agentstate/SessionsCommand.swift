@@ -15,14 +15,11 @@ struct SessionsCommand: AsyncParsableCommand {
 
         mutating func run() async throws {
             let status: SessionStatus? = try parseChoice(status, field: "status")
-            let store = try await options.open()
-            let page = try await store.sessions(options.tenantID, SessionQuery(userId: user, status: status, limit: paging.limit, cursor: paging.cursor))
-            try await store.close()
-            if options.json { return print(try Output.json(page)) }
-            print(Output.table(["ID", "USER", "STATUS", "MESSAGES", "TITLE", "CREATED"], page.items.map { s in
+            let query = SessionQuery(userId: user, status: status, limit: paging.limit, cursor: paging.cursor)
+            let page = try await options.using { store, tenant in try await store.sessions(tenant, query) }
+            try options.show(page, ["ID", "USER", "STATUS", "MESSAGES", "TITLE", "CREATED"]) { s in
                 [s.id, s.userId ?? "-", s.status.rawValue, String(s.lastSeq), s.title ?? "-", Output.time(s.createdAt)]
-            }))
-            if let next = page.nextCursor { print("more: --cursor \(next)") }
+            }
         }
     }
 
@@ -39,9 +36,9 @@ struct SessionsCommand: AsyncParsableCommand {
         }
 
         mutating func run() async throws {
-            let store = try await options.open()
-            let detail = Detail(session: try await store.session(options.tenantID, id), window: try await store.messages(options.tenantID, id, .last(last)))
-            try await store.close()
+            let detail = try await options.using { [id, last] store, tenant in
+                Detail(session: try await store.session(tenant, id), window: try await store.messages(tenant, id, .last(last)))
+            }
             if options.json { return print(try Output.json(detail)) }
             let s = detail.session
             print("session \(s.id)  user \(s.userId ?? "-")  \(s.status.rawValue)  \(s.lastSeq) messages")
@@ -62,15 +59,15 @@ struct SessionsCommand: AsyncParsableCommand {
         @Argument(help: "The session's id.") var id: String
 
         mutating func run() async throws {
-            let store = try await options.open()
-            do {
-                let session = try await store.session(options.tenantID, id)
+            let bar = ProgressBar(label: "exporting")
+            defer { bar.finish() }
+            try await options.using { [id] store, tenant in
+                let session = try await store.session(tenant, id)
                 let out = FileHandle.standardOutput
                 out.write(Data((try Output.line(session) + "\n").utf8))
-                let bar = ProgressBar(label: "exporting")
                 var after: Int64 = 0
                 while true {
-                    let page = try await store.messages(options.tenantID, id, .after(seq: after, limit: 500)).messages
+                    let page = try await store.messages(tenant, id, .after(seq: after, limit: 500)).messages
                     var lines = ""
                     for m in page { lines += try Output.line(m) + "\n" }
                     out.write(Data(lines.utf8))
@@ -78,12 +75,7 @@ struct SessionsCommand: AsyncParsableCommand {
                     bar.show(Int(after), of: Int(max(session.lastSeq, after)))
                     if page.count < 500 { break }
                 }
-                bar.finish()
-            } catch {
-                try? await store.close()
-                throw error
             }
-            try await store.close()
         }
     }
 }

@@ -12,10 +12,8 @@ struct UsersCommand: AsyncParsableCommand {
         @Argument(help: "The user's id.") var user: String
 
         mutating func run() async throws {
-            let store = try await options.open()
-            let export = try await store.exportUser(options.tenantID, user)
-            try await store.close()
-            print(try Output.json(export))
+            let user = user
+            print(try Output.json(try await options.using { store, tenant in try await store.exportUser(tenant, user) }))
         }
     }
 
@@ -29,16 +27,16 @@ struct UsersCommand: AsyncParsableCommand {
             guard yes else {
                 throw AgentStateError.invalidInput(field: "yes", "erasing '\(user)' cannot be undone: run again with --yes")
             }
-            let store = try await options.open()
-            let receipt = try await store.eraseUser(options.tenantID, user)
-            try await store.close()
-            if options.json { return print(try Output.json(receipt)) }
-            print("""
-                erased user \(user): \(receipt.sessions) sessions, \(receipt.messages) messages, \(receipt.runs) runs, \(receipt.steps) steps, \
-                \(receipt.effects) effects, \(receipt.approvals) approvals, \(receipt.checkpoints) checkpoints, \(receipt.events) events, \
-                \(receipt.memoryItems) memory items
-                digest \(receipt.digest)
-                """)
+            let user = user
+            let receipt = try await options.using { store, tenant in try await store.eraseUser(tenant, user) }
+            try options.show(receipt) { r in
+                """
+                erased user \(user): \(r.sessions) sessions, \(r.messages) messages, \(r.runs) runs, \(r.steps) steps, \
+                \(r.effects) effects, \(r.approvals) approvals, \(r.checkpoints) checkpoints, \(r.events) events, \
+                \(r.memoryItems) memory items
+                digest \(r.digest)
+                """
+            }
         }
     }
 }

@@ -1,4 +1,4 @@
-import AgentState
+@testable import AgentState
 import AgentStateServer
 import Foundation
 import Testing
@@ -52,8 +52,13 @@ struct StoreOperationTests {
         var declared: Set<String> = []
         for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) where file.hasSuffix(".swift") {
             let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
-            for line in text.split(separator: "\n") where line.hasPrefix("public struct ") && line.contains(": RoutedOperation") {
-                declared.insert(String(line.dropFirst("public struct ".count).prefix { $0 != ":" }))
+            for line in text.split(separator: "\n") {
+                if line.hasPrefix("public struct "), line.contains(": RoutedOperation"), !line.contains("<") {
+                    declared.insert(String(line.dropFirst("public struct ".count).prefix { $0 != ":" }))
+                } else if line.hasPrefix("public typealias "), let generic = line.range(of: "= ") {
+                    // A record read by id: the list holds the generic operation, `GetRecord<Session>`.
+                    declared.insert(String(line[generic.upperBound...]))
+                }
             }
         }
         #expect(!declared.isEmpty)

@@ -128,12 +128,7 @@ public final class InMemoryTransaction: StoreTransaction {
 
     public func step(_ tenant: TenantID, _ runId: String, _ name: String) throws -> Step? { t.steps[Key(tenant, runId)]?[name] }
 
-    public func saveStep(_ s: Step) throws {
-        let k = Key(s.tenantId, s.runId)
-        var all = t.steps[k] ?? [:]
-        all[s.name] = s
-        set(\.steps, k, all)
-    }
+    public func saveStep(_ s: Step) throws { saveRunRow(\.steps, s.tenantId, s.runId, s.name, s) }
 
     public func steps(_ tenant: TenantID, _ runId: String) throws -> [Step] {
         (t.steps[Key(tenant, runId)] ?? [:]).values.sorted { $0.index < $1.index }
@@ -143,29 +138,32 @@ public final class InMemoryTransaction: StoreTransaction {
         (t.steps[Key(tenant, runId)]?.values.map(\.index).max()).map { $0 + 1 } ?? 0
     }
 
-    public func deleteSteps(_ tenant: TenantID, _ runId: String) throws -> Int {
-        let n = t.steps[Key(tenant, runId)]?.count ?? 0
-        set(\.steps, Key(tenant, runId), nil)
-        return n
-    }
+    public func deleteSteps(_ tenant: TenantID, _ runId: String) throws -> Int { deleteRunRows(\.steps, tenant, runId) }
 
     public func effect(_ tenant: TenantID, _ runId: String, _ key: String) throws -> Effect? { t.effects[Key(tenant, runId)]?[key] }
-
-    public func saveEffect(_ e: Effect) throws {
-        let k = Key(e.tenantId, e.runId)
-        var all = t.effects[k] ?? [:]
-        all[e.key] = e
-        set(\.effects, k, all)
-    }
+    public func saveEffect(_ e: Effect) throws { saveRunRow(\.effects, e.tenantId, e.runId, e.key, e) }
 
     public func effects(_ tenant: TenantID, _ runId: String) throws -> [Effect] {
         (t.effects[Key(tenant, runId)] ?? [:]).values.sorted { $0.key < $1.key }
     }
 
-    public func deleteEffects(_ tenant: TenantID, _ runId: String) throws -> Int {
-        let n = t.effects[Key(tenant, runId)]?.count ?? 0
-        set(\.effects, Key(tenant, runId), nil)
-        return n
+    public func deleteEffects(_ tenant: TenantID, _ runId: String) throws -> Int { deleteRunRows(\.effects, tenant, runId) }
+
+    /// Steps and effects are kept per run, by name: one row saved, with its undo.
+    private func saveRunRow<Row>(_ table: ReferenceWritableKeyPath<InMemoryTables, [Key: [String: Row]]>, _ tenant: TenantID,
+                                 _ runId: String, _ name: String, _ row: Row) {
+        let key = Key(tenant, runId)
+        var rows = t[keyPath: table][key] ?? [:]
+        rows[name] = row
+        set(table, key, rows)
+    }
+
+    /// Every row of a run removed; how many there were.
+    private func deleteRunRows<Row>(_ table: ReferenceWritableKeyPath<InMemoryTables, [Key: [String: Row]]>, _ tenant: TenantID,
+                                    _ runId: String) -> Int {
+        let count = t[keyPath: table][Key(tenant, runId)]?.count ?? 0
+        set(table, Key(tenant, runId), nil)
+        return count
     }
 
     // MARK: Approvals and timers

@@ -9,13 +9,6 @@ public struct AppendMessages: StoreOperation {
     public var messages: [NewMessage]
     public var expectedLastSeq: Int64?
 
-    public init(tenant: TenantID, sessionId: String, messages: [NewMessage], expectedLastSeq: Int64?) {
-        self.tenant = tenant
-        self.sessionId = sessionId
-        self.messages = messages
-        self.expectedLastSeq = expectedLastSeq
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> [Message] {
         try NewMessage.validate(messages)
         return try await store.write { [tenant, sessionId, messages, expectedLastSeq] tx in

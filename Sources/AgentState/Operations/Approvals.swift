@@ -8,12 +8,6 @@ public struct RequestApproval: StoreOperation {
     public var runId: String
     public var request: ApprovalRequest
 
-    public init(tenant: TenantID, runId: String, request: ApprovalRequest) {
-        self.tenant = tenant
-        self.runId = runId
-        self.request = request
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Approval {
         let r = request
         guard r.approver != nil || r.group != nil else {
@@ -68,12 +62,6 @@ public struct Decide: StoreOperation {
     public var approvalId: String
     public var decision: Decision
 
-    public init(tenant: TenantID, approvalId: String, decision: Decision) {
-        self.tenant = tenant
-        self.approvalId = approvalId
-        self.decision = decision
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Approval {
         let d = decision
         try Identifier.validateName(d.by, field: "by")
@@ -106,42 +94,11 @@ public struct Decide: StoreOperation {
     }
 }
 
-/// An approval, by id.
-public struct GetApproval: RoutedOperation {
-    public static let name = "approval"
-    public static let route = OperationRoute("GET", "/v1/approvals/{id}", .read, reach: .approval(parameter: "id"))
-    public var tenant: TenantID
-    public var id: String
-
-    public init(tenant: TenantID, id: String) {
-        self.tenant = tenant
-        self.id = id
-    }
-
-    public func run<Store: TransactionalStore>(on store: Store) async throws -> Approval {
-        try await store.lookUp { [tenant, id] tx in
-            guard let a = try tx.approval(tenant, id) else { throw AgentStateError.notFound("approval", id) }
-            return a
-        }
-    }
-
-    public init(tenant: TenantID, request: RouteRequest<NoBody>) throws {
-        self.init(tenant: tenant, id: try request.parameter("id"))
-    }
-
-    public var request: RouteRequest<NoBody> { RouteRequest(parameters: ["id": id]) }
-}
-
 /// A page of approvals, oldest first, by status, approver, group, run, or overdue.
 public struct ListApprovals: StoreOperation {
     public static let name = "approvals"
     public var tenant: TenantID
     public var query: ApprovalQuery
-
-    public init(tenant: TenantID, query: ApprovalQuery) {
-        self.tenant = tenant
-        self.query = query
-    }
 
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Page<Approval> {
         let q = query

@@ -6,10 +6,6 @@ public struct AppendAudit: ServerSideOperation {
     public static let notOffered = "the server writes its audit trail itself"
     public var records: [AuditRecord]
 
-    public init(records: [AuditRecord]) {
-        self.records = records
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Void {
         guard !records.isEmpty else { return }
         try await store.write { tx in try tx.insertAudit(records) }
@@ -21,11 +17,6 @@ public struct ListAuditRecords: StoreOperation {
     public static let name = "auditRecords"
     public var tenant: TenantID
     public var query: AuditQuery
-
-    public init(tenant: TenantID, query: AuditQuery) {
-        self.tenant = tenant
-        self.query = query
-    }
 
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Page<AuditRecord> {
         try Rules.checkLimit(query.limit)
@@ -55,11 +46,6 @@ public struct PruneAudit: ServerSideOperation {
     public static let notOffered = "the server prunes its audit trail itself"
     public var cutoff: Date
     public var limit: Int
-
-    public init(cutoff: Date, limit: Int) {
-        self.cutoff = cutoff
-        self.limit = limit
-    }
 
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Int {
         try await store.write { tx in try tx.deleteAudit(before: cutoff, limit: limit) }

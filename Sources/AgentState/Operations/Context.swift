@@ -7,12 +7,6 @@ public struct ReadMessages: StoreOperation {
     public var sessionId: String
     public var query: MessageQuery
 
-    public init(tenant: TenantID, sessionId: String, query: MessageQuery) {
-        self.tenant = tenant
-        self.sessionId = sessionId
-        self.query = query
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> MessageWindow {
         switch query {
         case .last(let n): try Rules.checkLimit(n, field: "last")
@@ -69,12 +63,6 @@ public struct ImportMessages: ServerSideOperation {
     public var sessionId: String
     public var messages: [Message]
 
-    public init(tenant: TenantID, sessionId: String, messages: [Message]) {
-        self.tenant = tenant
-        self.sessionId = sessionId
-        self.messages = messages
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Int64 {
         for (i, m) in messages.enumerated() {
             guard m.tenantId == tenant, m.sessionId == sessionId else {
@@ -112,12 +100,6 @@ public struct GetToolCall: RoutedOperation {
     public var sessionId: String
     public var callId: String
 
-    public init(tenant: TenantID, sessionId: String, callId: String) {
-        self.tenant = tenant
-        self.sessionId = sessionId
-        self.callId = callId
-    }
-
     /// Walks the session back from its newest message: a call asked for recently, the usual
     /// question, is found after a few; the cost grows with how far back the call was made.
     public func run<Store: TransactionalStore>(on store: Store) async throws -> ToolCallState {
@@ -142,16 +124,18 @@ public struct GetToolCall: RoutedOperation {
         }
     }
 
-    public init(tenant: TenantID, request: RouteRequest<NoBody>) throws {
-        self.init(tenant: tenant, sessionId: try request.parameter("id"), callId: try request.parameter("call_id"))
-    }
-
     public var request: RouteRequest<NoBody> { RouteRequest(parameters: ["id": sessionId, "call_id": callId]) }
 
     public func send<Transport: OperationTransport>(through transport: Transport) async throws -> ToolCallState {
         // An empty id would name another path: refuse it here, as the stores do.
         try Identifier.validateName(callId, field: "call_id")
         return try await transport.call(tenant, Self.route.method, Self.route.path(request.parameters))
+    }
+}
+
+extension GetToolCall {
+    public init(tenant: TenantID, request: RouteRequest<NoBody>) throws {
+        self.init(tenant: tenant, sessionId: try request.parameter("id"), callId: try request.parameter("call_id"))
     }
 }
 
@@ -207,13 +191,6 @@ public struct PatchContext: StoreOperation {
     public var sessionId: String
     public var patch: JSONValue
     public var expectedVersion: Int64?
-
-    public init(tenant: TenantID, sessionId: String, patch: JSONValue, expectedVersion: Int64?) {
-        self.tenant = tenant
-        self.sessionId = sessionId
-        self.patch = patch
-        self.expectedVersion = expectedVersion
-    }
 
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Session {
         try Rules.checkObject(patch, field: "context")

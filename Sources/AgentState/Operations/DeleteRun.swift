@@ -8,11 +8,6 @@ public struct DeleteRun: StoreOperation {
     public var tenant: TenantID
     public var id: String
 
-    public init(tenant: TenantID, id: String) {
-        self.tenant = tenant
-        self.id = id
-    }
-
     /// A finished run never moves again, so once it is seen finished, purging it as retention
     /// does removes exactly that run.
     public func run<Store: TransactionalStore>(on store: Store) async throws {

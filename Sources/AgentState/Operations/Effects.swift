@@ -10,13 +10,6 @@ public struct BeginEffect: RoutedOperation {
     public var key: String
     public var begin: EffectBegin
 
-    public init(tenant: TenantID, runId: String, key: String, begin: EffectBegin) {
-        self.tenant = tenant
-        self.runId = runId
-        self.key = key
-        self.begin = begin
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> EffectBeginResult {
         let b = begin
         try Identifier.validate(key, field: "key")
@@ -47,7 +40,9 @@ public struct BeginEffect: RoutedOperation {
             return EffectBeginResult(outcome: .acquired, effect: effect)
         }
     }
+}
 
+extension BeginEffect {
     public init(tenant: TenantID, request: RouteRequest<EffectBegin>) throws {
         self.init(tenant: tenant, runId: try request.parameter("id"), key: try request.parameter("key"), begin: try request.requiredBody())
     }
@@ -64,13 +59,6 @@ public struct CompleteEffect: RoutedOperation {
     public var key: String
     public var completion: CompleteEffectBody
 
-    public init(tenant: TenantID, runId: String, key: String, completion: CompleteEffectBody) {
-        self.tenant = tenant
-        self.runId = runId
-        self.key = key
-        self.completion = completion
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Effect {
         let (result, externalId) = (completion.result, completion.externalId)
         if let x = externalId { try Identifier.validateName(x, field: "external_id") }
@@ -81,7 +69,9 @@ public struct CompleteEffect: RoutedOperation {
             e.completedAt = now
         }
     }
+}
 
+extension CompleteEffect {
     public init(tenant: TenantID, request: RouteRequest<CompleteEffectBody>) throws {
         self.init(tenant: tenant, runId: try request.parameter("id"), key: try request.parameter("key"), completion: try request.requiredBody())
     }
@@ -98,13 +88,6 @@ public struct FailEffect: RoutedOperation {
     public var key: String
     public var failure: FailEffectBody
 
-    public init(tenant: TenantID, runId: String, key: String, failure: FailEffectBody) {
-        self.tenant = tenant
-        self.runId = runId
-        self.key = key
-        self.failure = failure
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Effect {
         let error = failure.error
         return try await store.finishEffect(tenant, runId, key, failure.attemptToken, event: "effect.failed") { e, _ in
@@ -112,7 +95,9 @@ public struct FailEffect: RoutedOperation {
             e.error = error
         }
     }
+}
 
+extension FailEffect {
     public init(tenant: TenantID, request: RouteRequest<FailEffectBody>) throws {
         self.init(tenant: tenant, runId: try request.parameter("id"), key: try request.parameter("key"), failure: try request.requiredBody())
     }
@@ -128,12 +113,6 @@ public struct GetEffect: RoutedOperation {
     public var runId: String
     public var key: String
 
-    public init(tenant: TenantID, runId: String, key: String) {
-        self.tenant = tenant
-        self.runId = runId
-        self.key = key
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Effect {
         try await store.lookUp { [tenant, runId, key] tx in
             _ = try tx.requireRun(tenant, runId)
@@ -141,7 +120,9 @@ public struct GetEffect: RoutedOperation {
             return e
         }
     }
+}
 
+extension GetEffect {
     public init(tenant: TenantID, request: RouteRequest<NoBody>) throws {
         self.init(tenant: tenant, runId: try request.parameter("id"), key: try request.parameter("key"))
     }

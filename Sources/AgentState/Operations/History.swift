@@ -15,13 +15,6 @@ public struct ListEvents: StoreOperation {
     public var afterSeq: Int64
     public var limit: Int
 
-    public init(tenant: TenantID, stream: String, afterSeq: Int64, limit: Int) {
-        self.tenant = tenant
-        self.stream = stream
-        self.afterSeq = afterSeq
-        self.limit = limit
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> [Event] {
         try Rules.checkLimit(limit)
         return try await store.read { [tenant, stream, afterSeq, limit] tx in
@@ -45,13 +38,6 @@ public struct AppendEvent: StoreOperation {
     public var type: String
     public var data: JSONValue
 
-    public init(tenant: TenantID, runId: String, type: String, data: JSONValue) {
-        self.tenant = tenant
-        self.runId = runId
-        self.type = type
-        self.data = data
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Event {
         try EventTypes.validateCustom(type)
         return try await store.write { [tenant, runId, type, data] tx in
@@ -71,11 +57,6 @@ public struct VerifyChain: StoreOperation {
     public static let name = "verifyChain"
     public var tenant: TenantID
     public var stream: String
-
-    public init(tenant: TenantID, stream: String) {
-        self.tenant = tenant
-        self.stream = stream
-    }
 
     public func run<Store: TransactionalStore>(on store: Store) async throws -> ChainVerification {
         try await store.read { [tenant, stream] tx in
@@ -116,12 +97,6 @@ public struct GetRunState: StoreOperation {
     public var runId: String
     public var point: HistoryPoint
 
-    public init(tenant: TenantID, runId: String, point: HistoryPoint) {
-        self.tenant = tenant
-        self.runId = runId
-        self.point = point
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> RunSnapshot {
         try await store.read { [tenant, runId, point] tx in try tx.replay(tenant, runId, at: point) }
     }
@@ -141,13 +116,6 @@ public struct ForkRun: StoreOperation {
     public var runId: String
     public var point: HistoryPoint
     public var newId: String?
-
-    public init(tenant: TenantID, runId: String, point: HistoryPoint, newId: String?) {
-        self.tenant = tenant
-        self.runId = runId
-        self.point = point
-        self.newId = newId
-    }
 
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Run {
         try await store.write { [tenant, runId, point, newId] tx in

@@ -45,10 +45,6 @@ public struct ListAPIKeys: StoreOperation {
     public static let name = "apiKeys"
     public var tenant: TenantID?
 
-    public init(tenant: TenantID?) {
-        self.tenant = tenant
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> [APIKey] {
         try await store.read { [tenant] tx in try tx.apiKeys(tenant: tenant) }
     }
@@ -68,11 +64,6 @@ public struct RevokeAPIKey: StoreOperation {
     public static let name = "revokeAPIKey"
     public var tenant: TenantID?
     public var id: String
-
-    public init(tenant: TenantID?, id: String) {
-        self.tenant = tenant
-        self.id = id
-    }
 
     public func run<Store: TransactionalStore>(on store: Store) async throws -> APIKey {
         try await store.write { [tenant, id] tx in
@@ -97,10 +88,6 @@ public struct RevokeAPIKey: StoreOperation {
 public struct Authenticate: StoreOperation {
     public static let name = "authenticate"
     public var secret: String
-
-    public init(secret: String) {
-        self.secret = secret
-    }
 
     public func run<Store: TransactionalStore>(on store: Store) async throws -> APIKey? {
         guard secret.hasPrefix(APIKeys.secretPrefix), secret.utf8.count < 200 else { return nil }

@@ -6,10 +6,6 @@ public struct Statistics: StoreOperation {
     public static let name = "statistics"
     public var tenant: TenantID?
 
-    public init(tenant: TenantID?) {
-        self.tenant = tenant
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> StoreStatistics {
         try await store.read { tx in
             let runs = try tx.runCounts(tenant: tenant)

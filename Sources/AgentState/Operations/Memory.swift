@@ -13,12 +13,6 @@ public struct PutMemory: StoreOperation {
     public var key: MemoryKey
     public var write: MemoryWrite
 
-    public init(tenant: TenantID, key: MemoryKey, write: MemoryWrite) {
-        self.tenant = tenant
-        self.key = key
-        self.write = write
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> MemoryItem {
         try Identifier.validate(tenant, field: "tenant")
         try MemoryRules.validate(key)
@@ -55,11 +49,6 @@ public struct GetMemory: StoreOperation {
     public var tenant: TenantID
     public var key: MemoryKey
 
-    public init(tenant: TenantID, key: MemoryKey) {
-        self.tenant = tenant
-        self.key = key
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> MemoryItem {
         try MemoryRules.validate(key)
         return try await store.lookUp { [tenant, key] tx in
@@ -81,11 +70,6 @@ public struct DeleteMemory: StoreOperation {
     public var tenant: TenantID
     public var key: MemoryKey
 
-    public init(tenant: TenantID, key: MemoryKey) {
-        self.tenant = tenant
-        self.key = key
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws {
         try MemoryRules.validate(key)
         try await store.write { [tenant, key] tx in
@@ -105,11 +89,6 @@ public struct ListMemory: StoreOperation {
     public static let name = "memoryItems"
     public var tenant: TenantID
     public var query: MemoryQuery
-
-    public init(tenant: TenantID, query: MemoryQuery) {
-        self.tenant = tenant
-        self.query = query
-    }
 
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Page<MemoryItem> {
         let q = query
@@ -137,12 +116,6 @@ public struct SearchMemory: StoreOperation {
     public var tenant: TenantID
     public var userId: String
     public var search: MemorySearch
-
-    public init(tenant: TenantID, userId: String, search: MemorySearch) {
-        self.tenant = tenant
-        self.userId = userId
-        self.search = search
-    }
 
     public func run<Store: TransactionalStore>(on store: Store) async throws -> [MemoryHit] {
         let (s, userId) = (search, userId)

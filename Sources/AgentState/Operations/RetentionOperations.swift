@@ -6,14 +6,12 @@ public struct GetRetentionPolicy: RoutedOperation {
     public static let route = OperationRoute("GET", "/v1/retention", .read, reach: .tenant)
     public var tenant: TenantID
 
-    public init(tenant: TenantID) {
-        self.tenant = tenant
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> RetentionPolicy {
         try await store.read { tx in try tx.retentionPolicy(tenant) ?? RetentionPolicy(tenantId: tenant, updatedAt: tx.now) }
     }
+}
 
+extension GetRetentionPolicy {
     public init(tenant: TenantID, request: RouteRequest<NoBody>) throws {
         self.init(tenant: tenant)
     }
@@ -28,11 +26,6 @@ public struct SetRetentionPolicy: RoutedOperation {
     public var tenant: TenantID
     public var update: RetentionUpdate
 
-    public init(tenant: TenantID, update: RetentionUpdate) {
-        self.tenant = tenant
-        self.update = update
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> RetentionPolicy {
         try Identifier.validate(tenant, field: "tenant")
         for (field, days) in [("sessions_days", update.sessionsDays), ("runs_days", update.runsDays)] {
@@ -44,7 +37,9 @@ public struct SetRetentionPolicy: RoutedOperation {
             return policy
         }
     }
+}
 
+extension SetRetentionPolicy {
     public init(tenant: TenantID, request: RouteRequest<RetentionUpdate>) throws {
         self.init(tenant: tenant, update: try request.requiredBody())
     }
@@ -70,11 +65,6 @@ public struct ExpiredRecords: ServerSideOperation {
     public static let notOffered = "the server archives and removes expired records itself: POST /v1/admin/retention"
     public var tenant: TenantID
     public var limit: Int
-
-    public init(tenant: TenantID, limit: Int) {
-        self.tenant = tenant
-        self.limit = limit
-    }
 
     public func run<Store: TransactionalStore>(on store: Store) async throws -> [ExpiredRecord] {
         try await store.read { tx in
@@ -106,11 +96,6 @@ public struct Purge: ServerSideOperation {
     public static let notOffered = "the server archives and removes expired records itself: POST /v1/admin/retention"
     public var tenant: TenantID
     public var keys: [RetentionKey]
-
-    public init(tenant: TenantID, keys: [RetentionKey]) {
-        self.tenant = tenant
-        self.keys = keys
-    }
 
     public func run<Store: TransactionalStore>(on store: Store) async throws -> PurgeReport {
         try await store.write { tx in

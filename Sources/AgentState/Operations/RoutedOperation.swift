@@ -7,8 +7,8 @@ import Foundation
 /// `routedOperations`, is generated from this folder, and tests hold the router, the list and
 /// the contract to one another.
 ///
-/// Routes whose handling the declaration cannot say (streams, conditional writes with
-/// `If-Match`, answers that are not the operation's output) stay written out in the server.
+/// Routes whose handling the declaration cannot say (streams, a permission that depends on
+/// the body, answers that are not the operation's output) stay written out in the server.
 public protocol RoutedOperation: StoreOperation where Output: Codable {
     /// The request body's type; `NoBody` for a route that takes none.
     associatedtype Body: Codable & Sendable = NoBody
@@ -82,12 +82,16 @@ public struct RouteRequest<Body: Sendable>: Sendable {
     public var body: Body?
     /// The user a key bound to one reaches alone (`APIKey.userId`): a list keeps to it.
     public var callerUser: String?
+    /// The version an `If-Match` header names: a write conditional on it fails with 412, not 409.
+    public var ifMatch: Int64?
 
-    public init(parameters: [String: String] = [:], query: [String: String?] = [:], body: Body? = nil, callerUser: String? = nil) {
+    public init(parameters: [String: String] = [:], query: [String: String?] = [:], body: Body? = nil, callerUser: String? = nil,
+                ifMatch: Int64? = nil) {
         self.parameters = parameters
         self.query = query
         self.body = body
         self.callerUser = callerUser
+        self.ifMatch = ifMatch
     }
 
     public func parameter(_ name: String) throws -> String {

@@ -4,6 +4,7 @@
 /// Every operation that declares its own route (`RoutedOperation`): the server routes each.
 public let routedOperations: [any RoutedOperation.Type] = [
     BeginEffect.self,
+    CloseSession.self,
     Compact.self,
     CompleteEffect.self,
     EraseUser.self,
@@ -17,4 +18,5 @@ public let routedOperations: [any RoutedOperation.Type] = [
     GetToolCall.self,
     ListSessionRuns.self,
     SetRetentionPolicy.self,
+    UpdateSession.self,
 ]

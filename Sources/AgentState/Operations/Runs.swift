@@ -6,11 +6,6 @@ public struct CreateRun: StoreOperation {
     public var tenant: TenantID
     public var request: RunCreate
 
-    public init(tenant: TenantID, request: RunCreate) {
-        self.tenant = tenant
-        self.request = request
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Run {
         try Identifier.validate(tenant, field: "tenant")
         try Identifier.validate(request.workflow, field: "workflow")
@@ -41,39 +36,11 @@ public struct CreateRun: StoreOperation {
     }
 }
 
-/// A run, by id.
-public struct GetRun: RoutedOperation {
-    public static let name = "run"
-    public static let route = OperationRoute("GET", "/v1/runs/{id}", .read, reach: .run(parameter: "id"))
-    public var tenant: TenantID
-    public var id: String
-
-    public init(tenant: TenantID, id: String) {
-        self.tenant = tenant
-        self.id = id
-    }
-
-    public func run<Store: TransactionalStore>(on store: Store) async throws -> Run {
-        try await store.lookUp { [tenant, id] tx in try tx.requireRun(tenant, id) }
-    }
-
-    public init(tenant: TenantID, request: RouteRequest<NoBody>) throws {
-        self.init(tenant: tenant, id: try request.parameter("id"))
-    }
-
-    public var request: RouteRequest<NoBody> { RouteRequest(parameters: ["id": id]) }
-}
-
 /// A page of runs, newest first, by status, owner, workflow, user or last change.
 public struct ListRuns: StoreOperation {
     public static let name = "runs"
     public var tenant: TenantID
     public var query: RunQuery
-
-    public init(tenant: TenantID, query: RunQuery) {
-        self.tenant = tenant
-        self.query = query
-    }
 
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Page<Run> {
         try Rules.checkLimit(query.limit)
@@ -100,12 +67,6 @@ public struct TransitionRun: StoreOperation {
     public var tenant: TenantID
     public var runId: String
     public var transition: RunTransition
-
-    public init(tenant: TenantID, runId: String, transition: RunTransition) {
-        self.tenant = tenant
-        self.runId = runId
-        self.transition = transition
-    }
 
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Run {
         let t = transition
@@ -157,12 +118,6 @@ public struct RecordUsage: StoreOperation {
     public var tenant: TenantID
     public var runId: String
     public var delta: Usage
-
-    public init(tenant: TenantID, runId: String, delta: Usage) {
-        self.tenant = tenant
-        self.runId = runId
-        self.delta = delta
-    }
 
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Run {
         guard delta.tokensIn >= 0, delta.tokensOut >= 0, delta.toolCalls >= 0, delta.retries >= 0, delta.wallTimeMs >= 0 else {

@@ -13,20 +13,6 @@ public struct ListSessionRuns: RoutedOperation {
     /// Keeps the list to one user's runs.
     public var userId: String?
 
-    public init(tenant: TenantID, sessionId: String, status: RunStatus? = nil, limit: Int = 50, cursor: String? = nil, userId: String? = nil) {
-        self.tenant = tenant
-        self.sessionId = sessionId
-        self.status = status
-        self.limit = limit
-        self.cursor = cursor
-        self.userId = userId
-    }
-
-    public init(tenant: TenantID, request: RouteRequest<NoBody>) throws {
-        self.init(tenant: tenant, sessionId: try request.parameter("id"), status: try request.queryChoice("status"),
-                  limit: try request.queryInt("limit") ?? 50, cursor: request.query("cursor"), userId: request.callerUser)
-    }
-
     public var request: RouteRequest<NoBody> {
         RouteRequest(parameters: ["id": sessionId], query: ["status": status?.rawValue, "limit": String(limit), "cursor": cursor])
     }
@@ -40,6 +26,13 @@ public struct ListSessionRuns: RoutedOperation {
             let rows = try tx.runs(tenant, filter, before: cursor, limit: limit + 1)
             return Rules.page(rows, limit: limit) { PageCursor(time: $0.createdAt.millisecondsSince1970, id: $0.id) }
         }
+    }
+}
+
+extension ListSessionRuns {
+    public init(tenant: TenantID, request: RouteRequest<NoBody>) throws {
+        self.init(tenant: tenant, sessionId: try request.parameter("id"), status: try request.queryChoice("status"),
+                  limit: try request.queryInt("limit") ?? 50, cursor: request.query("cursor"), userId: request.callerUser)
     }
 }
 

@@ -6,11 +6,6 @@ public struct CreateSession: StoreOperation {
     public var tenant: TenantID
     public var request: SessionCreate
 
-    public init(tenant: TenantID, request: SessionCreate) {
-        self.tenant = tenant
-        self.request = request
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Session {
         try Identifier.validate(tenant, field: "tenant")
         if let u = request.userId { try Identifier.validate(u, field: "user_id") }
@@ -43,17 +38,12 @@ public struct CreateSession: StoreOperation {
 }
 
 /// Changes a session's title, metadata (by merge patch) or TTL.
-public struct UpdateSession: StoreOperation {
+public struct UpdateSession: RoutedOperation {
     public static let name = "updateSession"
+    public static let route = OperationRoute("PATCH", "/v1/sessions/{id}", .write, reach: .session(parameter: "id"))
     public var tenant: TenantID
     public var id: String
     public var update: SessionUpdate
-
-    public init(tenant: TenantID, id: String, update: SessionUpdate) {
-        self.tenant = tenant
-        self.id = id
-        self.update = update
-    }
 
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Session {
         try Rules.checkText(update.title, field: "title", max: 1024)
@@ -75,22 +65,25 @@ public struct UpdateSession: StoreOperation {
             return s
         }
     }
+}
 
-    public func send<Transport: OperationTransport>(through transport: Transport) async throws -> Session {
-        try await transport.call(tenant, "PATCH", "/v1/sessions/" + pathSegment(id), body: update)
+extension UpdateSession {
+    /// An `If-Match` version stands for the body's `expected_version`.
+    public init(tenant: TenantID, request: RouteRequest<SessionUpdate>) throws {
+        var update = try request.requiredBody()
+        if let version = request.ifMatch { update.expectedVersion = version }
+        self.init(tenant: tenant, id: try request.parameter("id"), update: update)
     }
+
+    public var request: RouteRequest<SessionUpdate> { RouteRequest(parameters: ["id": id], body: update) }
 }
 
 /// Closes a session: no more appends. Closing a closed one changes nothing.
-public struct CloseSession: StoreOperation {
+public struct CloseSession: RoutedOperation {
     public static let name = "closeSession"
+    public static let route = OperationRoute("POST", "/v1/sessions/{id}/close", .write, reach: .session(parameter: "id"))
     public var tenant: TenantID
     public var id: String
-
-    public init(tenant: TenantID, id: String) {
-        self.tenant = tenant
-        self.id = id
-    }
 
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Session {
         try await store.write { [tenant, id] tx in
@@ -105,10 +98,14 @@ public struct CloseSession: StoreOperation {
             return s
         }
     }
+}
 
-    public func send<Transport: OperationTransport>(through transport: Transport) async throws -> Session {
-        try await transport.call(tenant, "POST", "/v1/sessions/" + pathSegment(id) + "/close")
+extension CloseSession {
+    public init(tenant: TenantID, request: RouteRequest<NoBody>) throws {
+        self.init(tenant: tenant, id: try request.parameter("id"))
     }
+
+    public var request: RouteRequest<NoBody> { RouteRequest(parameters: ["id": id]) }
 }
 
 /// Removes a session with its messages and events.
@@ -116,11 +113,6 @@ public struct DeleteSession: StoreOperation {
     public static let name = "deleteSession"
     public var tenant: TenantID
     public var id: String
-
-    public init(tenant: TenantID, id: String) {
-        self.tenant = tenant
-        self.id = id
-    }
 
     public func run<Store: TransactionalStore>(on store: Store) async throws {
         try await store.write { [tenant, id] tx in
@@ -141,11 +133,6 @@ public struct ListSessions: StoreOperation {
     public static let name = "sessions"
     public var tenant: TenantID
     public var query: SessionQuery
-
-    public init(tenant: TenantID, query: SessionQuery) {
-        self.tenant = tenant
-        self.query = query
-    }
 
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Page<Session> {
         try Rules.checkLimit(query.limit)

@@ -8,13 +8,6 @@ public struct PutStep: StoreOperation {
     public var name: String
     public var write: StepWrite
 
-    public init(tenant: TenantID, runId: String, name: String, write: StepWrite) {
-        self.tenant = tenant
-        self.runId = runId
-        self.name = name
-        self.write = write
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Step {
         let w = write
         try Identifier.validate(name, field: "name")
@@ -80,11 +73,6 @@ public struct ListSteps: StoreOperation {
     public var tenant: TenantID
     public var runId: String
 
-    public init(tenant: TenantID, runId: String) {
-        self.tenant = tenant
-        self.runId = runId
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> [Step] {
         try await store.read { [tenant, runId] tx in
             _ = try tx.requireRun(tenant, runId)
@@ -104,12 +92,6 @@ public struct SaveCheckpoint: StoreOperation {
     public var tenant: TenantID
     public var runId: String
     public var write: CheckpointWrite
-
-    public init(tenant: TenantID, runId: String, write: CheckpointWrite) {
-        self.tenant = tenant
-        self.runId = runId
-        self.write = write
-    }
 
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Checkpoint {
         let w = write
@@ -165,12 +147,6 @@ public struct GetCheckpoint: StoreOperation {
     public var runId: String
     public var selector: CheckpointSelector
 
-    public init(tenant: TenantID, runId: String, selector: CheckpointSelector) {
-        self.tenant = tenant
-        self.runId = runId
-        self.selector = selector
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Checkpoint {
         try await store.lookUp { [tenant, runId, selector] tx in
             _ = try tx.requireRun(tenant, runId)
@@ -202,13 +178,6 @@ public struct ListCheckpoints: StoreOperation {
     public var runId: String
     public var afterSeq: Int64
     public var limit: Int
-
-    public init(tenant: TenantID, runId: String, afterSeq: Int64, limit: Int) {
-        self.tenant = tenant
-        self.runId = runId
-        self.afterSeq = afterSeq
-        self.limit = limit
-    }
 
     public func run<Store: TransactionalStore>(on store: Store) async throws -> [CheckpointRecord] {
         try Rules.checkLimit(limit)

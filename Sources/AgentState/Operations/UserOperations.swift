@@ -8,11 +8,6 @@ public struct ExportUser: RoutedOperation {
     public var tenant: TenantID
     public var userId: String
 
-    public init(tenant: TenantID, userId: String) {
-        self.tenant = tenant
-        self.userId = userId
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> UserExport {
         try Identifier.validate(userId, field: "user_id")
         return try await store.read { tx in
@@ -29,7 +24,9 @@ public struct ExportUser: RoutedOperation {
                               memory: try tx.memoryItems(tenant, userId: userId))
         }
     }
+}
 
+extension ExportUser {
     public init(tenant: TenantID, request: RouteRequest<NoBody>) throws {
         self.init(tenant: tenant, userId: try request.parameter("user"))
     }
@@ -44,11 +41,6 @@ public struct EraseUser: RoutedOperation {
     public static let route = OperationRoute("DELETE", "/v1/users/{user}", .admin, reach: .tenant)
     public var tenant: TenantID
     public var userId: String
-
-    public init(tenant: TenantID, userId: String) {
-        self.tenant = tenant
-        self.userId = userId
-    }
 
     public func run<Store: TransactionalStore>(on store: Store) async throws -> ErasureReceipt {
         try Identifier.validate(userId, field: "user_id")
@@ -76,7 +68,9 @@ public struct EraseUser: RoutedOperation {
             return r
         }
     }
+}
 
+extension EraseUser {
     public init(tenant: TenantID, request: RouteRequest<NoBody>) throws {
         self.init(tenant: tenant, userId: try request.parameter("user"))
     }

@@ -7,12 +7,6 @@ public struct WaitRun: StoreOperation {
     public var runId: String
     public var request: WaitRequest
 
-    public init(tenant: TenantID, runId: String, request: WaitRequest) {
-        self.tenant = tenant
-        self.runId = runId
-        self.request = request
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Run {
         let r = request
         try Rules.checkText(r.reason, field: "reason", max: 4096)
@@ -41,12 +35,6 @@ public struct SignalRun: StoreOperation {
     public var runId: String
     public var payload: JSONValue?
 
-    public init(tenant: TenantID, runId: String, payload: JSONValue?) {
-        self.tenant = tenant
-        self.runId = runId
-        self.payload = payload
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Run {
         try await store.write { [tenant, runId, payload] tx in
             let old = try tx.requireRun(tenant, runId)
@@ -70,11 +58,6 @@ public struct ClaimRun: StoreOperation {
     public static let name = "claim"
     public var tenant: TenantID
     public var request: ClaimRequest
-
-    public init(tenant: TenantID, request: ClaimRequest) {
-        self.tenant = tenant
-        self.request = request
-    }
 
     public func run<Store: TransactionalStore>(on store: Store) async throws -> ClaimedRun? {
         let r = request
@@ -107,13 +90,6 @@ public struct RenewLease: StoreOperation {
     public var token: Int64
     public var leaseSeconds: Int
 
-    public init(tenant: TenantID, runId: String, token: Int64, leaseSeconds: Int) {
-        self.tenant = tenant
-        self.runId = runId
-        self.token = token
-        self.leaseSeconds = leaseSeconds
-    }
-
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Lease {
         try Rules.checkSeconds(leaseSeconds, field: "lease_seconds", max: 86400)
         return try await store.write { [tenant, runId, token, leaseSeconds] tx in
@@ -136,12 +112,6 @@ public struct ReleaseLease: StoreOperation {
     public var tenant: TenantID
     public var runId: String
     public var token: Int64
-
-    public init(tenant: TenantID, runId: String, token: Int64) {
-        self.tenant = tenant
-        self.runId = runId
-        self.token = token
-    }
 
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Run {
         try await store.write { [tenant, runId, token] tx in

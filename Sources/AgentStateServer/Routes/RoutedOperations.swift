@@ -22,9 +22,11 @@ extension AgentStateAPI {
             let body = Operation.Body.self == NoBody.self ? nil : try await request.decode(Operation.Body.self, limits: limits)
             var query: [String: String?] = [:]
             for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
+            // A read has nothing to make conditional, and reads ignored the header before.
+            let ifMatch = route.method == "GET" ? nil : try request.ifMatch()
             let operation = try Operation(tenant: context.tenant, request: RouteRequest(parameters: parameters, query: query, body: body,
-                                                                                            callerUser: context.key?.userId))
-            let output = try await store.perform(operation)
+                                                                                            callerUser: context.key?.userId, ifMatch: ifMatch))
+            let output = try await preconditioned(ifMatch) { _ in try await store.perform(operation) }
             return try Reply.json(output, status: status, etag: (output as? any Versioned)?.version)
         }
     }

@@ -2,10 +2,6 @@ import AgentState
 import Foundation
 import Hummingbird
 
-
-
-
-
 extension AgentStateAPI {
     func addSessionRoutes(to v1: RouterGroup<AppRequestContext>) {
         v1.post("sessions") { request, context in
@@ -22,21 +18,6 @@ extension AgentStateAPI {
             let query = SessionQuery(userId: filter.userId, status: try request.queryChoice("status"),
                                  limit: try request.queryInt("limit") ?? 50, cursor: request.query("cursor"))
             return try Reply.json(try await store.sessions(context.tenant, query))
-        }
-        v1.patch("sessions/:id") { request, context in
-            try await context.authorize(.write, .session(try context.parameters.decoded("id")))
-            var request = request
-            var update = try await request.decode(SessionUpdate.self, limits: limits)
-            let session = try await preconditioned(try request.ifMatch()) { expected in
-                if let expected { update.expectedVersion = expected }
-                return try await store.updateSession(context.tenant, try context.parameters.decoded("id"), update)
-            }
-            return try Reply.json(session, etag: session.version)
-        }
-        v1.post("sessions/:id/close") { _, context in
-            try await context.authorize(.write, .session(try context.parameters.decoded("id")))
-            let session = try await store.closeSession(context.tenant, try context.parameters.decoded("id"))
-            return try Reply.json(session, etag: session.version)
         }
         v1.delete("sessions/:id") { _, context in
             try await context.authorize(.write, .session(try context.parameters.decoded("id")))
