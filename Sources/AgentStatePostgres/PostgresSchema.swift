@@ -138,6 +138,11 @@ enum PostgresSchema {
         Migration(version: "v5-event-signature", sql: """
             ALTER TABLE events ADD COLUMN signature text;
             """),
+        // The servers listening for change notices now, each until its row expires unless it
+        // renews it: writes send a notice only while one does (`PostgresTransaction.announcement`).
+        Migration(version: "v6-feed-listeners", sql: """
+            CREATE TABLE feed_listeners (server text COLLATE "C" NOT NULL PRIMARY KEY, expires_at timestamptz NOT NULL);
+            """),
     ]
 
     static var latest: String { migrations.last!.version }

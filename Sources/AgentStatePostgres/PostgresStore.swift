@@ -33,6 +33,8 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, AnswerKee
     private let listening = Flag()
     /// The NOTIFY channel of the store's schema.
     private let channel: String
+    /// This store's row in `feed_listeners` while it listens.
+    private let listenerId = UUID().uuidString
     private let threads: NIOThreadPool
     private let clock: any StoreClock
     private let logger: Logger
@@ -90,9 +92,8 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, AnswerKee
         self.client = client
         let channel = Self.channel(configuration)
         self.channel = channel
-        backgroundTask = background ? Task { [changes, listening] in
-            await Self.runBackground(client: client, channel: channel, changes: changes, listening: listening, logger: logger)
-        } : nil
+        let listener = Listener(client: client, channel: channel, id: listenerId, changes: changes, flag: listening, logger: logger)
+        backgroundTask = background ? Task { await listener.runBackground() } : nil
         threads = NIOThreadPool(numberOfThreads: configuration.poolSize)
         threads.start()
         answers.setFlush { [weak self] in _ = try? await self?.write { _ in } }
@@ -167,13 +168,6 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, AnswerKee
         try await threads.shutdownGracefully()
     }
 
-    /// The client's connections, and the LISTEN loop beside them, until cancelled.
-    private static func runBackground(client: PostgresClient, channel: String, changes: ChangeHub, listening: Flag, logger: Logger) async {
-        await withDiscardingTaskGroup { group in
-            group.addTask { await client.run() }
-            group.addTask { await listen(client: client, channel: channel, changes: changes, listening: listening, logger: logger) }
-        }
-    }
 
     private func transaction<T: Sendable>(writing: Bool, _ body: @escaping @Sendable (PostgresTransaction) throws -> T) async throws -> T {
         var attempt = 1
@@ -236,59 +230,8 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, AnswerKee
     // MARK: Change notifications
 
     /// The NOTIFY channel of the store's schema (names longer than PostgreSQL's 63 bytes would be cut).
-    static func channel(_ c: Configuration) -> String {
+    package static func channel(_ c: Configuration) -> String {
         String(("agentstate_" + c.schema).prefix(63))
-    }
-
-    /// While feeds are subscribed, holds one pooled connection listening on the channel and
-    /// relays what arrives to them. After a lost connection it listens again; whenever it starts
-    /// listening it wakes every feed, since changes made meanwhile were not heard.
-    ///
-    /// With no feed open it does not listen: PostgreSQL then wakes no backend of this server to
-    /// deliver each commit's notice, and this process has none to read.
-    private static func listen(client: PostgresClient, channel: String, changes: ChangeHub, listening: Flag, logger: Logger) async {
-        var firstSubscriptions = changes.firstSubscriptions.makeAsyncIterator()
-        while !Task.isCancelled {
-            if !changes.hasSubscribers {
-                guard await firstSubscriptions.next() != nil else { return }
-                continue
-            }
-            do {
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        try await client.withConnection { connection in
-                            try await connection.listen(on: channel) { notifications in
-                                changes.notifyAll()
-                                listening.set(true)
-                                for try await notification in notifications {
-                                    let parts = notification.payload.split(separator: "\n", maxSplits: 1).map(String.init)
-                                    if parts.count == 2 { changes.notify([ChangedStream(parts[0], parts[1])]) }
-                                }
-                            }
-                        }
-                    }
-                    group.addTask {
-                        // Stops once no feed has been open for a few seconds, not at each
-                        // feed's end: a client reconnecting finds the listener still there.
-                        var idle = 0
-                        while idle < 3 {
-                            try await Task.sleep(for: .seconds(1))
-                            idle = changes.hasSubscribers ? 0 : idle + 1
-                        }
-                    }
-                    try await group.next()
-                    group.cancelAll()
-                }
-                listening.set(false)
-                // The notices ended by themselves rather than for want of feeds: not at once again.
-                if changes.hasSubscribers { try? await Task.sleep(for: .seconds(1)) }
-            } catch {
-                listening.set(false)
-                if Task.isCancelled { return }
-                logger.debug("listening for changes failed; trying again", metadata: ["error": "\(error)"])
-                try? await Task.sleep(for: .seconds(1))
-            }
-        }
     }
 
     /// Whether change notices are being heard now (for tests and the health of the feed).
@@ -362,7 +305,7 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, AnswerKee
 }
 
 /// A flag set in one task, read from another.
-private final class Flag: Sendable {
+final class Flag: Sendable {
     private let value = Atomic(false)
     func set(_ on: Bool = true) { value.store(on, ordering: .releasing) }
     var isSet: Bool { value.load(ordering: .acquiring) }
@@ -373,8 +316,7 @@ private final class Flag: Sendable {
 /// (see `buildApplication`'s `underlyingServices`).
 extension PostgresStore: Service {
     public func run() async throws {
-        await cancelWhenGracefulShutdown { [client, channel, changes, listening, logger] in
-            await Self.runBackground(client: client, channel: channel, changes: changes, listening: listening, logger: logger)
-        }
+        let listener = Listener(client: client, channel: channel, id: listenerId, changes: changes, flag: listening, logger: logger)
+        await cancelWhenGracefulShutdown { await listener.runBackground() }
     }
 }

@@ -65,7 +65,7 @@ extension PostgresTransaction {
             INSERT INTO messages (tenant_id, session_id, seq, role, content, tokens, created_at, extra)
             SELECT $1, $2, m.seq, m.role, m.content, m.tokens, m.created_at, NULLIF(m.extra, '')
             FROM unnest($3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[])
-                AS m(seq, role, content, tokens, created_at, extra), (SELECT pg_notify($9, $10)) AS announced
+                AS m(seq, role, content, tokens, created_at, extra), \(Self.announcement)
             """, [first.tenantId, first.sessionId, SQLArray.ints(seqs), SQLArray.texts(roles), SQLArray.texts(contents),
                   SQLArray.ints(tokens), SQLArray.ints(times), SQLArray.texts(extras),
                   channel, notice(first.tenantId, EventStream.session(first.sessionId))])
@@ -141,7 +141,7 @@ extension PostgresTransaction {
         if knownHeads[key] != nil { knownHeads[key] = KnownHead(head: (e.seq, e.hash)) }
         execute("""
             INSERT INTO events (tenant_id, stream, seq, type, at, data, prev_hash, hash, signature)
-            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $11 FROM (SELECT pg_notify($9, $10)) AS announced
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $11 FROM \(Self.announcement)
             """, [e.tenantId, e.stream, e.seq, e.type, e.at, seal(try StoredDocument.encode(e.data)), e.prevHash, e.hash,
                   channel, notice(e.tenantId, e.stream), e.signature])
     }

@@ -77,11 +77,23 @@ extension PostgresTransaction {
 
     // MARK: Steps
 
+    /// In a write transaction, with the index a new step would take (see `nextStepIndexes`): a
+    /// step is read before it is written, and a new one then needs it.
     public func step(_ tenant: TenantID, _ runId: String, _ name: String) throws -> Step? {
-        try doc(Step.self, "SELECT doc FROM steps WHERE tenant_id = $1 AND run_id = $2 AND name = $3" + lock, [tenant, runId, name])
+        guard writing else {
+            return try doc(Step.self, "SELECT doc FROM steps WHERE tenant_id = $1 AND run_id = $2 AND name = $3", [tenant, runId, name])
+        }
+        guard let found = try row("""
+            SELECT (SELECT doc FROM steps WHERE tenant_id = $1 AND run_id = $2 AND name = $3 FOR UPDATE),
+                   (SELECT COALESCE(max(idx) + 1, 0) FROM steps WHERE tenant_id = $1 AND run_id = $2)
+            """, [tenant, runId, name]) else { return nil }
+        nextStepIndexes[ChangedStream(tenant, runId)] = Int(try found[1].decode(Int64.self))
+        return try found[0].decode(String?.self).map { try StoredDocument.decode(Step.self, open($0)) }
     }
 
     public func saveStep(_ s: Step) throws {
+        let key = ChangedStream(s.tenantId, s.runId)
+        if let next = nextStepIndexes[key], s.index >= next { nextStepIndexes[key] = s.index + 1 }
         execute("""
             INSERT INTO steps (tenant_id, run_id, name, idx, doc) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (tenant_id, run_id, name) DO UPDATE SET idx = excluded.idx, doc = excluded.doc
@@ -93,11 +105,13 @@ extension PostgresTransaction {
     }
 
     public func nextStepIndex(_ tenant: TenantID, _ runId: String) throws -> Int {
-        Int(try row("SELECT COALESCE(max(idx) + 1, 0) FROM steps WHERE tenant_id = $1 AND run_id = $2", [tenant, runId])?[0].decode(Int64.self) ?? 0)
+        if let known = nextStepIndexes[ChangedStream(tenant, runId)] { return known }
+        return Int(try row("SELECT COALESCE(max(idx) + 1, 0) FROM steps WHERE tenant_id = $1 AND run_id = $2", [tenant, runId])?[0].decode(Int64.self) ?? 0)
     }
 
     public func deleteSteps(_ tenant: TenantID, _ runId: String) throws -> Int {
-        try rowsChanged("DELETE FROM steps WHERE tenant_id = $1 AND run_id = $2", [tenant, runId])
+        nextStepIndexes[ChangedStream(tenant, runId)] = nil
+        return try rowsChanged("DELETE FROM steps WHERE tenant_id = $1 AND run_id = $2", [tenant, runId])
     }
 
     // MARK: Effects

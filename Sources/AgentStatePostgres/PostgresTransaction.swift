@@ -41,6 +41,14 @@ public final class PostgresTransaction: StoreTransaction, ValueSealing {
     /// The NOTIFY payload for a changed stream.
     func notice(_ tenant: TenantID, _ stream: String) -> String { tenant + "\n" + stream }
 
+    /// The change notice an insert of messages or events carries (channel `$9`, payload `$10`),
+    /// sent only while some server listens for one (`feed_listeners`, see `PostgresStore.listen`).
+    /// PostgreSQL serializes the commits of transactions that NOTIFY, through each one's flush to
+    /// disk, so a notice nobody hears would cost every concurrent write its group commit.
+    static let announcement = """
+        (SELECT CASE WHEN EXISTS (SELECT 1 FROM feed_listeners WHERE expires_at > now()) THEN pg_notify($9, $10) END) AS announced
+        """
+
     /// Runs `body` between BEGIN and COMMIT, rolling back if it throws. Reads see one snapshot.
     ///
     /// A write's COMMIT is waited for: its answer is the acknowledgement. A read's is not: what
@@ -73,6 +81,10 @@ public final class PostgresTransaction: StoreTransaction, ValueSealing {
         let head: (seq: Int64, hash: String)?
     }
     var knownHeads: [ChangedStream: KnownHead] = [:]
+
+    /// The index a new step of a run would take, read along with a step in a write transaction:
+    /// a step written for the first time then needs no statement of its own to find it.
+    var nextStepIndexes: [ChangedStream: Int] = [:]
 
     /// How long one statement may keep this thread waiting. The driver fails a statement when
     /// its connection drops, but a wait must not hang a request (or a shutdown) if it does not.

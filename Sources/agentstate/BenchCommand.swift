@@ -1,5 +1,6 @@
 import AgentState
 import AgentStateClient
+import AgentStatePostgres
 import AgentStateServer
 import AgentStateWorkloads
 import ArgumentParser
@@ -20,11 +21,14 @@ struct BenchCommand: AsyncParsableCommand {
             directly (--store). ping (server only): two GET /health/live per round, the floor of a turn's two \
             requests through the same HTTP client and server, with no store work. approvals (SQLite or memory store): \
             --runs runs wait on approvals, a quarter are decided, the clock moves past the rest's deadlines and the \
-            sweeper expires them; it prints the sweeper's cost per approval and its longest pass.
+            sweeper expires them; it prints the sweeper's cost per approval and its longest pass. floor-turn and \
+            floor-step (PostgreSQL store only): the engine's floor of a turn and a step (Benchmarks/postgres, on its \
+            floor schema) sent through this process's PostgreSQL driver, to tell the store's own cost from the driver's.
             """)
 
     enum Workload: String, ExpressibleByArgument, CaseIterable {
         case turn, step, ping, approvals
+        case floorTurn = "floor-turn", floorStep = "floor-step"
     }
 
     enum CheckpointForm: String, ExpressibleByArgument, CaseIterable {
@@ -32,7 +36,7 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     @OptionGroup var options: StoreOptions
-    @Option(help: "turn, step, ping or approvals.") var workload = Workload.turn
+    @Option(help: "turn, step, ping, approvals, floor-turn or floor-step.") var workload = Workload.turn
     @Option(help: "approvals: runs waiting on an approval (10,000 if not given). step: measure exactly this many runs of ten steps, shared among the clients, instead of for --duration.")
     var runs: Int?
     @Option(help: "step: save each checkpoint whole (full) or, after a run's first, as a merge patch of what changed (patch).")
@@ -71,8 +75,17 @@ struct BenchCommand: AsyncParsableCommand {
         }
         let driver: any AgentStateWorkloads.Workload
         var connections: [BenchConnection] = []
+        var floor: PostgresDriverFloor?
         let store = try await options.open()   // with a server, this checks the key and learns its tenant
         switch workload {
+        case .floorTurn, .floorStep:
+            guard options.server == nil, ProcessInfo.processInfo.environment["AGENTSTATE_SERVER"] == nil,
+                  case .postgres(let url) = try options.url() else {
+                throw AgentStateError.invalidInput(field: "workload", "\(workload.rawValue) measures PostgreSQL's floor: give --store postgres://…")
+            }
+            let sql = try PostgresDriverFloor(url: url, connections: concurrency)
+            floor = sql
+            driver = FloorWorkload(floor: sql, step: workload == .floorStep)
         case .turn:
             let server = options.server ?? ProcessInfo.processInfo.environment["AGENTSTATE_SERVER"]
             let turns = ConversationTurns(store: store, tenant: options.tenantID, prefix: run, spread: sessions)
@@ -130,6 +143,7 @@ struct BenchCommand: AsyncParsableCommand {
         }.sorted()
         let measured = counted == nil ? duration : (ContinuousClock.now - start).milliseconds / 1000
         for connection in connections { await connection.close() }
+        await floor?.close()
 
         try await store.close()
         guard !samples.isEmpty else { throw AgentStateError(.unavailable, "no \(workload) finished inside the measured window") }
@@ -254,5 +268,15 @@ struct HTTPTurns: AgentStateWorkloads.Workload {
         guard status == wanted else {
             throw AgentStateError(.unavailable, "\(method) /v1/sessions/…/messages answered \(status)")
         }
+    }
+}
+
+/// The floor's SQL through the driver, as a workload.
+private struct FloorWorkload: AgentStateWorkloads.Workload {
+    let floor: PostgresDriverFloor
+    let step: Bool
+
+    func once(client: Int, iteration: Int) async throws {
+        if step { try await floor.step(client: client) } else { try await floor.turn(client: client) }
     }
 }

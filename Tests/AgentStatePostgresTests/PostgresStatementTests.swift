@@ -67,4 +67,41 @@ struct PostgresStatementTests {
         #expect(userId == [["uu"]], "the update of the failed attempt did not stay")
         try await store.close()
     }
+
+    @Test("the hot paths' statements, counted: a turn's append and read, a new step, a checkpoint saved and read back")
+    func hotPathStatements() async throws {
+        let seen = Mutex<[String]>([])
+        let counting = Mutex(false)
+        var config = try PostgresStore.Configuration(url: TestPostgres.freshURL())
+        config.statementObserver = { sql, _ in if counting.withLock({ $0 }) { seen.withLock { $0.append(sql) } } }
+        let store = try PostgresStore(configuration: config)
+        try await store.migrate()
+        _ = try await store.createSession(tenant, SessionCreate(id: "s"))
+        let turn: [NewMessage] = [.user(String(repeating: "u", count: 300)), .assistant(String(repeating: "a", count: 600))]
+        _ = try await store.appendMessages(tenant, "s", turn, expectedLastSeq: nil)
+        _ = try await store.createRun(tenant, RunCreate(id: "r", workflow: "w"))
+        _ = try await store.claim(tenant, ClaimRequest(worker: "w1", workflow: "w"))
+        func statements(_ work: () async throws -> Void) async throws -> [String] {
+            counting.withLock { $0 = true }
+            try await work()
+            counting.withLock { $0 = false }
+            return seen.withLock { all in defer { all = [] }; return all.map { String($0.prefix(24)) } }
+        }
+        let append = try await statements { _ = try await store.appendMessages(tenant, "s", turn, expectedLastSeq: nil) }
+        #expect(append.count == 5, "BEGIN, the session locked, the messages, the session, COMMIT: \(append)")
+        let window = try await statements { _ = try await store.messages(tenant, "s", .last(20)) }
+        #expect(window.count == 4, "\(window)")
+        let step = try await statements { _ = try await store.putStep(tenant, "r", "s1", StepWrite(status: .completed, result: ["ok": true])) }
+        #expect(step.count == 7, "a new step's index comes with the read of the step, not by a statement of its own: \(step)")
+        let save = try await statements {
+            _ = try await store.saveCheckpoint(tenant, "r", CheckpointWrite(step: "s1", state: .full(["notes": .string(String(repeating: "n", count: 2000))])))
+        }
+        #expect(save.count == 8, "\(save)")
+        let read = try await statements { _ = try await store.checkpoint(tenant, "r", .latest) }
+        #expect(read.count == 4, "\(read)")
+        #expect(try await store.steps(tenant, "r").map(\.index) == [0])
+        _ = try await store.putStep(tenant, "r", "s2", StepWrite(status: .completed))
+        #expect(try await store.steps(tenant, "r").map(\.index) == [0, 1], "the second new step takes the next index")
+        try await store.close()
+    }
 }

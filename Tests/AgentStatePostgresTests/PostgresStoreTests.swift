@@ -2,6 +2,8 @@ import AgentState
 import AgentStatePostgres
 import AgentStateTesting
 import Foundation
+import Logging
+import PostgresNIO
 import Synchronization
 import Testing
 
@@ -76,10 +78,10 @@ struct PostgresQueryPlanTests {
         let error = await #expect(throws: AgentStateError.self) { try await PostgresStore.open(url: url) }
         #expect(error?.code == .unavailable && error?.message.contains("agentstate migrate") == true)
         let first = try await PostgresStore.open(url: url, migrate: true)
-        #expect(try await first.appliedMigrations() == ["v1-core", "v2-audit", "v3-retention", "v4-session-updated", "v5-event-signature"])
+        #expect(try await first.appliedMigrations() == ["v1-core", "v2-audit", "v3-retention", "v4-session-updated", "v5-event-signature", "v6-feed-listeners"])
         try await first.close()
         let second = try await PostgresStore.open(url: url, migrate: true)
-        #expect(try await second.appliedMigrations() == ["v1-core", "v2-audit", "v3-retention", "v4-session-updated", "v5-event-signature"])
+        #expect(try await second.appliedMigrations() == ["v1-core", "v2-audit", "v3-retention", "v4-session-updated", "v5-event-signature", "v6-feed-listeners"])
         try await second.close()
     }
 
@@ -185,6 +187,59 @@ extension PostgresChangeNoticeTests {
         again.cancel()
         try await store.close()
     }
+}
+
+extension PostgresChangeNoticeTests {
+    @Test("writes send a change notice only while some server listens for one: none before a feed opens, none after it closes")
+    func noticesOnlyWhileHeard() async throws {
+        let url = try TestPostgres.freshURL()
+        let writer = try await PostgresStore.open(url: url, migrate: true)
+        let reader = try await PostgresStore.open(url: url)
+        _ = try await writer.createSession("acme", SessionCreate(id: "s"))
+        // A connection of the test's own hears every notice sent, without a row in feed_listeners.
+        let c = try PostgresStore.Configuration(url: url)
+        let heard = NoticeCount()
+        let channel = PostgresStore.channel(c)
+        let connection = try await PostgresConnection.connect(
+            configuration: .init(host: c.host, port: c.port, username: c.user, password: c.password, database: c.database, tls: .disable),
+            id: 1, logger: Logger(label: "test"))
+        let ear = Task {
+            try await connection.listen(on: channel) { notices in
+                for try await _ in notices { heard.add() }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        func appendAndCount() async throws -> Int {
+            let before = heard.value
+            _ = try await writer.appendMessages("acme", "s", [.user("hi")], expectedLastSeq: nil)
+            try await Task.sleep(for: .milliseconds(500))
+            return heard.value - before
+        }
+        #expect(try await appendAndCount() == 0, "no server listens: no notice")
+
+        let feed = reader.changes.subscribe("acme", stream: EventStream.session("s"))
+        let clock = ContinuousClock()
+        var deadline = clock.now + .seconds(30)
+        while !reader.isListening, clock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(try await appendAndCount() > 0, "a server listens: the append is announced")
+
+        feed.cancel()
+        deadline = clock.now + .seconds(30)
+        while reader.isListening, clock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try await appendAndCount() == 0, "the last feed closed: no notice again")
+
+        ear.cancel()
+        try await connection.close()
+        try await writer.close()
+        try await reader.close()
+    }
+}
+
+private final class NoticeCount: Sendable {
+    private let count = Mutex(0)
+    func add() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
 }
 
 @Suite("PostgreSQL: the sweeper on every server")
