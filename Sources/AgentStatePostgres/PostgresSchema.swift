@@ -143,6 +143,23 @@ enum PostgresSchema {
         Migration(version: "v6-feed-listeners", sql: """
             CREATE TABLE feed_listeners (server text COLLATE "C" NOT NULL PRIMARY KEY, expires_at timestamptz NOT NULL);
             """),
+        // A session or run is rewritten on every write to it: a turn, a step, a checkpoint. Such a
+        // write should change no indexed column, so that PostgreSQL rewrites the row in place (a
+        // HOT update) instead of adding an entry to each of the table's indexes (ten for runs),
+        // and leave room on each page for it. A run's last change is therefore indexed to the
+        // minute (the exact time beside it, unindexed, for the `updated_before` filter), and its
+        // retention index reads a column set only once it has finished. A session's `updated_at`
+        // is already kept only for closed and expired ones.
+        Migration(version: "v7-hot-updates", sql: """
+            ALTER TABLE sessions SET (fillfactor = 80);
+            ALTER TABLE runs SET (fillfactor = 80);
+            ALTER TABLE runs ADD COLUMN touched_minute bigint, ADD COLUMN finished_at bigint;
+            UPDATE runs SET touched_minute = updated_at / 60000, finished_at = CASE WHEN status IN ('completed', 'cancelled') THEN updated_at END;
+            DROP INDEX runs_by_update;
+            DROP INDEX runs_finished;
+            CREATE INDEX runs_by_update ON runs (tenant_id, touched_minute);
+            CREATE INDEX runs_finished ON runs (tenant_id, finished_at, id) WHERE finished_at IS NOT NULL;
+            """),
     ]
 
     static var latest: String { migrations.last!.version }

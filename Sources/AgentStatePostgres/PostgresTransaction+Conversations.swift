@@ -16,12 +16,20 @@ extension PostgresTransaction {
     public func insertSession(_ s: Session) throws {
         hold(s.tenantId, stream: EventStream.session(s.id))
         execute("INSERT INTO sessions (tenant_id, id, user_id, status, created_at, updated_at, expires_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                [s.tenantId, s.id, s.userId, s.status.rawValue, s.createdAt, s.updatedAt, s.expiresAt, seal(try StoredDocument.encode(s))])
+                [s.tenantId, s.id, s.userId, s.status.rawValue, s.createdAt, Self.finishedAt(s), s.expiresAt, seal(try StoredDocument.encode(s))])
     }
 
     public func updateSession(_ s: Session) throws {
         execute("UPDATE sessions SET user_id = $1, status = $2, updated_at = $3, expires_at = $4, doc = $5 WHERE tenant_id = $6 AND id = $7",
-                [s.userId, s.status.rawValue, s.updatedAt, s.expiresAt, seal(try StoredDocument.encode(s)), s.tenantId, s.id])
+                [s.userId, s.status.rawValue, Self.finishedAt(s), s.expiresAt, seal(try StoredDocument.encode(s)), s.tenantId, s.id])
+    }
+
+    /// The `updated_at` column: only retention reads it, of closed and expired sessions alone, so
+    /// an active session leaves it empty. An append then changes no indexed column (for a session
+    /// without a TTL), and PostgreSQL updates the row in place (a HOT update) instead of writing
+    /// an entry in each of the table's indexes.
+    private static func finishedAt(_ s: Session) -> Date? {
+        s.status == .active ? nil : s.updatedAt
     }
 
     public func deleteSession(_ tenant: TenantID, _ id: String) throws {

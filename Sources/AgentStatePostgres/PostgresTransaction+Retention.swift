@@ -26,7 +26,7 @@ extension PostgresTransaction {
 
     public func finishedRuns(_ tenant: TenantID, before: Date, limit: Int) throws -> [Run] {
         try docs(Run.self, """
-            SELECT doc FROM runs WHERE tenant_id = $1 AND status IN ('completed', 'cancelled') AND updated_at < $2 ORDER BY updated_at, id LIMIT $3
+            SELECT doc FROM runs WHERE tenant_id = $1 AND finished_at IS NOT NULL AND finished_at < $2 ORDER BY finished_at, id LIMIT $3
             """, [tenant, before, limit])
     }
 }

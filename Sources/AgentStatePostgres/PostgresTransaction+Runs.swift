@@ -27,16 +27,28 @@ extension PostgresTransaction {
     public func insertRun(_ r: Run) throws {
         hold(r.tenantId, stream: EventStream.run(r.id))
         execute("""
-            INSERT INTO runs (tenant_id, id, workflow, status, owner, user_id, session_id, created_at, updated_at, claimable_at, doc)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+            INSERT INTO runs (tenant_id, id, workflow, status, owner, user_id, session_id, created_at, updated_at, claimable_at, doc,
+                              touched_minute, finished_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
             """, [r.tenantId, r.id, r.workflow, r.status.rawValue, r.owner, r.userId, r.sessionId, r.createdAt, r.updatedAt,
-                  r.claimableAt, seal(try StoredDocument.encode(r))])
+                  r.claimableAt, seal(try StoredDocument.encode(r)), Self.minute(r.updatedAt), Self.finishedAt(r)])
     }
 
+    /// Sets no indexed column that a step or a checkpoint changes (see migration `v7-hot-updates`).
     public func updateRun(_ r: Run) throws {
         execute("""
-            UPDATE runs SET status = $1, owner = $2, updated_at = $3, claimable_at = $4, doc = $5 WHERE tenant_id = $6 AND id = $7
-            """, [r.status.rawValue, r.owner, r.updatedAt, r.claimableAt, seal(try StoredDocument.encode(r)), r.tenantId, r.id])
+            UPDATE runs SET status = $1, owner = $2, updated_at = $3, claimable_at = $4, doc = $5, touched_minute = $8, finished_at = $9
+            WHERE tenant_id = $6 AND id = $7
+            """, [r.status.rawValue, r.owner, r.updatedAt, r.claimableAt, seal(try StoredDocument.encode(r)), r.tenantId, r.id,
+                  Self.minute(r.updatedAt), Self.finishedAt(r)])
+    }
+
+    /// A time to the minute, as `runs.touched_minute` indexes a run's last change.
+    static func minute(_ time: Date) -> Int64 { time.millisecondsSince1970 / 60_000 }
+
+    /// When a run retention may purge finished, or nil while it may not.
+    private static func finishedAt(_ r: Run) -> Date? {
+        r.status == .completed || r.status == .cancelled ? r.updatedAt : nil
     }
 
     public func deleteRun(_ tenant: TenantID, _ id: String) throws {
@@ -50,7 +62,11 @@ extension PostgresTransaction {
         if let v = f.workflow { list.add("workflow = ?", v) }
         if let v = f.userId { list.add("user_id = ?", v) }
         if let v = f.sessionId { list.add("session_id = ?", v) }
-        if let v = f.updatedBefore { list.add("updated_at < ?", v) }
+        if let v = f.updatedBefore {
+            // The index finds the minutes; the exact time beside it settles the last one.
+            list.add("touched_minute <= ?", Self.minute(v))
+            list.add("updated_at < ?", v)
+        }
         list.after(before, descending: true)
         let q = list.select(from: "runs", descending: true, limit: limit)
         return try docs(Run.self, q.sql, q.arguments)

@@ -78,10 +78,10 @@ struct PostgresQueryPlanTests {
         let error = await #expect(throws: AgentStateError.self) { try await PostgresStore.open(url: url) }
         #expect(error?.code == .unavailable && error?.message.contains("agentstate migrate") == true)
         let first = try await PostgresStore.open(url: url, migrate: true)
-        #expect(try await first.appliedMigrations() == ["v1-core", "v2-audit", "v3-retention", "v4-session-updated", "v5-event-signature", "v6-feed-listeners"])
+        #expect(try await first.appliedMigrations() == ["v1-core", "v2-audit", "v3-retention", "v4-session-updated", "v5-event-signature", "v6-feed-listeners", "v7-hot-updates"])
         try await first.close()
         let second = try await PostgresStore.open(url: url, migrate: true)
-        #expect(try await second.appliedMigrations() == ["v1-core", "v2-audit", "v3-retention", "v4-session-updated", "v5-event-signature", "v6-feed-listeners"])
+        #expect(try await second.appliedMigrations() == ["v1-core", "v2-audit", "v3-retention", "v4-session-updated", "v5-event-signature", "v6-feed-listeners", "v7-hot-updates"])
         try await second.close()
     }
 
