@@ -13,6 +13,8 @@ extension PostgresStore {
         let changes: ChangeHub
         let flag: Flag
         let logger: Logger
+        /// Off behind a transaction-mode pooler, where a LISTEN would not keep its session.
+        let listens: Bool
 
         /// How long a row in `feed_listeners` holds without being renewed, and how often it is.
         static let lease = 30
@@ -22,7 +24,7 @@ extension PostgresStore {
         func runBackground() async {
             await withDiscardingTaskGroup { group in
                 group.addTask { await client.run() }
-                group.addTask { await listen() }
+                if listens { group.addTask { await listen() } }
             }
         }
 

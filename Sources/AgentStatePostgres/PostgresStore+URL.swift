@@ -3,8 +3,20 @@ import Foundation
 
 extension PostgresStore {
     /// Where the database is and how to use it, read from a store URL:
-    /// `postgres://user:password@host:port/database?sslmode=…&schema=…&pool=…&connect_timeout=…`.
+    /// `postgres://user:password@host:port/database?sslmode=…&schema=…&pool=…&connect_timeout=…&pooler=…`.
     public struct Configuration: Sendable {
+        /// What stands between the store and PostgreSQL.
+        public enum Pooler: String, Sendable, CaseIterable {
+            /// Nothing, or a pooler that gives each connection a session of its own, or one that
+            /// tracks prepared statements (PgBouncer 1.21 or later with `max_prepared_statements`).
+            case none
+            /// A pooler that hands a database connection to each transaction alone (PgBouncer's
+            /// transaction mode): no statement is prepared, the schema is set inside each
+            /// transaction rather than for the session, and change feeds recheck each second
+            /// instead of listening, since LISTEN needs a session of its own.
+            case transaction
+        }
+
         public enum TLSMode: String, Sendable, CaseIterable {
             /// Plain TCP.
             case disable
@@ -30,6 +42,7 @@ extension PostgresStore {
         public var poolSize = 16
         /// How long a request waits for a connection before it fails as unavailable.
         public var connectTimeout: Duration = .seconds(2)
+        public var pooler = Pooler.none
         /// Seals what agents store before it reaches the database; nil stores it plain.
         public var keyRing: DataKeyRing?
         /// Signs each event chain's head; nil signs nothing.
@@ -75,8 +88,13 @@ extension PostgresStore {
                         throw Self.invalid("connect_timeout must be seconds from 0 to 600, not '\(value)'")
                     }
                     connectTimeout = .milliseconds(Int64(seconds * 1000))
+                case "pooler":
+                    guard let mode = Pooler(rawValue: value) else {
+                        throw Self.invalid("pooler must be none or transaction, not '\(value)'")
+                    }
+                    pooler = mode
                 default:
-                    throw Self.invalid("'\(item.name)' is not a PostgreSQL store option (sslmode, sslrootcert, schema, pool, connect_timeout)")
+                    throw Self.invalid("'\(item.name)' is not a PostgreSQL store option (sslmode, sslrootcert, schema, pool, connect_timeout, pooler)")
                 }
             }
         }

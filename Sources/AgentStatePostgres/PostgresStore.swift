@@ -87,12 +87,17 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, AnswerKee
                                                   tls: Self.clientTLS(configuration))
         config.options.maximumConnections = configuration.poolSize + 1  // one more for the LISTEN connection
         config.options.connectTimeout = configuration.connectTimeout
-        config.options.additionalStartupParameters = [("search_path", configuration.schema), ("application_name", "agentstate")]
+        // A transaction-mode pooler passes no search_path from a client's start-up to the
+        // connections it hands out: each transaction sets it then (`PostgresTransaction.run`).
+        config.options.additionalStartupParameters = configuration.pooler == .transaction
+            ? [("application_name", "agentstate")]
+            : [("search_path", configuration.schema), ("application_name", "agentstate")]
         let client = PostgresClient(configuration: config, backgroundLogger: logger)
         self.client = client
         let channel = Self.channel(configuration)
         self.channel = channel
-        let listener = Listener(client: client, channel: channel, id: listenerId, changes: changes, flag: listening, logger: logger)
+        let listener = Listener(client: client, channel: channel, id: listenerId, changes: changes, flag: listening, logger: logger,
+                                listens: configuration.pooler == .none)
         backgroundTask = background ? Task { await listener.runBackground() } : nil
         threads = NIOThreadPool(numberOfThreads: configuration.poolSize)
         threads.start()
@@ -174,11 +179,12 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, AnswerKee
         while true {
             do {
                 return try await withConnection { [clock, logger, threads, channel, statements, keyRing = configuration.keyRing,
-                                                   signer = configuration.chainSigner, observer = configuration.statementObserver] connection in
+                                                   signer = configuration.chainSigner, observer = configuration.statementObserver,
+                                                   pooled = configuration.pooler == .transaction ? configuration.schema : nil] connection in
                     try await threads.runIfActive {
                         try PostgresTransaction(connection, statements: statements.statements(for: connection), now: clock.now(),
                                                 writing: writing, logger: logger, channel: channel, keyRing: keyRing, chainSigner: signer,
-                                                observer: observer).run(body)
+                                                observer: observer, pooledSchema: pooled).run(body)
                     }
                 }
             } catch let error as StatementNotPrepared {
@@ -316,7 +322,8 @@ final class Flag: Sendable {
 /// (see `buildApplication`'s `underlyingServices`).
 extension PostgresStore: Service {
     public func run() async throws {
-        let listener = Listener(client: client, channel: channel, id: listenerId, changes: changes, flag: listening, logger: logger)
+        let listener = Listener(client: client, channel: channel, id: listenerId, changes: changes, flag: listening, logger: logger,
+                                listens: configuration.pooler == .none)
         await cancelWhenGracefulShutdown { await listener.runBackground() }
     }
 }

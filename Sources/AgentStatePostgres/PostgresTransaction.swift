@@ -23,10 +23,15 @@ public final class PostgresTransaction: StoreTransaction, ValueSealing {
     /// Where inserts of events and messages announce themselves (NOTIFY, delivered on commit).
     let channel: String
     let observer: (@Sendable (String, [any SQLBindable]) -> Void)?
+    /// Behind a transaction-mode pooler, the schema each transaction sets for itself; its
+    /// statements then go unprepared, as a prepared one would not outlive the transaction's
+    /// hold on the database connection.
+    let pooledSchema: String?
     private let unanswered = UnansweredFailure()
 
     init(_ connection: PostgresConnection, statements: ConnectionStatements, now: Date, writing: Bool, logger: Logger, channel: String,
-         keyRing: DataKeyRing?, chainSigner: ChainSigner? = nil, observer: (@Sendable (String, [any SQLBindable]) -> Void)? = nil) {
+         keyRing: DataKeyRing?, chainSigner: ChainSigner? = nil, observer: (@Sendable (String, [any SQLBindable]) -> Void)? = nil,
+         pooledSchema: String? = nil) {
         self.connection = connection
         self.statements = statements
         self.now = now
@@ -36,6 +41,7 @@ public final class PostgresTransaction: StoreTransaction, ValueSealing {
         self.logger = logger
         self.channel = channel
         self.observer = observer
+        self.pooledSchema = pooledSchema
     }
 
     /// The NOTIFY payload for a changed stream.
@@ -55,6 +61,8 @@ public final class PostgresTransaction: StoreTransaction, ValueSealing {
     /// it read is already in hand, and the connection's next user sends after it.
     func run<T>(_ body: (PostgresTransaction) throws -> T) throws -> T {
         execute(writing ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        // The schema's name is checked when the URL is read: letters, digits and '_'.
+        if let pooledSchema { execute("SET LOCAL search_path TO \(pooledSchema)") }
         do {
             let result = try body(self)
             if writing { _ = try answer("COMMIT", []) } else { execute("COMMIT") }
@@ -94,6 +102,7 @@ public final class PostgresTransaction: StoreTransaction, ValueSealing {
     /// failure of a statement sent before it without waiting.
     private func answer(_ sql: String, _ arguments: [any SQLBindable], prepare: Bool = true) throws -> Answer {
         observer?(sql, arguments)
+        let prepare = prepare && pooledSchema == nil
         let handoff = Handoff<Answer>()
         let (connection, statements, unanswered, logger) = (self.connection, self.statements, self.unanswered, self.logger)
         connection.eventLoop.execute {
@@ -125,9 +134,9 @@ public final class PostgresTransaction: StoreTransaction, ValueSealing {
     /// Sends a statement whose answer is not needed, without waiting (see the type's comment).
     package func execute(_ sql: String, _ arguments: [any SQLBindable] = []) {
         observer?(sql, arguments)
-        let (statements, unanswered, logger) = (self.statements, self.unanswered, self.logger)
+        let (statements, unanswered, logger, prepare) = (self.statements, self.unanswered, self.logger, pooledSchema == nil)
         connection.eventLoop.execute {
-            statements.send(sql, arguments, prepare: true, logger: logger).whenFailure { unanswered.record($0) }
+            statements.send(sql, arguments, prepare: prepare, logger: logger).whenFailure { unanswered.record($0) }
         }
     }
 

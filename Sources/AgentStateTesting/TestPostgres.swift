@@ -35,3 +35,26 @@ public enum TestPostgres {
         return base + (base.contains("?") ? "&" : "?") + "schema=\(schema)&connect_timeout=10"
     }
 }
+
+/// The tests' PgBouncer in transaction mode in front of that PostgreSQL (`scripts/pgbouncer`).
+public enum TestPgBouncer {
+    public static func url() throws -> String {
+        guard let url = ProcessInfo.processInfo.environment["AGENTSTATE_TEST_PGBOUNCER"], !url.isEmpty else {
+            throw AgentStateError(.unavailable, """
+                AGENTSTATE_TEST_PGBOUNCER is not set: run ./scripts/test, which starts a PgBouncer for the tests, \
+                or export the URL that `scripts/pgbouncer start POSTGRES_URL` prints
+                """)
+        }
+        return url
+    }
+
+    /// The URL with a schema of its own, so that each test starts empty.
+    public static func freshURL() throws -> String {
+        try url(schema: "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20))
+    }
+
+    public static func url(schema: String) throws -> String {
+        let base = try url()
+        return base + (base.contains("?") ? "&" : "?") + "schema=\(schema)&connect_timeout=10"
+    }
+}
