@@ -11,25 +11,37 @@ import Testing
 /// Many stateless servers on one PostgreSQL: DESIGN.md §6's scale-out, with real processes.
 @Suite("Servers on PostgreSQL")
 struct PostgresServerTests {
-    @Test("two servers, eight workers claiming from both: every run claimed and completed once, every effect performed once, even delivered twice")
-    func twoServersEightWorkers() async throws {
+    /// A shape of the scale-out: servers on one database, workers spread over them, runs to do.
+    struct Fleet: Sendable, CustomTestStringConvertible {
+        let servers: Int, workers: Int, runs: Int
+        var testDescription: String { "\(servers) servers, \(workers) workers, \(runs) runs" }
+    }
+
+    @Test("servers on one database, workers claiming from all: every run claimed and completed once, every effect performed once even when delivered twice, no worker starved",
+          arguments: [Fleet(servers: 2, workers: 8, runs: 80), Fleet(servers: 4, workers: 64, runs: 320)])
+    func manyServersManyWorkers(_ fleet: Fleet) async throws {
         let store = try TestPostgres.freshURL()
         let migrated = try runProcess(builtExecutable("agentstate"), ["migrate", "--store", store])
         #expect(migrated.status == 0, "\(migrated.stderr)")
         let key = try makeKey(store: store, tenant: "acme", role: "agent")
-        let servers = [try await ServerProcess(store: store), try await ServerProcess(store: store)]
+        var servers: [ServerProcess] = []
+        for _ in 0..<fleet.servers { servers.append(try await ServerProcess(store: store)) }
         let clients = servers.map { AgentStateClient(baseURL: $0.url, apiKey: key, tenant: "acme") }
+        let n = clients.count
 
-        let runCount = 80
+        let runCount = fleet.runs
         for i in 0..<runCount {
-            _ = try await clients[i % 2].createRun("acme", RunCreate(id: "job-\(i)", workflow: "ship", input: ["n": .int(Int64(i))]))
+            _ = try await clients[i % n].createRun("acme", RunCreate(id: "job-\(i)", workflow: "ship", input: ["n": .int(Int64(i))]))
         }
 
         // The external system: counts every charge it receives, by run.
         let charges = Tally()
+        let started = ContinuousClock.now
         let claimsByWorker = try await withThrowingTaskGroup(of: [String].self) { group in
-            for w in 0..<8 {
-                let client = clients[w % 2]
+            for w in 0..<fleet.workers {
+                let client = clients[w % n]
+                // A retry of a delivery goes through another server than the original.
+                let (first, second) = (clients[w % n], clients[(w + 1) % n])
                 group.addTask {
                     var mine: [String] = []
                     while let claimed = try await client.claim("acme", ClaimRequest(worker: "w\(w)", leaseSeconds: 60, workflow: "ship")) {
@@ -39,8 +51,8 @@ struct PostgresServerTests {
                         // The step is delivered twice at once, through both servers (a retry racing
                         // the original): only one delivery may charge.
                         let begin = EffectBegin(holder: "w\(w)", request: ["run": .string(run)], fencingToken: token)
-                        async let viaA = clients[0].beginEffect("acme", run, "charge", begin)
-                        async let viaB = clients[1].beginEffect("acme", run, "charge", begin)
+                        async let viaA = first.beginEffect("acme", run, "charge", begin)
+                        async let viaB = second.beginEffect("acme", run, "charge", begin)
                         for begun in try await [viaA, viaB] where begun.outcome == .acquired {
                             charges.add(run)
                             _ = try await client.completeEffect("acme", run, "charge", attemptToken: begun.effect.attemptToken,
@@ -55,21 +67,25 @@ struct PostgresServerTests {
             return try await group.reduce(into: [[String]]()) { $0.append($1) }
         }
 
+        let elapsed = (ContinuousClock.now - started).components
+        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         let claimed = claimsByWorker.flatMap { $0 }
+        let perWorker = claimsByWorker.map(\.count)
+        print("FLEET|\(fleet.servers)|\(fleet.workers)|\(runCount)|\(String(format: "%.1f", seconds))|\(perWorker.min() ?? 0)|\(perWorker.max() ?? 0)")
         #expect(claimed.count == runCount, "each run claimed once in all")
         #expect(Set(claimed).count == runCount, "no run claimed twice")
-        #expect(claimsByWorker.filter { !$0.isEmpty }.count > 1, "the work was shared among the workers")
+        #expect(perWorker.allSatisfy { $0 > 0 }, "no worker starved: claims per worker \(perWorker)")
         #expect(charges.counts.count == runCount && charges.counts.values.allSatisfy { $0 == 1 }, "one charge per run")
         for i in 0..<runCount {
             let id = "job-\(i)"
-            let run = try await clients[(i + 1) % 2].run("acme", id)
+            let run = try await clients[(i + 1) % n].run("acme", id)
             #expect(run.status == .completed, "\(id)")
-            let events = try await clients[i % 2].events("acme", stream: "run:\(id)", afterSeq: 0, limit: 100)
+            let events = try await clients[i % n].events("acme", stream: "run:\(id)", afterSeq: 0, limit: 100)
             #expect(events.filter { $0.type == "run.claimed" }.count == 1, "\(id) claimed once")
             #expect(events.filter { $0.type == "run.transitioned" && $0.data["to"] == "completed" }.count == 1, "\(id) completed once")
             #expect(try await clients[0].effect("acme", id, "charge").externalId == "ch-\(id)")
         }
-        #expect(try await clients[1].verifyChain("acme", stream: "run:job-7").valid)
+        #expect(try await clients[n - 1].verifyChain("acme", stream: "run:job-7").valid)
         for server in servers { #expect(server.terminate() == 0) }
     }
 }
