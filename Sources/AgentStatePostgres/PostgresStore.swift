@@ -36,7 +36,7 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, AnswerKee
     /// This store's row in `feed_listeners` while it listens.
     private let listenerId = UUID().uuidString
     private let threads: NIOThreadPool
-    private let clock: any StoreClock
+    let clock: any StoreClock
     private let logger: Logger
     private let maxAttempts = 8
     private let statements = StatementCache()
@@ -324,6 +324,27 @@ extension PostgresStore: Service {
     public func run() async throws {
         let listener = Listener(client: client, channel: channel, id: listenerId, changes: changes, flag: listening, logger: logger,
                                 listens: configuration.pooler == .none)
-        await cancelWhenGracefulShutdown { await listener.runBackground() }
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await listener.runBackground() }
+                group.addTask { await self.keepPartitionsHourly() }
+            }
+        }
+    }
+
+    /// A server keeps the partitions at start and every hour after (`keepPartitions`).
+    private func keepPartitionsHourly() async {
+        while !Task.isCancelled {
+            do {
+                let report = try await keepPartitions()
+                if !report.created.isEmpty || !report.dropped.isEmpty || !report.skipped.isEmpty {
+                    logger.info("partitions kept", metadata: ["created": "\(report.created)", "dropped": "\(report.dropped)",
+                                                              "left in the default partition": "\(report.skipped)"])
+                }
+            } catch {
+                logger.warning("keeping the partitions failed; trying again in an hour", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(3600))
+        }
     }
 }

@@ -16,7 +16,10 @@ struct MigrateCommand: AsyncParsableCommand {
         // A tiered store's schema is its durable store's.
         switch (store as? TieredStore)?.durable ?? store {
         case let sqlite as SQLiteStore: applied = try sqlite.appliedMigrations()
-        case let postgres as PostgresStore: applied = try await postgres.appliedMigrations()
+        case let postgres as PostgresStore:
+            applied = try await postgres.appliedMigrations()
+            // The months' partitions too, so that the first rows do not wait for a server to make them.
+            _ = try await postgres.keepPartitions()
         default: applied = nil
         }
         if let applied {

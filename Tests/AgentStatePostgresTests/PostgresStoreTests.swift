@@ -242,6 +242,38 @@ private final class NoticeCount: Sendable {
     var value: Int { count.withLock { $0 } }
 }
 
+@Suite("PostgreSQL: monthly partitions")
+struct PostgresPartitionTests {
+    @Test("partitions are made ahead for this month and the next, rows land in their month's, and a past month emptied by retention is dropped; one with rows stays")
+    func monthlyPartitions() async throws {
+        let clock = ManualClock(try #require(ISO8601DateFormatter().date(from: "2027-01-31T23:30:00Z")))
+        let store = try await TestPostgres.freshStore(clock: clock)
+        let first = try await store.keepPartitions()
+        #expect(first.created.filter { $0.hasPrefix("messages_") } == ["messages_y2027m01", "messages_y2027m02"])
+        #expect(first.created.count == 6, "messages, events and the audit trail: \(first.created)")
+        #expect(try await store.keepPartitions() == PartitionReport(), "a second upkeep changes nothing")
+
+        _ = try await store.createSession("acme", SessionCreate(id: "january"))
+        _ = try await store.appendMessages("acme", "january", [.user("before midnight")], expectedLastSeq: nil)
+        clock.advance(by: 3600)  // February
+        _ = try await store.createSession("acme", SessionCreate(id: "february"))
+        _ = try await store.appendMessages("acme", "february", [.user("after midnight")], expectedLastSeq: nil)
+        let homes = try await store.unsafeRows("SELECT session_id, tableoid::regclass::text FROM messages ORDER BY session_id")
+        #expect(homes.map { $0[1]?.split(separator: ".").last.map(String.init) } == ["messages_y2027m02", "messages_y2027m01"],
+                "\(homes)")
+        #expect(try await store.keepPartitions().created.filter { $0.hasPrefix("messages_") } == ["messages_y2027m03"])
+
+        // April: January and February are past. Retention (here, a deletion) empties January.
+        try await store.deleteSession("acme", "january")
+        clock.advance(by: 60 * 86_400)
+        let april = try await store.keepPartitions()
+        #expect(april.dropped.contains("messages_y2027m01") && april.dropped.contains("events_y2027m01"), "\(april)")
+        #expect(!april.dropped.contains("messages_y2027m02"), "February still holds a message: \(april)")
+        #expect(try await store.messages("acme", "february", .last(10)).messages.map(\.content) == ["after midnight"])
+        try await store.close()
+    }
+}
+
 @Suite("PostgreSQL: the sweeper on every server")
 struct PostgresSweeperTests {
     @Test("sweepers of several servers running at once fire each timer and expire each approval once")
