@@ -32,6 +32,12 @@ struct PostgresQueryPlanTests {
             let plan = try await store.unsafeRows("EXPLAIN " + sql, arguments, settings: ["SET LOCAL enable_seqscan = off"])
                 .compactMap { $0.first ?? nil }
             #expect(!plan.contains { $0.contains("Seq Scan") }, "\(sql)\n  → \(plan.joined(separator: "\n    "))")
+            // In a join, the joined rows are found by their key, never by a filter over a wider
+            // scan: joined on a column of another collation (`sessions.id` sorts bytewise,
+            // `messages.session_id` does not), the key is left to a filter.
+            if sql.contains("JOIN") {
+                #expect(!plan.contains { $0.contains("Filter: (session_id") || $0.contains("Filter: (run_id") }, "\(sql)\n  → \(plan.joined(separator: "\n    "))")
+            }
         }
         try await store.close()
     }
