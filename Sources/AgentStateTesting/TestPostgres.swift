@@ -31,8 +31,12 @@ public enum TestPostgres {
     /// in parallel on two cores, where a debug build's connection can take longer than 2 s to
     /// come (a test of outages sets its own, later in the URL, which wins).
     public static func url(schema: String) throws -> String {
-        let base = try url()
-        return base + (base.contains("?") ? "&" : "?") + "schema=\(schema)&connect_timeout=10"
+        try url(try url(), schema: schema)
+    }
+
+    /// `base` with the schema and the connect timeout above.
+    static func url(_ base: String, schema: String) -> String {
+        base + (base.contains("?") ? "&" : "?") + "schema=\(schema)&connect_timeout=10"
     }
 }
 
@@ -48,13 +52,7 @@ public enum TestPgBouncer {
         return url
     }
 
-    /// The URL with a schema of its own, so that each test starts empty.
-    public static func freshURL() throws -> String {
-        try url(schema: "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20))
-    }
-
     public static func url(schema: String) throws -> String {
-        let base = try url()
-        return base + (base.contains("?") ? "&" : "?") + "schema=\(schema)&connect_timeout=10"
+        TestPostgres.url(try url(), schema: schema)
     }
 }
