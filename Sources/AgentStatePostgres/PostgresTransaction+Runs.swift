@@ -7,9 +7,11 @@ extension PostgresTransaction {
 
     /// In a write transaction, the run's row is locked and its event stream's head read in the
     /// same statement: the change that follows appends an event without another round trip.
+    /// A run this transaction already holds (and may have changed since) is not read again.
     public func run(_ tenant: TenantID, _ id: String) throws -> Run? {
         guard writing else { return try doc(Run.self, "SELECT doc FROM runs WHERE tenant_id = $1 AND id = $2", [tenant, id]) }
         let stream = EventStream.run(id)
+        if let held = heldRuns[ChangedStream(tenant, id)] { return held }
         guard let row = try row("""
             SELECT r.doc, e.seq, e.hash FROM runs r LEFT JOIN LATERAL (
                 SELECT seq, hash FROM events WHERE tenant_id = r.tenant_id AND stream = $3 ORDER BY seq DESC LIMIT 1
@@ -20,12 +22,14 @@ extension PostgresTransaction {
         hold(tenant, stream: stream)
         let head = try row[1].decode(Int64?.self).map { (seq: $0, hash: try row[2].decode(String.self)) }
         knownHeads[ChangedStream(tenant, stream)] = KnownHead(head: head)
+        heldRuns[ChangedStream(tenant, id)] = run
         return run
     }
 
     /// The new row, and so its event stream, is this transaction's until it commits.
     public func insertRun(_ r: Run) throws {
         hold(r.tenantId, stream: EventStream.run(r.id))
+        heldRuns[ChangedStream(r.tenantId, r.id)] = r
         execute("""
             INSERT INTO runs (tenant_id, id, workflow, status, owner, user_id, session_id, created_at, updated_at, claimable_at, doc,
                               touched_minute, finished_at)
@@ -36,6 +40,7 @@ extension PostgresTransaction {
 
     /// Sets no indexed column that a step or a checkpoint changes (see migration `v7-hot-updates`).
     public func updateRun(_ r: Run) throws {
+        if writing { heldRuns[ChangedStream(r.tenantId, r.id)] = r }
         execute("""
             UPDATE runs SET status = $1, owner = $2, updated_at = $3, claimable_at = $4, doc = $5, touched_minute = $8, finished_at = $9
             WHERE tenant_id = $6 AND id = $7
@@ -52,6 +57,7 @@ extension PostgresTransaction {
     }
 
     public func deleteRun(_ tenant: TenantID, _ id: String) throws {
+        heldRuns[ChangedStream(tenant, id)] = nil
         execute("DELETE FROM runs WHERE tenant_id = $1 AND id = $2", [tenant, id])
     }
 

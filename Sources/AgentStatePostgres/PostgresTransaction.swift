@@ -94,6 +94,11 @@ public final class PostgresTransaction: StoreTransaction, ValueSealing {
     /// a step written for the first time then needs no statement of its own to find it.
     var nextStepIndexes: [ChangedStream: Int] = [:]
 
+    /// The runs this write transaction holds locked, as it last read or wrote them (keyed by
+    /// tenant and run id): a second read of one (a step and its checkpoint saved together)
+    /// needs no statement.
+    var heldRuns: [ChangedStream: Run] = [:]
+
     /// How long one statement may keep this thread waiting. The driver fails a statement when
     /// its connection drops, but a wait must not hang a request (or a shutdown) if it does not.
     static let statementTimeout: TimeAmount = .seconds(60)

@@ -31,6 +31,32 @@ extension Conformance {
             #expect(stale?.current == "2", "the refusal names the newest seq")
             #expect(try await h.store.checkpoint(tenant, "r", .latest).state == ["a": 1, "b": 2], "the refused patch changed nothing")
         },
+        check("progress: a step and its checkpoint written in one transaction, fenced alike; a refused checkpoint takes the step with it") { h in
+            let c = try await h.store.runningRun(tenant, id: "r")
+            let t = c.lease.token
+            let first = try await h.store.saveProgress(tenant, "r", step: "fetch", StepWrite(status: .completed, result: ["rows": 3], fencingToken: t),
+                                                       checkpoint: CheckpointWrite(state: .full(["cursor": 3]), expectedSeq: 0))
+            #expect(first.step.name == "fetch" && first.step.status == .completed && first.step.index == 0)
+            #expect(first.checkpoint.seq == 1 && first.checkpoint.step == "fetch" && first.checkpoint.state == ["cursor": 3])
+            #expect(try await h.store.run(tenant, "r").currentStep == "fetch")
+            await expectFailure(.versionConflict) {
+                try await h.store.saveProgress(tenant, "r", step: "parse", StepWrite(status: .completed, fencingToken: t),
+                                               checkpoint: CheckpointWrite(state: .patch(["cursor": 4]), expectedSeq: 0))
+            }
+            #expect(try await h.store.steps(tenant, "r").map(\.name) == ["fetch"], "the refused checkpoint's step was not written")
+            await expectFailure(.leaseLost) {
+                try await h.store.saveProgress(tenant, "r", step: "parse", StepWrite(status: .completed, fencingToken: t + 1),
+                                               checkpoint: CheckpointWrite(state: .patch(["cursor": 4])))
+            }
+            await expectFailure(.invalidInput) {
+                try await h.store.saveProgress(tenant, "r", step: "parse", StepWrite(status: .completed, fencingToken: t),
+                                               checkpoint: CheckpointWrite(step: "other", state: .patch(["cursor": 4])))
+            }
+            let second = try await h.store.saveProgress(tenant, "r", step: "parse", StepWrite(status: .completed, fencingToken: t),
+                                                        checkpoint: CheckpointWrite(state: .patch(["cursor": 4])))
+            #expect(second.step.index == 1 && second.checkpoint.seq == 2 && second.checkpoint.state == ["cursor": 4])
+            #expect(try await h.store.checkpoint(tenant, "r", .latest) == second.checkpoint)
+        },
         check("checkpoints: a long chain of patches reads back every point exactly") { h in
             _ = try await h.store.runningRun(tenant, id: "r")
             var expected: [JSONValue] = []

@@ -2,7 +2,8 @@ import AgentState
 
 /// The run step: every tenth step starts a new run (created and claimed); each step writes its
 /// result, saves a checkpoint of about 2 KB (whole, or after the run's first a merge patch of
-/// what changed) and reads the checkpoint back.
+/// what changed) and reads the checkpoint back. With `together`, the step and its checkpoint go
+/// in one write (`saveProgress`).
 public struct RunSteps: Workload {
     public static let stepsPerRun = 10
     static let notes = JSONValue.string(String(repeating: "n", count: 2000))
@@ -11,12 +12,14 @@ public struct RunSteps: Workload {
     public let tenant: TenantID
     public let prefix: String
     public let patches: Bool
+    public let together: Bool
 
-    public init(store: any StateStore, tenant: TenantID, prefix: String, patches: Bool) {
+    public init(store: any StateStore, tenant: TenantID, prefix: String, patches: Bool, together: Bool = false) {
         self.store = store
         self.tenant = tenant
         self.prefix = prefix
         self.patches = patches
+        self.together = together
     }
 
     public func once(client: Int, iteration: Int) async throws {
@@ -30,12 +33,17 @@ public struct RunSteps: Workload {
             }
         }
         let step = "s\(iteration % Self.stepsPerRun)"
-        _ = try await store.putStep(tenant, run, step, StepWrite(status: .completed, result: ["ok": true, "n": .int(Int64(iteration))]))
+        let write = StepWrite(status: .completed, result: ["ok": true, "n": .int(Int64(iteration))])
         // A patch carries only what changed since the run's last checkpoint: the cursor.
         let state: CheckpointState = patches && !first
             ? .patch(["cursor": .int(Int64(iteration))])
             : .full(["notes": Self.notes, "cursor": .int(Int64(iteration))])
-        _ = try await store.saveCheckpoint(tenant, run, CheckpointWrite(step: step, state: state))
+        if together {
+            _ = try await store.saveProgress(tenant, run, step: step, write, checkpoint: CheckpointWrite(state: state))
+        } else {
+            _ = try await store.putStep(tenant, run, step, write)
+            _ = try await store.saveCheckpoint(tenant, run, CheckpointWrite(step: step, state: state))
+        }
         _ = try await store.checkpoint(tenant, run, .latest)
     }
 }

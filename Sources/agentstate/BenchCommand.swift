@@ -41,6 +41,7 @@ struct BenchCommand: AsyncParsableCommand {
     var runs: Int?
     @Option(help: "step: save each checkpoint whole (full) or, after a run's first, as a merge patch of what changed (patch).")
     var checkpoint = CheckpointForm.full
+    @Flag(help: "step: write each step and its checkpoint in one transaction (POST /v1/runs/{id}/progress).") var together = false
     @Option(help: "Concurrent clients.") var concurrency = 16
     @Option(help: "Seconds to measure.") var duration = 10.0
     @Option(help: "Seconds to run first without measuring.") var warmup = 2.0
@@ -102,7 +103,7 @@ struct BenchCommand: AsyncParsableCommand {
                 driver = turns
             }
         case .step:
-            driver = RunSteps(store: store, tenant: options.tenantID, prefix: run, patches: checkpoint == .patch)
+            driver = RunSteps(store: store, tenant: options.tenantID, prefix: run, patches: checkpoint == .patch, together: together)
         case .ping:
             guard let server = options.server ?? ProcessInfo.processInfo.environment["AGENTSTATE_SERVER"] else {
                 throw AgentStateError.invalidInput(field: "workload", "ping measures a server: give --server")

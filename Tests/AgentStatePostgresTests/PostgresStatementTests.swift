@@ -99,9 +99,13 @@ struct PostgresStatementTests {
         #expect(save.count == 8, "\(save)")
         let read = try await statements { _ = try await store.checkpoint(tenant, "r", .latest) }
         #expect(read.count == 4, "\(read)")
-        #expect(try await store.steps(tenant, "r").map(\.index) == [0])
+        let progress = try await statements {
+            _ = try await store.saveProgress(tenant, "r", step: "s3", StepWrite(status: .completed),
+                                             checkpoint: CheckpointWrite(state: .full(["notes": .string(String(repeating: "n", count: 2000))])))
+        }
+        #expect(progress.count == 12, "a step and its checkpoint: one transaction, the run read once: \(progress)")
         _ = try await store.putStep(tenant, "r", "s2", StepWrite(status: .completed))
-        #expect(try await store.steps(tenant, "r").map(\.index) == [0, 1], "the second new step takes the next index")
+        #expect(try await store.steps(tenant, "r").map(\.index) == [0, 1, 2], "each new step takes the next index")
         try await store.close()
     }
 }

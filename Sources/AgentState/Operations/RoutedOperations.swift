@@ -17,6 +17,7 @@ public let routedOperations: [any RoutedOperation.Type] = [
     GetSession.self,
     GetToolCall.self,
     ListSessionRuns.self,
+    SaveProgress.self,
     SetRetentionPolicy.self,
     UpdateSession.self,
 ]

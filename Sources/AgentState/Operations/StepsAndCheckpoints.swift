@@ -9,56 +9,14 @@ public struct PutStep: StoreOperation {
     public var write: StepWrite
 
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Step {
-        let w = write
+        try Self.validate(name, write)
+        return try await store.write { [tenant, runId, name, write] tx in try tx.putStep(tenant, runId, name, write) }
+    }
+
+    static func validate(_ name: String, _ write: StepWrite) throws {
         try Identifier.validate(name, field: "name")
-        if w.status == .failed, w.error == nil {
+        if write.status == .failed, write.error == nil {
             throw AgentStateError.invalidInput(field: "error", "is required for a failed step")
-        }
-        return try await store.write { [tenant, runId, name] tx in
-            let old = try tx.requireRun(tenant, runId)
-            guard [.created, .running, .waiting, .waitingForApproval].contains(old.status) else {
-                throw AgentStateError(.conflict, "run '\(runId)' is \(old.status.rawValue); its steps can no longer change",
-                                      current: old.status.rawValue)
-            }
-            try Rules.checkFence(old, w.fencingToken)
-            let now = tx.now
-            let existing = try tx.step(tenant, runId, name)
-            if let existing, existing.status.isFinal {
-                if existing.status == w.status, w.result == nil || w.result == existing.result { return existing }
-                throw AgentStateError(.conflict, "step '\(name)' is already \(existing.status.rawValue)",
-                                      current: existing.status.rawValue)
-            }
-            let nextIndex = existing == nil ? try tx.nextStepIndex(tenant, runId) : 0
-            var step = existing ?? Step(
-                tenantId: tenant, runId: runId, name: name, index: nextIndex, status: .pending,
-                input: nil, result: nil, error: nil, attempts: 0, startedAt: nil, finishedAt: nil, createdAt: now, updatedAt: now)
-            var run = old
-            step.status = w.status
-            if let i = w.input { step.input = i }
-            if let r = w.result { step.result = r }
-            // The run is at the step it last worked on, whatever came of it.
-            if w.status != .pending { run.currentStep = name }
-            switch w.status {
-            case .running:
-                step.attempts += 1
-                step.startedAt = now
-                step.error = nil
-                run.lastAttemptAt = now
-            case .completed, .skipped:
-                step.finishedAt = now
-            case .failed:
-                step.error = w.error
-                step.finishedAt = now
-                run.lastError = w.error
-            case .pending:
-                break
-            }
-            // A step reported done without being reported started still took one attempt.
-            if w.status == .completed || w.status == .failed, step.attempts == 0 { step.attempts = 1 }
-            step.updatedAt = now
-            try tx.saveStep(step)
-            try tx.commitRun(from: old, to: run, event: "step.updated", data: ["step": try JSONValue(encoding: step)])
-            return step
         }
     }
 
@@ -94,45 +52,8 @@ public struct SaveCheckpoint: StoreOperation {
     public var write: CheckpointWrite
 
     public func run<Store: TransactionalStore>(on store: Store) async throws -> Checkpoint {
-        let w = write
-        if let s = w.step { try Identifier.validate(s, field: "step") }
-        return try await store.write { [tenant, runId] tx in
-            let run = try tx.requireRun(tenant, runId)
-            guard !run.status.isTerminal else {
-                throw AgentStateError(.conflict, "run '\(runId)' is \(run.status.rawValue)", current: run.status.rawValue)
-            }
-            try Rules.checkFence(run, w.fencingToken)
-            let head = try tx.checkpointHead(tenant, runId)
-            if let expected = w.expectedSeq, expected != head?.seq ?? 0 {
-                throw AgentStateError(.versionConflict, "the run's newest checkpoint is \(head?.seq ?? 0), not \(expected)",
-                                      field: "expected_seq", current: String(head?.seq ?? 0))
-            }
-            let seq = (head?.seq ?? 0) + 1
-            let state: JSONValue
-            var kind = CheckpointKind.full
-            switch w.state {
-            case .full(let s):
-                state = s
-            case .patch(let p):
-                state = (head?.state ?? .emptyObject).merging(patch: p)
-                if head != nil, let lastFull = try tx.lastFullCheckpointSeq(tenant, runId, atOrBefore: seq),
-                    CheckpointPolicy.storesPatch(patchesSinceWholeCopy: seq - lastFull, stateSize: state.approximateSize,
-                                                 patchSize: p.approximateSize)
-                {
-                    kind = .patch
-                }
-            }
-            let body: JSONValue
-            if kind == .patch, case .patch(let p) = w.state { body = p } else { body = state }
-            let now = tx.now
-            try tx.insertCheckpoint(CheckpointRecord(tenantId: tenant, runId: runId, seq: seq, step: w.step, kind: kind, body: body, createdAt: now))
-            let checkpoint = Checkpoint(tenantId: tenant, runId: runId, seq: seq, step: w.step, kind: kind, state: state, createdAt: now)
-            try tx.saveCheckpointHead(checkpoint)
-            var data: [String: JSONValue] = ["seq": .int(seq), "kind": .string(kind.rawValue)]
-            if let s = w.step { data["checkpoint_step"] = .string(s) }
-            try tx.commitRun(from: run, to: run, event: "checkpoint.saved", data: data)
-            return checkpoint
-        }
+        if let s = write.step { try Identifier.validate(s, field: "step") }
+        return try await store.write { [tenant, runId, write] tx in try tx.saveCheckpoint(tenant, runId, write) }
     }
 
     public func send<Transport: OperationTransport>(through transport: Transport) async throws -> Checkpoint {
@@ -213,5 +134,94 @@ extension StateStore {
 
     public func checkpoints(_ tenant: TenantID, _ runId: String, afterSeq: Int64, limit: Int) async throws -> [CheckpointRecord] {
         try await perform(ListCheckpoints(tenant: tenant, runId: runId, afterSeq: afterSeq, limit: limit))
+    }
+}
+
+extension StoreTransaction {
+    /// The rule of a step write, inside a write transaction (`PutStep`, `SaveProgress`).
+    func putStep(_ tenant: TenantID, _ runId: String, _ name: String, _ w: StepWrite) throws -> Step {
+        let old = try requireRun(tenant, runId)
+        guard [.created, .running, .waiting, .waitingForApproval].contains(old.status) else {
+            throw AgentStateError(.conflict, "run '\(runId)' is \(old.status.rawValue); its steps can no longer change",
+                                  current: old.status.rawValue)
+        }
+        try Rules.checkFence(old, w.fencingToken)
+        let now = self.now
+        let existing = try step(tenant, runId, name)
+        if let existing, existing.status.isFinal {
+            if existing.status == w.status, w.result == nil || w.result == existing.result { return existing }
+            throw AgentStateError(.conflict, "step '\(name)' is already \(existing.status.rawValue)",
+                                  current: existing.status.rawValue)
+        }
+        let nextIndex = existing == nil ? try nextStepIndex(tenant, runId) : 0
+        var step = existing ?? Step(
+            tenantId: tenant, runId: runId, name: name, index: nextIndex, status: .pending,
+            input: nil, result: nil, error: nil, attempts: 0, startedAt: nil, finishedAt: nil, createdAt: now, updatedAt: now)
+        var run = old
+        step.status = w.status
+        if let i = w.input { step.input = i }
+        if let r = w.result { step.result = r }
+        // The run is at the step it last worked on, whatever came of it.
+        if w.status != .pending { run.currentStep = name }
+        switch w.status {
+        case .running:
+            step.attempts += 1
+            step.startedAt = now
+            step.error = nil
+            run.lastAttemptAt = now
+        case .completed, .skipped:
+            step.finishedAt = now
+        case .failed:
+            step.error = w.error
+            step.finishedAt = now
+            run.lastError = w.error
+        case .pending:
+            break
+        }
+        // A step reported done without being reported started still took one attempt.
+        if w.status == .completed || w.status == .failed, step.attempts == 0 { step.attempts = 1 }
+        step.updatedAt = now
+        try saveStep(step)
+        try commitRun(from: old, to: run, event: "step.updated", data: ["step": try JSONValue(encoding: step)])
+        return step
+    }
+
+    /// The rule of a checkpoint save, inside a write transaction (`SaveCheckpoint`, `SaveProgress`).
+    func saveCheckpoint(_ tenant: TenantID, _ runId: String, _ w: CheckpointWrite) throws -> Checkpoint {
+        let run = try requireRun(tenant, runId)
+        guard !run.status.isTerminal else {
+            throw AgentStateError(.conflict, "run '\(runId)' is \(run.status.rawValue)", current: run.status.rawValue)
+        }
+        try Rules.checkFence(run, w.fencingToken)
+        let head = try checkpointHead(tenant, runId)
+        if let expected = w.expectedSeq, expected != head?.seq ?? 0 {
+            throw AgentStateError(.versionConflict, "the run's newest checkpoint is \(head?.seq ?? 0), not \(expected)",
+                                  field: "expected_seq", current: String(head?.seq ?? 0))
+        }
+        let seq = (head?.seq ?? 0) + 1
+        let state: JSONValue
+        var kind = CheckpointKind.full
+        switch w.state {
+        case .full(let s):
+            state = s
+        case .patch(let p):
+            state = (head?.state ?? .emptyObject).merging(patch: p)
+            if head != nil, let lastFull = try lastFullCheckpointSeq(tenant, runId, atOrBefore: seq),
+                CheckpointPolicy.storesPatch(patchesSinceWholeCopy: seq - lastFull, stateSize: state.approximateSize,
+                                             patchSize: p.approximateSize)
+            {
+                kind = .patch
+            }
+        }
+        let body: JSONValue
+        if kind == .patch, case .patch(let p) = w.state { body = p } else { body = state }
+        let now = self.now
+        try insertCheckpoint(CheckpointRecord(tenantId: tenant, runId: runId, seq: seq, step: w.step, kind: kind, body: body, createdAt: now))
+        let checkpoint = Checkpoint(tenantId: tenant, runId: runId, seq: seq, step: w.step, kind: kind, state: state, createdAt: now)
+        try saveCheckpointHead(checkpoint)
+        var data: [String: JSONValue] = ["seq": .int(seq), "kind": .string(kind.rawValue)]
+        if let s = w.step { data["checkpoint_step"] = .string(s) }
+        try commitRun(from: run, to: run, event: "checkpoint.saved", data: data)
+        return checkpoint
     }
 }

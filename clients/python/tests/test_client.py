@@ -125,6 +125,19 @@ async def test_checkpoints_whole_patched_and_guarded_by_expected_seq(server):
         assert bad.value.field == "state"
 
 
+async def test_progress_writes_a_step_and_its_checkpoint_together_or_neither(server):
+    async with AsyncAgentState(server.url, api_key=server.key("agent")) as state:
+        rid = uid("progress")
+        await state.create_run(id=rid, workflow="py")
+        done = await state.save_progress(rid, "fetch", {"status": "completed", "result": {"rows": 3}}, state={"cursor": 3}, expected_seq=0)
+        assert done["step"]["name"] == "fetch" and done["step"]["status"] == "completed"
+        assert done["checkpoint"]["seq"] == 1 and done["checkpoint"]["step"] == "fetch" and done["checkpoint"]["state"] == {"cursor": 3}
+        with pytest.raises(VersionConflict):
+            await state.save_progress(rid, "parse", {"status": "completed"}, patch={"cursor": 4}, expected_seq=0)
+        assert [s["name"] for s in await state.list_steps(rid)] == ["fetch"], "the refused checkpoint took its step with it"
+        assert (await state.latest_checkpoint(rid))["seq"] == 1
+
+
 def test_a_finished_run_is_deleted_with_its_history(server):
     with AgentState(server.url, api_key=server.key("agent")) as state:
         rid = uid("gone")

@@ -51,6 +51,7 @@ from .models import (
     NewMessage,
     RetentionPolicy,
     RetentionReport,
+    Progress,
     Run,
     RunCreate,
     RunPage,
@@ -308,6 +309,17 @@ class AsyncAgentState:
         payload = body({"state": state, "patch": patch, "step": step, "fencing_token": fencing_token, "expected_seq": expected_seq})
         return await self.request(prepare("POST", f"/v1/runs/{seg(run_id)}/checkpoints", json=payload, idempotency_key=idempotency_key,
                                           headers={"Prefer": "return=minimal"} if minimal else None))
+
+    async def save_progress(
+        self, run_id: str, name: str, step: StepWrite, *, state: Any = None, patch: Any = None, expected_seq: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> Progress:
+        """Writes step ``name`` and the checkpoint after it (the whole ``state``, or a merge
+        ``patch`` of the newest) in one transaction: both or neither, with one commit."""
+        checkpoint = body({"state": state, "patch": patch, "expected_seq": expected_seq})
+        return await self.request(prepare("POST", f"/v1/runs/{seg(run_id)}/progress",
+                                          json={"name": name, "step": dict(step), "checkpoint": checkpoint},
+                                          idempotency_key=idempotency_key))
 
     async def latest_checkpoint(self, run_id: str, *, step: str | None = None) -> Checkpoint:
         """The newest checkpoint, or the newest saved under ``step``, with its state whole."""

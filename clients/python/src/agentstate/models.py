@@ -53,6 +53,8 @@ __all__ = [
     "Checkpoint",
     "CheckpointRecord",
     "CheckpointBody",
+    "ProgressBody",
+    "Progress",
     "CheckpointList",
     "Event",
     "EventList",
@@ -460,6 +462,17 @@ class CheckpointBody(TypedDict):
     patch: NotRequired[Any]
     fencing_token: NotRequired[int]
     expected_seq: NotRequired[int]
+
+
+class ProgressBody(TypedDict):
+    name: str
+    step: "StepWrite"
+    checkpoint: "CheckpointBody"
+
+
+class Progress(TypedDict):
+    step: "Step"
+    checkpoint: "Checkpoint"
 
 
 class CheckpointList(TypedDict):
