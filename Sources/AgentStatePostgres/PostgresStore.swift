@@ -96,9 +96,9 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, AnswerKee
         self.client = client
         let channel = Self.channel(configuration)
         self.channel = channel
-        let listener = Listener(client: client, channel: channel, id: listenerId, changes: changes, flag: listening, logger: logger,
-                                listens: configuration.pooler == .none)
-        backgroundTask = background ? Task { await listener.runBackground() } : nil
+        let work = Background(client: client, channel: channel, id: listenerId, changes: changes, flag: listening, logger: logger,
+                              listens: configuration.pooler == .none)
+        backgroundTask = background ? Task { await work.run() } : nil
         threads = NIOThreadPool(numberOfThreads: configuration.poolSize)
         threads.start()
         answers.setFlush { [weak self] in _ = try? await self?.write { _ in } }
@@ -322,11 +322,11 @@ final class Flag: Sendable {
 /// (see `buildApplication`'s `underlyingServices`).
 extension PostgresStore: Service {
     public func run() async throws {
-        let listener = Listener(client: client, channel: channel, id: listenerId, changes: changes, flag: listening, logger: logger,
-                                listens: configuration.pooler == .none)
+        let work = Background(client: client, channel: channel, id: listenerId, changes: changes, flag: listening, logger: logger,
+                              listens: configuration.pooler == .none)
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
-                group.addTask { await listener.runBackground() }
+                group.addTask { await work.run() }
                 group.addTask { await self.keepPartitionsHourly() }
             }
         }

@@ -48,7 +48,7 @@ public final class PostgresTransaction: StoreTransaction, ValueSealing {
     func notice(_ tenant: TenantID, _ stream: String) -> String { tenant + "\n" + stream }
 
     /// The change notice an insert of messages or events carries (channel `$9`, payload `$10`),
-    /// sent only while some server listens for one (`feed_listeners`, see `PostgresStore.listen`).
+    /// sent only while some server listens for one (`feed_listeners`, see `PostgresStore.Background`).
     /// PostgreSQL serializes the commits of transactions that NOTIFY, through each one's flush to
     /// disk, so a notice nobody hears would cost every concurrent write its group commit.
     static let announcement = """

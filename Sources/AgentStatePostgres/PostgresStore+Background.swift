@@ -5,7 +5,7 @@ import PostgresNIO
 
 extension PostgresStore {
     /// The store's connections and its LISTEN loop: what runs in the background of a store.
-    struct Listener: Sendable {
+    struct Background: Sendable {
         let client: PostgresClient
         let channel: String
         /// This store's row in `feed_listeners`.
@@ -21,7 +21,7 @@ extension PostgresStore {
         static let renewal = 10
 
         /// The client's connections, and the LISTEN loop beside them, until cancelled.
-        func runBackground() async {
+        func run() async {
             await withDiscardingTaskGroup { group in
                 group.addTask { await client.run() }
                 if listens { group.addTask { await listen() } }
