@@ -20,6 +20,8 @@ extension Conformance {
             #expect(stored[1].body == ["done": ["a"], "cursor": 1], "a patch is stored as the patch, not the whole state")
             await expectFailure(.notFound) { try await h.store.checkpoint(tenant, "r", .seq(4)) }
             await expectFailure(.notFound) { try await h.store.checkpoint(tenant, "r", .step("nope")) }
+            #expect(try await h.store.checkpoints(tenant, "r", afterSeq: .max, limit: 10).isEmpty, "after the largest seq: none, not an overflow")
+            await expectFailure(.invalidInput) { try await h.store.checkpoints(tenant, "r", afterSeq: -1, limit: 10) }
         },
         check("checkpoints: expected_seq saves only on the newest checkpoint its writer saw") { h in
             _ = try await h.store.runningRun(tenant, id: "r")

@@ -102,9 +102,12 @@ public struct ListCheckpoints: StoreOperation {
 
     public func run<Store: TransactionalStore>(on store: Store) async throws -> [CheckpointRecord] {
         try Rules.checkLimit(limit)
-        return try await store.read { [tenant, runId, afterSeq, limit] tx in
+        if afterSeq < 0 { throw AgentStateError.invalidInput(field: "after_seq", "must not be negative") }
+        // After the largest seq there is none; adding one to it would overflow.
+        let (fromSeq, past) = afterSeq.addingReportingOverflow(1)
+        return try await store.read { [tenant, runId, limit] tx in
             _ = try tx.requireRun(tenant, runId)
-            return try tx.checkpointRecords(tenant, runId, fromSeq: afterSeq + 1, throughSeq: .max, limit: limit)
+            return past ? [] : try tx.checkpointRecords(tenant, runId, fromSeq: fromSeq, throughSeq: .max, limit: limit)
         }
     }
 
