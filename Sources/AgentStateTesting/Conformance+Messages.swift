@@ -6,6 +6,10 @@ extension Conformance {
     static let messageChecks: [Check] = [
         check("messages: appends get gap-free seqs; expected_last_seq guards concurrent writers") { h in
             _ = try await h.store.createSession(tenant, SessionCreate(id: "s"))
+            // Token counts a window's sum could overflow are refused, and change nothing.
+            await expectFailure(.invalidInput) {
+                try await h.store.appendMessages(tenant, "s", [NewMessage(role: .user, content: "x", tokens: .max)], expectedLastSeq: 0)
+            }
             let first = try await h.store.appendMessages(tenant, "s", [.system("Be brief."), .user("Hi")], expectedLastSeq: 0)
             #expect(first.map(\.seq) == [1, 2])
             let second = try await h.store.appendMessages(tenant, "s", [.assistant("Hello!")], expectedLastSeq: 2)

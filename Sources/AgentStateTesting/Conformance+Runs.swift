@@ -120,6 +120,8 @@ extension Conformance {
             let r = try await h.store.recordUsage(tenant, "r", Usage(tokensIn: 50, tokensOut: 5, modelRequestIds: ["req-2"]))
             #expect(r.usage == Usage(tokensIn: 150, tokensOut: 25, toolCalls: 1, wallTimeMs: 900, modelRequestIds: ["req-1", "req-2"]))
             await expectFailure(.invalidInput) { try await h.store.recordUsage(tenant, "r", Usage(tokensIn: -1)) }
+            // A total past what the counts hold is refused, not a crash of the process.
+            await expectFailure(.invalidInput) { try await h.store.recordUsage(tenant, "r", Usage(tokensIn: .max)) }
             #expect(try await h.store.run(tenant, "r").usage == r.usage)
         },
         check("runs: deleting a finished run takes its steps and checkpoints with it; a run in progress, or another tenant's, is refused and kept") { h in

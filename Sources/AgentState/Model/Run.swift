@@ -85,11 +85,17 @@ public struct Usage: Sendable, Codable, Hashable {
         self.modelRequestIds = modelRequestIds
     }
 
-    /// Adds a delta; request ids are appended.
-    public func adding(_ d: Usage) -> Usage {
-        Usage(tokensIn: tokensIn + d.tokensIn, tokensOut: tokensOut + d.tokensOut, toolCalls: toolCalls + d.toolCalls,
-              retries: retries + d.retries, wallTimeMs: wallTimeMs + d.wallTimeMs,
-              modelRequestIds: modelRequestIds + d.modelRequestIds)
+    /// Adds a delta; request ids are appended. A total past what the counts can hold is refused
+    /// (and changes nothing), where plain addition would stop the process.
+    public func adding(_ d: Usage) throws -> Usage {
+        func sum(_ a: Int64, _ b: Int64, _ field: String) throws -> Int64 {
+            let (total, overflow) = a.addingReportingOverflow(b)
+            if overflow { throw AgentStateError.invalidInput(field: field, "would take the run's total past \(Int64.max)") }
+            return total
+        }
+        return Usage(tokensIn: try sum(tokensIn, d.tokensIn, "tokens_in"), tokensOut: try sum(tokensOut, d.tokensOut, "tokens_out"),
+                     toolCalls: try sum(toolCalls, d.toolCalls, "tool_calls"), retries: try sum(retries, d.retries, "retries"),
+                     wallTimeMs: try sum(wallTimeMs, d.wallTimeMs, "wall_time_ms"), modelRequestIds: modelRequestIds + d.modelRequestIds)
     }
 }
 

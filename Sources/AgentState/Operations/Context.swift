@@ -157,7 +157,9 @@ public struct Compact: RoutedOperation {
         let (summary, throughSeq, tokens) = (body.summary, body.throughSeq, body.tokens)
         guard !summary.isEmpty else { throw AgentStateError.invalidInput(field: "summary", "must not be empty") }
         try Rules.checkText(summary, field: "summary", max: 1 << 20)
-        if let tokens, tokens < 0 { throw AgentStateError.invalidInput(field: "tokens", "must not be negative") }
+        if let tokens, !(0...Rules.maxTokens).contains(tokens) {
+            throw AgentStateError.invalidInput(field: "tokens", "must be from 0 to \(Rules.maxTokens)")
+        }
         return try await store.write { [tenant, sessionId] tx in
             var s = try tx.requireSession(tenant, sessionId)
             let floor = s.summary?.throughSeq ?? 0

@@ -129,7 +129,7 @@ public struct RecordUsage: StoreOperation {
         return try await store.write { [tenant, runId, delta] tx in
             let old = try tx.requireRun(tenant, runId)
             var run = old
-            run.usage = old.usage.adding(delta)
+            run.usage = try old.usage.adding(delta)
             return try tx.commitRun(from: old, to: run, event: "run.usage", data: ["delta": try JSONValue(encoding: delta)])
         }
     }

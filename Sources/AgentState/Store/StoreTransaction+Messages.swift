@@ -66,7 +66,9 @@ extension NewMessage {
     public func validate(field: String) throws {
         let m = self
         try Rules.checkText(m.content, field: "\(field).content", max: 4 << 20)
-        if let t = m.tokens, t < 0 { throw AgentStateError.invalidInput(field: "\(field).tokens", "must not be negative") }
+        if let t = m.tokens, !(0...Rules.maxTokens).contains(t) {
+            throw AgentStateError.invalidInput(field: "\(field).tokens", "must be from 0 to \(Rules.maxTokens)")
+        }
         if let n = m.name { try Identifier.validateName(n, field: "\(field).name") }
         switch m.role {
         case .tool:

@@ -70,6 +70,10 @@ extension StoreTransaction {
 
 /// Checks shared by several operations.
 enum Rules {
+    /// The most tokens one message or summary may say it holds: sums over a window then stay
+    /// far from overflowing.
+    static let maxTokens = 1_000_000_000
+
     /// A write carrying a fencing token is accepted only from the current lease holder.
     static func checkFence(_ run: Run, _ token: Int64?) throws {
         guard let token else { return }
