@@ -16,7 +16,7 @@ public struct PartitionReport: Sendable, Equatable {
 
 extension PostgresStore {
     /// The tables that grow without end, partitioned by month on a time in milliseconds.
-    static let partitionedTables = [("messages", "created_at"), ("events", "at"), ("audit", "created_at")]
+    static let partitionedTables = ["messages", "events", "audit"]
 
     /// How many months ahead partitions are made: one, since an upkeep runs every hour, and each
     /// partition more is one more index that a read by session or stream (which cannot tell the
@@ -36,16 +36,14 @@ extension PostgresStore {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let thisMonth = calendar.date(from: calendar.dateComponents([.year, .month], from: now))!
-        for (table, _) in Self.partitionedTables {
+        for table in Self.partitionedTables {
             for ahead in 0...Self.monthsAhead {
                 let start = calendar.date(byAdding: .month, value: ahead, to: thisMonth)!
                 let end = calendar.date(byAdding: .month, value: 1, to: start)!
                 let name = Self.partitionName(table, start, calendar)
                 do {
                     let made = try await write { tx in
-                        tx.execute("SELECT pg_advisory_xact_lock(hashtext('agentstate.partitions.' || $1))", [schema])
-                        guard try tx.rows("SELECT to_regclass($1)::text", ["\(schema).\(name)"]).first?[0].decode(String?.self) == nil
-                        else { return false }
+                        guard try !Self.partitionExists(name, schema: schema, tx) else { return false }
                         tx.execute("""
                             CREATE TABLE \(name) PARTITION OF \(table) FOR VALUES FROM (\(start.millisecondsSince1970)) TO (\(end.millisecondsSince1970))
                             """)
@@ -61,9 +59,8 @@ extension PostgresStore {
             let lastMonth = calendar.date(byAdding: .month, value: -1, to: thisMonth)!
             for (name, start) in try await monthlyPartitions(of: table, calendar) where start < lastMonth {
                 let dropped = try await write { tx in
-                    tx.execute("SELECT pg_advisory_xact_lock(hashtext('agentstate.partitions.' || $1))", [schema])
-                    guard try tx.rows("SELECT to_regclass($1)::text", ["\(schema).\(name)"]).first?[0].decode(String?.self) != nil,
-                          try tx.rows("SELECT 1 FROM \(name) LIMIT 1", []).isEmpty else { return false }
+                    guard try Self.partitionExists(name, schema: schema, tx), try tx.rows("SELECT 1 FROM \(name) LIMIT 1", []).isEmpty
+                    else { return false }
                     tx.execute("ALTER TABLE \(table) DETACH PARTITION \(name)")
                     tx.execute("DROP TABLE \(name)")
                     return true
@@ -72,6 +69,13 @@ extension PostgresStore {
             }
         }
         return report
+    }
+
+    /// Whether the partition exists, asked once the transaction holds the schema's partition
+    /// lock: servers keeping partitions at once take turns, and each sees what the last made.
+    private static func partitionExists(_ name: String, schema: String, _ tx: PostgresTransaction) throws -> Bool {
+        tx.execute("SELECT pg_advisory_xact_lock(hashtext('agentstate.partitions.' || $1))", [schema])
+        return try tx.rows("SELECT to_regclass($1)::text", ["\(schema).\(name)"]).first?[0].decode(String?.self) != nil
     }
 
     /// `messages_y2027m01`: the table and the month, sortable.

@@ -33,8 +33,8 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, AnswerKee
     private let listening = Flag()
     /// The NOTIFY channel of the store's schema.
     private let channel: String
-    /// This store's row in `feed_listeners` while it listens.
-    private let listenerId = UUID().uuidString
+    /// The client's connections and the LISTEN loop, run by `backgroundTask` or by `run()`.
+    private let work: Background
     private let threads: NIOThreadPool
     let clock: any StoreClock
     private let logger: Logger
@@ -96,8 +96,9 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, AnswerKee
         self.client = client
         let channel = Self.channel(configuration)
         self.channel = channel
-        let work = Background(client: client, channel: channel, id: listenerId, changes: changes, flag: listening, logger: logger,
+        let work = Background(client: client, channel: channel, id: UUID().uuidString, changes: changes, flag: listening, logger: logger,
                               listens: configuration.pooler == .none)
+        self.work = work
         backgroundTask = background ? Task { await work.run() } : nil
         threads = NIOThreadPool(numberOfThreads: configuration.poolSize)
         threads.start()
@@ -172,7 +173,6 @@ public final class PostgresStore: TransactionalStore, ChangeNotifying, AnswerKee
         await backgroundTask?.value
         try await threads.shutdownGracefully()
     }
-
 
     private func transaction<T: Sendable>(writing: Bool, _ body: @escaping @Sendable (PostgresTransaction) throws -> T) async throws -> T {
         var attempt = 1
@@ -322,9 +322,7 @@ final class Flag: Sendable {
 /// (see `buildApplication`'s `underlyingServices`).
 extension PostgresStore: Service {
     public func run() async throws {
-        let work = Background(client: client, channel: channel, id: listenerId, changes: changes, flag: listening, logger: logger,
-                              listens: configuration.pooler == .none)
-        await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown { [work] in
             await withDiscardingTaskGroup { group in
                 group.addTask { await work.run() }
                 group.addTask { await self.keepPartitionsHourly() }

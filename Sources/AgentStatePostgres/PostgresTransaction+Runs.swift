@@ -11,7 +11,7 @@ extension PostgresTransaction {
     public func run(_ tenant: TenantID, _ id: String) throws -> Run? {
         guard writing else { return try doc(Run.self, "SELECT doc FROM runs WHERE tenant_id = $1 AND id = $2", [tenant, id]) }
         let stream = EventStream.run(id)
-        if let held = heldRuns[ChangedStream(tenant, id)] { return held }
+        if let held = heldRuns[RunKey(tenant, id)] { return held }
         guard let row = try row("""
             SELECT r.doc, e.seq, e.hash FROM runs r LEFT JOIN LATERAL (
                 SELECT seq, hash FROM events WHERE tenant_id = r.tenant_id AND stream = $3 ORDER BY seq DESC LIMIT 1
@@ -22,14 +22,14 @@ extension PostgresTransaction {
         hold(tenant, stream: stream)
         let head = try row[1].decode(Int64?.self).map { (seq: $0, hash: try row[2].decode(String.self)) }
         knownHeads[ChangedStream(tenant, stream)] = KnownHead(head: head)
-        heldRuns[ChangedStream(tenant, id)] = run
+        heldRuns[RunKey(tenant, id)] = run
         return run
     }
 
     /// The new row, and so its event stream, is this transaction's until it commits.
     public func insertRun(_ r: Run) throws {
         hold(r.tenantId, stream: EventStream.run(r.id))
-        heldRuns[ChangedStream(r.tenantId, r.id)] = r
+        heldRuns[RunKey(r.tenantId, r.id)] = r
         execute("""
             INSERT INTO runs (tenant_id, id, workflow, status, owner, user_id, session_id, created_at, updated_at, claimable_at, doc,
                               touched_minute, finished_at)
@@ -40,7 +40,7 @@ extension PostgresTransaction {
 
     /// Sets no indexed column that a step or a checkpoint changes (see migration `v7-hot-updates`).
     public func updateRun(_ r: Run) throws {
-        if writing { heldRuns[ChangedStream(r.tenantId, r.id)] = r }
+        if writing { heldRuns[RunKey(r.tenantId, r.id)] = r }
         execute("""
             UPDATE runs SET status = $1, owner = $2, updated_at = $3, claimable_at = $4, doc = $5, touched_minute = $8, finished_at = $9
             WHERE tenant_id = $6 AND id = $7
@@ -57,7 +57,7 @@ extension PostgresTransaction {
     }
 
     public func deleteRun(_ tenant: TenantID, _ id: String) throws {
-        heldRuns[ChangedStream(tenant, id)] = nil
+        heldRuns[RunKey(tenant, id)] = nil
         execute("DELETE FROM runs WHERE tenant_id = $1 AND id = $2", [tenant, id])
     }
 
@@ -109,12 +109,12 @@ extension PostgresTransaction {
             SELECT (SELECT doc FROM steps WHERE tenant_id = $1 AND run_id = $2 AND name = $3 FOR UPDATE),
                    (SELECT COALESCE(max(idx) + 1, 0) FROM steps WHERE tenant_id = $1 AND run_id = $2)
             """, [tenant, runId, name]) else { return nil }
-        nextStepIndexes[ChangedStream(tenant, runId)] = Int(try found[1].decode(Int64.self))
+        nextStepIndexes[RunKey(tenant, runId)] = Int(try found[1].decode(Int64.self))
         return try found[0].decode(String?.self).map { try StoredDocument.decode(Step.self, open($0)) }
     }
 
     public func saveStep(_ s: Step) throws {
-        let key = ChangedStream(s.tenantId, s.runId)
+        let key = RunKey(s.tenantId, s.runId)
         if let next = nextStepIndexes[key], s.index >= next { nextStepIndexes[key] = s.index + 1 }
         execute("""
             INSERT INTO steps (tenant_id, run_id, name, idx, doc) VALUES ($1, $2, $3, $4, $5)
@@ -127,12 +127,12 @@ extension PostgresTransaction {
     }
 
     public func nextStepIndex(_ tenant: TenantID, _ runId: String) throws -> Int {
-        if let known = nextStepIndexes[ChangedStream(tenant, runId)] { return known }
+        if let known = nextStepIndexes[RunKey(tenant, runId)] { return known }
         return Int(try row("SELECT COALESCE(max(idx) + 1, 0) FROM steps WHERE tenant_id = $1 AND run_id = $2", [tenant, runId])?[0].decode(Int64.self) ?? 0)
     }
 
     public func deleteSteps(_ tenant: TenantID, _ runId: String) throws -> Int {
-        nextStepIndexes[ChangedStream(tenant, runId)] = nil
+        nextStepIndexes[RunKey(tenant, runId)] = nil
         return try rowsChanged("DELETE FROM steps WHERE tenant_id = $1 AND run_id = $2", [tenant, runId])
     }
 

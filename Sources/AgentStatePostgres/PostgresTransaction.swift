@@ -92,12 +92,19 @@ public final class PostgresTransaction: StoreTransaction, ValueSealing {
 
     /// The index a new step of a run would take, read along with a step in a write transaction:
     /// a step written for the first time then needs no statement of its own to find it.
-    var nextStepIndexes: [ChangedStream: Int] = [:]
+    var nextStepIndexes: [RunKey: Int] = [:]
 
     /// The runs this write transaction holds locked, as it last read or wrote them (keyed by
     /// tenant and run id): a second read of one (a step and its checkpoint saved together)
     /// needs no statement.
-    var heldRuns: [ChangedStream: Run] = [:]
+    var heldRuns: [RunKey: Run] = [:]
+
+    /// A run of a tenant, as the key of what a transaction knows of it.
+    struct RunKey: Hashable {
+        let tenant: TenantID
+        let id: String
+        init(_ tenant: TenantID, _ id: String) { (self.tenant, self.id) = (tenant, id) }
+    }
 
     /// How long one statement may keep this thread waiting. The driver fails a statement when
     /// its connection drops, but a wait must not hang a request (or a shutdown) if it does not.

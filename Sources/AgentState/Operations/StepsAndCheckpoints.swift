@@ -149,7 +149,6 @@ extension StoreTransaction {
                                   current: old.status.rawValue)
         }
         try Rules.checkFence(old, w.fencingToken)
-        let now = self.now
         let existing = try step(tenant, runId, name)
         if let existing, existing.status.isFinal {
             if existing.status == w.status, w.result == nil || w.result == existing.result { return existing }
